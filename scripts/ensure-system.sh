@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what AURA needs from the system, when it is missing:
+#   chromium   Debian's Chromium (brings SwiftShader, WebGPU on the CPU) for the app, e2e tests, benches
+#   libvulkan1 the Vulkan loader, so Dawn (the `webgpu` package) finds SwiftShader in Node
+set -euo pipefail
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || missing+=(libvulkan1)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "ensure-system: installing ${missing[*]} with apt-get" >&2
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "ensure-system: apt-get not found. Install ${missing[*]} yourself (Debian/Ubuntu packages of those names;" >&2
+  echo "  elsewhere any Chromium ≥ 113 at \$AURA_CHROMIUM and a Vulkan loader)." >&2
+  exit 1
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO="sudo -n"
+  else
+    echo "ensure-system: not root and no password-less sudo. Run as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >&2
+$SUDO apt-get install -y -q "${missing[@]}" >&2

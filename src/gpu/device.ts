@@ -1,0 +1,158 @@
+import { GpuUnavailableError } from '../errors';
+import { BufferPool } from './buffer-pool';
+
+/** What the adapter says about itself; every figure the runtime reports names it. */
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** True on a software adapter (SwiftShader): correct but slow. */
+  isFallback: boolean;
+  /** 'browser' (navigator.gpu) or 'node' (Dawn). */
+  host: 'browser' | 'node';
+}
+
+/** One device with everything that depends on it. Destroy it and its pool goes with it. */
+export interface GpuContext {
+  device: GPUDevice;
+  adapter: AdapterSummary;
+  features: string[];
+  limits: Record<string, number>;
+  hasTimestamps: boolean;
+  hasSubgroups: boolean;
+  pool: BufferPool;
+  /** Kept so the adapter lives as long as its device (Dawn needs that). */
+  gpuAdapter?: GPUAdapter;
+  destroy(): void;
+}
+
+export interface AcquireOptions {
+  powerPreference?: GPUPowerPreference;
+  /** Features wanted when the adapter has them; timestamp-query and subgroups by default. */
+  optionalFeatures?: GPUFeatureName[];
+}
+
+const DEFAULT_OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups', 'shader-f16'];
+
+/** The platform's GPU entry point: navigator.gpu in a browser or worker, Dawn in Node. */
+export async function platformGpu(): Promise<GPU> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu) return nav.gpu;
+  if (typeof process !== 'undefined' && process.versions?.node) {
+    const { nodeGpu } = await import('./node-gpu');
+    try {
+      return await nodeGpu();
+    } catch (cause) {
+      throw new GpuUnavailableError(
+        'the webgpu (Dawn) package could not be loaded in Node',
+        'run `npm ci` so node_modules/webgpu exists, on linux-x64 or linux-arm64',
+        { cause },
+      );
+    }
+  }
+  const secure = (globalThis as { isSecureContext?: boolean }).isSecureContext;
+  throw new GpuUnavailableError(
+    'navigator.gpu is undefined: this browser context has no WebGPU',
+    secure === false
+      ? 'serve the page from https:// or http://localhost: WebGPU needs a secure context'
+      : 'use a browser with WebGPU (Chromium 113+); without a GPU start Chromium with --enable-unsafe-webgpu --use-webgpu-adapter=swiftshader',
+  );
+}
+
+/** Acquires an adapter and a device, with timestamp-query and subgroups where the adapter has them. */
+export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuContext> {
+  const gpu = await platformGpu();
+  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+  if (!adapter) {
+    throw new GpuUnavailableError(
+      'no WebGPU adapter was found',
+      isNode()
+        ? 'install a Vulkan driver, or Debian chromium and libvulkan1 (bash scripts/ensure-system.sh) so SwiftShader serves'
+        : 'enable WebGPU (chrome://flags/#enable-unsafe-webgpu) or start Chromium with --enable-unsafe-webgpu --use-webgpu-adapter=swiftshader',
+    );
+  }
+  const wanted = options.optionalFeatures ?? DEFAULT_OPTIONAL_FEATURES;
+  const requiredFeatures = wanted.filter((f) => adapter.features.has(f));
+  const requiredLimits = raisedLimits(adapter);
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+  } catch (cause) {
+    throw new GpuUnavailableError('the adapter refused to create a device', 'close other GPU-heavy tabs and retry', { cause });
+  }
+  return { ...contextFor(device, summarize(adapter)), gpuAdapter: adapter };
+}
+
+/** Adopts a device made elsewhere (onnxruntime-web's) so kernels share it. */
+export function adoptDevice(device: GPUDevice, adapter: Partial<AdapterSummary> = {}): GpuContext {
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  return contextFor(device, {
+    vendor: adapter.vendor ?? info?.vendor ?? 'unknown',
+    architecture: adapter.architecture ?? info?.architecture ?? 'unknown',
+    device: adapter.device ?? info?.device ?? '',
+    description: adapter.description ?? info?.description ?? '',
+    isFallback: adapter.isFallback ?? Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter),
+    host: adapter.host ?? (isNode() ? 'node' : 'browser'),
+  });
+}
+
+function contextFor(device: GPUDevice, adapter: AdapterSummary): GpuContext {
+  const features = [...device.features].map(String).sort();
+  const pool = new BufferPool(device);
+  return {
+    device,
+    adapter,
+    features,
+    limits: limitsRecord(device.limits),
+    hasTimestamps: device.features.has('timestamp-query'),
+    hasSubgroups: device.features.has('subgroups'),
+    pool,
+    destroy() {
+      pool.destroy();
+      device.destroy();
+    },
+  };
+}
+
+function summarize(adapter: GPUAdapter): AdapterSummary {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const legacyFallback = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  const architecture = info.architecture ?? '';
+  return {
+    vendor: info.vendor ?? '',
+    architecture,
+    device: info.device ?? '',
+    description: info.description ?? '',
+    isFallback: Boolean(info.isFallbackAdapter ?? legacyFallback) || architecture === 'swiftshader',
+    host: isNode() ? 'node' : 'browser',
+  };
+}
+
+/** Asks for the adapter's full buffer and workgroup limits instead of the small defaults. */
+function raisedLimits(adapter: GPUAdapter): Record<string, number> {
+  const names = [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupSizeX',
+    'maxStorageBuffersPerShaderStage',
+  ] as const;
+  const limits: Record<string, number> = {};
+  for (const name of names) limits[name] = adapter.limits[name];
+  return limits;
+}
+
+function limitsRecord(limits: GPUSupportedLimits): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key in limits) {
+    const value = (limits as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'number') out[key] = value;
+  }
+  return out;
+}
+
+export function isNode(): boolean {
+  return typeof process !== 'undefined' && Boolean(process.versions?.node) && !('document' in globalThis);
+}

@@ -1,0 +1,38 @@
+/**
+ * WebGPU in Node through Dawn (the `webgpu` npm package). Loaded lazily so browser bundles never see it.
+ * Dawn needs a Vulkan driver; on machines without a GPU, Chromium's SwiftShader ICD serves (see DESIGN.md):
+ * Mesa's ICD files are often installed without any GPU, so the test is for a device, not a driver file.
+ */
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+// Dawn's GPU instance is made once and kept: if it is garbage-collected while a device lives,
+// dawn.node crashes the process (seen on SwiftShader with 16 MB buffers).
+let instance: Promise<GPU> | undefined;
+
+export function nodeGpu(): Promise<GPU> {
+  instance ??= createNodeGpu();
+  instance.catch(() => (instance = undefined));
+  return instance;
+}
+
+async function createNodeGpu(): Promise<GPU> {
+  const fs = await import('node:fs');
+  const env = process.env;
+  const driverConfigured = env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES;
+  if (!driverConfigured && fs.existsSync(SWIFTSHADER_ICD) && !hasSystemVulkanDriver(fs)) {
+    env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  const webgpu = await import('webgpu');
+  Object.assign(globalThis, webgpu.globals);
+  return webgpu.create([]);
+}
+
+/** A GPU the Vulkan loader could drive: a DRM render node or an NVIDIA device file. */
+function hasSystemVulkanDriver(fs: typeof import('node:fs')): boolean {
+  try {
+    if (fs.readdirSync('/dev/dri').some((f) => f.startsWith('renderD'))) return true;
+  } catch {
+    // no DRM devices
+  }
+  return fs.existsSync('/dev/nvidia0');
+}

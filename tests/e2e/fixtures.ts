@@ -1,0 +1,29 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+/** GPU errors that Chromium reports on the console rather than to the page. */
+const GPU_ERROR = /WebGPU|GPUValidationError|Validation Error|uncaptured|device lost/i;
+
+/**
+ * `auraPage`: the harness page with `window.aura` (the public API) loaded. The test fails on any
+ * WebGPU validation error printed by Chromium or any uncaught page error, and the page is closed after.
+ */
+export const test = base.extend<{ auraPage: Page }>({
+  auraPage: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      if ((msg.type() === 'error' || msg.type() === 'warning') && GPU_ERROR.test(msg.text())) errors.push(msg.text());
+    });
+    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+    await page.goto('/tests/e2e/harness.html');
+    await page.waitForFunction(() => (window as unknown as { auraReady?: boolean }).auraReady === true);
+    await use(page);
+    await page.close();
+    expect(errors, 'GPU validation or page errors during the test').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** The public API as seen inside the page (for typing page.evaluate bodies). */
+export type AuraModule = typeof import('../../src/index');
+export type AuraWindow = Window & { aura: AuraModule };

@@ -1,0 +1,25 @@
+import { defineConfig } from 'vite';
+import { resolve } from 'node:path';
+
+/**
+ * `vite` serves the web app (index.html) and the e2e harness; `vite build` builds the app into
+ * dist/app; `vite build --mode lib` builds the ES module library into dist/lib (types: tsconfig.lib.json).
+ */
+export default defineConfig(({ mode }) => {
+  if (mode === 'lib') {
+    return {
+      build: {
+        outDir: 'dist/lib',
+        emptyOutDir: true,
+        sourcemap: true,
+        lib: { entry: resolve(import.meta.dirname, 'src/index.ts'), formats: ['es'], fileName: 'index' },
+        rollupOptions: { external: [/^node:/, 'webgpu', 'onnxruntime-web', /^onnxruntime-web\//, 'comlink', 'idb-keyval', 'ws'] },
+      },
+    };
+  }
+  return {
+    server: { fs: { allow: ['.'] } },
+    worker: { format: 'es' },
+    build: { outDir: 'dist/app', emptyOutDir: true, target: 'es2022' },
+  };
+});
