@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium';
 
-const PORT = 5174;
+// AURA_E2E_PORT lets several runs (developers working side by side) each start their own server.
+const PORT = Number(process.env.AURA_E2E_PORT ?? 5174);
 
 export default defineConfig({
   testDir: 'tests/e2e',
