@@ -6,7 +6,7 @@ set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || missing+=(libvulkan1)
+ldconfig -p 2>/dev/null | grep 'libvulkan.so.1' >/dev/null || missing+=(libvulkan1)  # no grep -q: SIGPIPE under pipefail
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "ensure-system: installing ${missing[*]} with apt-get" >&2
