@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 export default defineConfig(({ mode }) => {
   if (mode === 'lib') {
     return {
+      publicDir: false,
       build: {
         outDir: 'dist/lib',
         emptyOutDir: true,
