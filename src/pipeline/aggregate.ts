@@ -1,0 +1,48 @@
+import type { ServiceOutcome, UnifiedResponse } from './response';
+import type { RouteChoice, ServiceName, StageResult } from './stages';
+
+/**
+ * The decision comes from the highest-weighted service that succeeded; confidence is the weighted
+ * mean of the succeeded services' confidences, scaled by the share of route weight that succeeded
+ * (a response whose main service failed is less sure).
+ */
+export function aggregate(
+  selected: RouteChoice[],
+  results: Partial<Record<ServiceName, StageResult>>,
+): Pick<UnifiedResponse, 'decision' | 'confidence' | 'energy'> {
+  let weightOk = 0;
+  let weightAll = 0;
+  let weighted = 0;
+  let best: { service: ServiceName; weight: number } | undefined;
+  const perService: Partial<Record<ServiceName, number>> = {};
+  const models = new Set<string>();
+  let totalPj = 0;
+  for (const choice of selected) {
+    weightAll += choice.weight;
+    const result = results[choice.service];
+    if (!result) continue;
+    weightOk += choice.weight;
+    weighted += choice.weight * result.confidence;
+    if (!best || choice.weight > best.weight) best = choice;
+  }
+  for (const [service, result] of Object.entries(results) as Array<[ServiceName, StageResult]>) {
+    perService[service] = result.energyPj;
+    totalPj += result.energyPj;
+    models.add(result.energyModel);
+  }
+  const confidence = weightOk > 0 ? (weighted / weightOk) * (weightOk / weightAll) : 0;
+  return {
+    decision: best ? { service: best.service, value: results[best.service]!.decision } : { service: 'none', value: 'no service succeeded' },
+    confidence: Math.min(1, Math.max(0, confidence)),
+    energy: { totalPj, perService, model: [...models].sort().join(' + ') || 'none' },
+  };
+}
+
+export function outcomeOf(result: StageResult): ServiceOutcome {
+  return { status: 'ok', decision: result.decision, confidence: result.confidence, path: result.path, output: result.output };
+}
+
+export function failureOf(error: unknown): ServiceOutcome {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { status: 'failed', error: { name: e.name, code: (e as { code?: string }).code, message: e.message } };
+}

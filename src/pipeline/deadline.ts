@@ -1,0 +1,64 @@
+import { AuraError } from '../errors';
+
+export class TimeoutError extends AuraError {
+  constructor(ms: number, stage: string) {
+    super('TIMEOUT', `the request took longer than ${ms} ms (at stage ${stage})`, 'raise timeoutMs, or send smaller input');
+  }
+}
+
+export class CancelledError extends AuraError {
+  constructor(stage: string) {
+    super('CANCELLED', `the request was cancelled by its AbortSignal (at stage ${stage})`, 'this is what the caller asked for');
+  }
+}
+
+/**
+ * One request's deadline and cancellation. `race` rejects as soon as either fires, so a stalled
+ * stage cannot hold the request past its time.
+ */
+export class Deadline {
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private stage = 'start';
+
+  constructor(readonly timeoutMs: number, caller?: AbortSignal) {
+    this.signal = this.controller.signal;
+    this.timer = setTimeout(() => this.controller.abort(new TimeoutError(timeoutMs, this.stage)), timeoutMs);
+    if (caller) {
+      if (caller.aborted) this.controller.abort(new CancelledError(this.stage));
+      else caller.addEventListener('abort', () => this.controller.abort(new CancelledError(this.stage)), { once: true });
+    }
+  }
+
+  enter(stage: string): void {
+    this.stage = stage;
+    this.check();
+  }
+
+  check(): void {
+    if (this.signal.aborted) throw this.signal.reason;
+  }
+
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.signal.aborted) return Promise.reject(this.signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(this.signal.reason);
+      this.signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (value) => {
+          this.signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error) => {
+          this.signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}

@@ -1,0 +1,129 @@
+import type { MetricsRegistry } from '../metrics/registry';
+import { aggregate, failureOf, outcomeOf } from './aggregate';
+import { Batcher, type BatcherOptions } from './batcher';
+import { Deadline } from './deadline';
+import { validateRequest, type AuraRequest, type ValidRequest } from './request';
+import type { ServiceOutcome, StageTiming, UnifiedResponse } from './response';
+import type { Breaker, RequestRouter, RouteDecision, ServiceName, ServiceStage, StageResult, TextEmbedder } from './stages';
+
+export interface OrchestratorParts {
+  /** Embeds request text for routing; absent when no language service runs. */
+  embedder?: TextEmbedder;
+  router: RequestRouter;
+  stages: ServiceStage[];
+  breakers: Map<ServiceName, Breaker>;
+  metrics: MetricsRegistry;
+}
+
+interface Front {
+  embedding?: Float32Array;
+  decision: RouteDecision;
+  timings: Record<string, StageTiming>;
+  batchSize: number;
+}
+
+/**
+ * The request path: validate → (batched) embed and route → the selected services in parallel →
+ * aggregate. Concurrent requests share one embedding run and one gating dispatch.
+ */
+export class Orchestrator {
+  private readonly front: Batcher<ValidRequest, Front>;
+  private readonly stages: Map<ServiceName, ServiceStage>;
+
+  constructor(private readonly parts: OrchestratorParts, batching: BatcherOptions = { maxBatch: 32, maxWaitMs: 2 }) {
+    this.stages = new Map(parts.stages.map((s) => [s.name, s]));
+    this.front = new Batcher((batch) => this.embedAndRoute(batch), batching);
+  }
+
+  /** Batch sizes the front stage has run (for tests and metrics). */
+  get batchSizes(): readonly number[] {
+    return this.front.batchSizes;
+  }
+
+  async handle(input: AuraRequest): Promise<UnifiedResponse> {
+    const started = performance.now();
+    const request = validateRequest(input);
+    const deadline = new Deadline(request.timeoutMs, request.signal);
+    const requests = this.parts.metrics.counter('aura_requests_total', 'Requests by outcome');
+    try {
+      deadline.enter('route');
+      const front = await deadline.race(this.front.submit(request));
+      const { decision } = front;
+      const services: Partial<Record<ServiceName, ServiceOutcome>> = {};
+      const skipped: UnifiedResponse['route']['skipped'] = [];
+      const results: Partial<Record<ServiceName, StageResult>> = {};
+      const perStage: Record<string, StageTiming> = { ...front.timings };
+      deadline.enter('services');
+      await Promise.all(
+        decision.selected.map(async ({ service }) => {
+          const stage = this.stages.get(service);
+          const breaker = this.parts.breakers.get(service);
+          if (!stage || (breaker && !breaker.allow())) {
+            const reason = !stage ? 'service not running in this runtime' : `circuit breaker ${breaker!.state} after failures`;
+            skipped.push({ service, reason });
+            services[service] = { status: 'skipped', error: { name: 'Skipped', message: reason } };
+            return;
+          }
+          const t0 = performance.now();
+          try {
+            const result = await deadline.race(stage.run({ request, embedding: front.embedding }, deadline));
+            breaker?.recordSuccess();
+            results[service] = result;
+            services[service] = outcomeOf(result);
+            perStage[service] = { wallMs: performance.now() - t0, gpuMs: result.gpuMs, path: result.path };
+          } catch (error) {
+            if (deadline.signal.aborted) throw deadline.signal.reason;
+            breaker?.recordFailure();
+            services[service] = failureOf(error);
+            perStage[service] = { wallMs: performance.now() - t0 };
+          }
+        }),
+      );
+      const t0 = performance.now();
+      const summary = aggregate(decision.selected, results);
+      perStage.aggregate = { wallMs: performance.now() - t0, path: 'cpu' };
+      const totalMs = performance.now() - started;
+      this.observe(perStage, totalMs);
+      requests.inc({ outcome: 'ok' });
+      return {
+        id: request.id,
+        ...summary,
+        route: { selected: decision.selected, skipped, reason: decision.reason, auxLoss: decision.auxLoss },
+        services,
+        timings: { perStage, totalMs },
+        batchSize: front.batchSize,
+      };
+    } catch (error) {
+      requests.inc({ outcome: (error as { code?: string }).code?.toLowerCase() ?? 'error' });
+      throw error;
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private async embedAndRoute(batch: ValidRequest[]): Promise<Front[]> {
+    const timings: Record<string, StageTiming> = {};
+    const embeddings: Array<Float32Array | undefined> = batch.map(() => undefined);
+    const withText = batch.map((r, i) => [r.text, i] as const).filter(([text]) => text !== undefined);
+    if (withText.length > 0 && this.parts.embedder) {
+      const t0 = performance.now();
+      const { rows, gpuMs, path } = await this.parts.embedder.embed(withText.map(([text]) => text!));
+      withText.forEach(([, i], j) => (embeddings[i] = rows[j]));
+      timings.embed = { wallMs: performance.now() - t0, gpuMs, path };
+    }
+    const available = [...this.stages.keys()];
+    const t0 = performance.now();
+    const { decisions, gpuMs, path } = await this.parts.router.route(
+      batch.map((request, i) => ({ request, embedding: embeddings[i] })),
+      available,
+    );
+    timings.route = { wallMs: performance.now() - t0, gpuMs, path };
+    return batch.map((_, i) => ({ embedding: embeddings[i], decision: decisions[i], timings, batchSize: batch.length }));
+  }
+
+  private observe(perStage: Record<string, StageTiming>, totalMs: number): void {
+    const stageMs = this.parts.metrics.histogram('aura_stage_wall_ms', 'Wall time per stage, ms');
+    for (const [stage, t] of Object.entries(perStage)) stageMs.observe(t.wallMs, { stage, path: t.path ?? 'cpu' });
+    this.parts.metrics.histogram('aura_request_ms', 'Whole-request wall time, ms').observe(totalMs);
+  }
+}

@@ -1,0 +1,34 @@
+/** A tensor on the runtime's device: a stage hands it to the next without a CPU round trip. */
+export interface GpuTensor {
+  kind: 'gpu';
+  buffer: GPUBuffer;
+  dtype: 'float32' | 'uint32' | 'int32';
+  shape: number[];
+}
+
+/** A tensor in CPU memory, used where the plan runs a stage on its CPU path. */
+export interface CpuTensor {
+  kind: 'cpu';
+  data: Float32Array;
+  shape: number[];
+}
+
+export type Tensor = GpuTensor | CpuTensor;
+
+/** What travels between services. */
+export interface Packet {
+  id: string;
+  timestamp: number;
+  source: string;
+  target: string;
+  tensor: Tensor;
+  metadata: Record<string, unknown>;
+}
+
+export function elementCount(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export function makePacket(source: string, target: string, tensor: Tensor, metadata: Record<string, unknown> = {}): Packet {
+  return { id: crypto.randomUUID(), timestamp: Date.now(), source, target, tensor, metadata };
+}

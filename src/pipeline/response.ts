@@ -1,0 +1,37 @@
+import type { ExecutionPath, RouteChoice, ServiceName } from './stages';
+
+export interface StageTiming {
+  wallMs: number;
+  gpuMs?: number;
+  path?: ExecutionPath;
+}
+
+export interface ServiceOutcome {
+  status: 'ok' | 'failed' | 'skipped';
+  decision?: string;
+  confidence?: number;
+  /** Why a service failed or was skipped. */
+  error?: { name: string; code?: string; message: string };
+  path?: ExecutionPath;
+  output?: unknown;
+}
+
+/** One response for one request, whatever services it went through. */
+export interface UnifiedResponse {
+  id: string;
+  /** The answer of the highest-weighted service that succeeded. */
+  decision: { service: ServiceName | 'none'; value: string };
+  /** Router weight × service confidence, over the services that succeeded, in [0, 1]. */
+  confidence: number;
+  route: {
+    selected: RouteChoice[];
+    skipped: Array<{ service: ServiceName; reason: string }>;
+    reason: string;
+    auxLoss: { loadBalancing: number; zLoss: number };
+  };
+  services: Partial<Record<ServiceName, ServiceOutcome>>;
+  energy: { totalPj: number; perService: Partial<Record<ServiceName, number>>; model: string };
+  timings: { perStage: Record<string, StageTiming>; totalMs: number };
+  /** Size of the batch this request's embedding and routing ran in. */
+  batchSize: number;
+}

@@ -1,0 +1,65 @@
+import type { Deadline } from './deadline';
+import type { ValidRequest } from './request';
+
+export const SERVICE_NAMES = ['language', 'neuromorphic', 'lnn', 'memory', 'consensus'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export type ExecutionPath = 'gpu' | 'cpu';
+
+/** What a service returns to the pipeline for one request. */
+export interface StageResult {
+  /** The service's answer in one short line (a label, a predicted value, a matched key…). */
+  decision: string;
+  /** The service's own confidence in [0, 1]. */
+  confidence: number;
+  energyPj: number;
+  /** The energy model that produced energyPj. */
+  energyModel: string;
+  /** GPU time where measured (timestamp-query or queue completion). */
+  gpuMs?: number;
+  path: ExecutionPath;
+  /** The service's full response. */
+  output: unknown;
+}
+
+export interface StageInput {
+  request: ValidRequest;
+  /** The request's text embedding (when it had text), as computed for routing. */
+  embedding?: Float32Array;
+}
+
+/** A service as the pipeline sees it. */
+export interface ServiceStage {
+  readonly name: ServiceName;
+  run(input: StageInput, deadline: Deadline): Promise<StageResult>;
+}
+
+/** Text → embeddings, for routing features and for the services that use them. */
+export interface TextEmbedder {
+  embed(texts: string[]): Promise<{ rows: Float32Array[]; gpuMs?: number; path: ExecutionPath }>;
+}
+
+export interface RouteChoice {
+  service: ServiceName;
+  weight: number;
+}
+
+export interface RouteDecision {
+  selected: RouteChoice[];
+  confidence: number;
+  reason: string;
+  auxLoss: { loadBalancing: number; zLoss: number };
+}
+
+/** Features → services; batched so one gating dispatch serves many requests. */
+export interface RequestRouter {
+  route(items: Array<{ request: ValidRequest; embedding?: Float32Array }>, available: ServiceName[]): Promise<{ decisions: RouteDecision[]; gpuMs?: number; path: ExecutionPath }>;
+}
+
+/** Failures open a breaker; the pipeline skips a service whose breaker is open. */
+export interface Breaker {
+  allow(): boolean;
+  recordSuccess(): void;
+  recordFailure(): void;
+  readonly state: 'closed' | 'open' | 'half-open';
+}
