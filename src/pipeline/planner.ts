@@ -1,0 +1,92 @@
+import type { AdapterSummary } from '../gpu/device';
+import type { ExecutionPath } from './stages';
+
+export type BackendChoice = ExecutionPath | 'auto';
+
+/** Which path a stage runs on, and why. */
+export interface StagePlan {
+  path: ExecutionPath;
+  why: 'forced' | 'adapter' | 'measured' | 'cached';
+  /** Median warm time of each path where measured, ms. */
+  gpuMs?: number;
+  cpuMs?: number;
+}
+
+export interface BackendPlan {
+  adapterKey: string;
+  stages: Record<string, StagePlan>;
+}
+
+/** A stage the planner can time on both paths, with the model sizes in use. */
+export interface PlannableStage {
+  name: string;
+  /** Changes when the stage's model or sizes change; a cached plan is kept only while it matches. */
+  signature: string;
+  /** Runs the stage once on `path` with representative input. */
+  trial(path: ExecutionPath): Promise<void>;
+}
+
+/** Where plans persist: IndexedDB in the browser, a file at the edge. */
+export interface PlanStore {
+  load(key: string): Promise<StagePlan | undefined>;
+  save(key: string, plan: StagePlan): Promise<void>;
+}
+
+export interface PlannerOptions {
+  /** Per-stage choice; 'auto' (the default) measures. */
+  backend?: Record<string, BackendChoice>;
+  /** Trials per path after one warm-up (shader compilation is paid in the warm-up). */
+  trials?: number;
+  /** Without measuring, choose by the adapter alone (CPU on a fallback adapter). */
+  measure?: boolean;
+  store?: PlanStore;
+}
+
+export function adapterKey(adapter: AdapterSummary): string {
+  return [adapter.host, adapter.vendor, adapter.architecture, adapter.device, adapter.description, adapter.isFallback ? 'fallback' : 'hw'].join('|');
+}
+
+/**
+ * Chooses each stage's path: forced where the caller says so; otherwise a cached plan for this
+ * adapter and stage signature; otherwise measured (median of `trials` warm runs of each path);
+ * with measuring off, by the adapter (the CPU path on a fallback adapter such as SwiftShader).
+ */
+export async function planBackends(adapter: AdapterSummary, stages: PlannableStage[], options: PlannerOptions = {}): Promise<BackendPlan> {
+  const key = adapterKey(adapter);
+  const plan: BackendPlan = { adapterKey: key, stages: {} };
+  for (const stage of stages) {
+    const choice = options.backend?.[stage.name] ?? 'auto';
+    if (choice !== 'auto') {
+      plan.stages[stage.name] = { path: choice, why: 'forced' };
+      continue;
+    }
+    const storeKey = `${key}#${stage.name}#${stage.signature}`;
+    const cached = await options.store?.load(storeKey);
+    if (cached) {
+      plan.stages[stage.name] = { ...cached, why: 'cached' };
+      continue;
+    }
+    if (options.measure === false) {
+      plan.stages[stage.name] = { path: adapter.isFallback ? 'cpu' : 'gpu', why: 'adapter' };
+      continue;
+    }
+    const gpuMs = await medianTrial(stage, 'gpu', options.trials ?? 3);
+    const cpuMs = await medianTrial(stage, 'cpu', options.trials ?? 3);
+    const measured: StagePlan = { path: gpuMs < cpuMs ? 'gpu' : 'cpu', why: 'measured', gpuMs, cpuMs };
+    plan.stages[stage.name] = measured;
+    await options.store?.save(storeKey, measured);
+  }
+  return plan;
+}
+
+async function medianTrial(stage: PlannableStage, path: ExecutionPath, trials: number): Promise<number> {
+  await stage.trial(path); // warm-up: compilation and first-touch costs are not the steady state
+  const times: number[] = [];
+  for (let i = 0; i < trials; i++) {
+    const t0 = performance.now();
+    await stage.trial(path);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
