@@ -83,7 +83,7 @@ export class Orchestrator {
       const summary = aggregate(decision.selected, results);
       perStage.aggregate = { wallMs: performance.now() - t0, path: 'cpu' };
       const totalMs = performance.now() - started;
-      this.observe(perStage, totalMs);
+      this.observe(perStage, totalMs, summary.energy.perService);
       requests.inc({ outcome: 'ok' });
       return {
         id: request.id,
@@ -121,7 +121,9 @@ export class Orchestrator {
     return batch.map((_, i) => ({ embedding: embeddings[i], decision: decisions[i], timings, batchSize: batch.length }));
   }
 
-  private observe(perStage: Record<string, StageTiming>, totalMs: number): void {
+  private observe(perStage: Record<string, StageTiming>, totalMs: number, energy: Partial<Record<ServiceName, number>>): void {
+    const energyPj = this.parts.metrics.counter('aura_energy_pj_total', 'Energy counted by the services, pJ');
+    for (const [service, pj] of Object.entries(energy)) energyPj.inc({ service }, pj);
     const stageMs = this.parts.metrics.histogram('aura_stage_wall_ms', 'Wall time per stage, ms');
     for (const [stage, t] of Object.entries(perStage)) stageMs.observe(t.wallMs, { stage, path: t.path ?? 'cpu' });
     this.parts.metrics.histogram('aura_request_ms', 'Whole-request wall time, ms').observe(totalMs);

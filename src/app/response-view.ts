@@ -1,0 +1,42 @@
+import type { UnifiedResponse } from '../pipeline/response';
+import { el, fmt } from './dom';
+
+/** The response of one request: decision, route, each service, energy and timings. */
+export function renderResponse(target: HTMLElement, r: UnifiedResponse): void {
+  const routeRows = r.route.selected.map(({ service, weight }) => {
+    const outcome = r.services[service];
+    return el(
+      'tr',
+      {},
+      el('td', { text: service }),
+      el('td', { text: fmt(weight, 3) }),
+      el('td', { text: outcome?.status ?? '—', testId: `status-${service}` }),
+      el('td', { text: outcome?.decision ?? outcome?.error?.message ?? '' }),
+      el('td', { text: outcome?.path ?? '' }),
+      el('td', { text: fmt(r.energy.perService[service], 1) }),
+    );
+  });
+  const stageRows = Object.entries(r.timings.perStage).map(([stage, t]) =>
+    el('tr', {}, el('td', { text: stage }), el('td', { text: fmt(t.wallMs) }), el('td', { text: fmt(t.gpuMs) }), el('td', { text: t.path ?? '' })),
+  );
+  target.replaceChildren(
+    el('p', {}, el('strong', { text: 'Decision: ' }), el('span', { text: `${r.decision.value} (${r.decision.service})`, testId: 'decision' })),
+    el('p', {}, el('strong', { text: 'Confidence: ' }), el('span', { text: fmt(r.confidence, 3), testId: 'confidence' })),
+    el('p', { text: `Route: ${r.route.reason}`, testId: 'route-reason' }),
+    ...r.route.skipped.map((s) => el('p', { className: 'error', text: `skipped ${s.service}: ${s.reason}` })),
+    el(
+      'table',
+      { testId: 'route' },
+      el('tr', {}, ...['service', 'weight', 'status', 'answer', 'path', 'energy pJ'].map((h) => el('th', { text: h }))),
+      ...routeRows,
+    ),
+    el('p', {}, el('strong', { text: 'Energy: ' }), el('span', { text: `${fmt(r.energy.totalPj, 1)} pJ (${r.energy.model})`, testId: 'energy' })),
+    el(
+      'table',
+      { testId: 'timings' },
+      el('tr', {}, ...['stage', 'wall ms', 'GPU ms', 'path'].map((h) => el('th', { text: h }))),
+      ...stageRows,
+      el('tr', {}, el('th', { text: 'total' }), el('td', { text: fmt(r.timings.totalMs) }), el('td'), el('td')),
+    ),
+  );
+}
