@@ -1,0 +1,17 @@
+// Workgroup sum with subgroup operations: subgroupAdd within each subgroup, the elected invocation
+// of each subgroup leaves its sum in its own slot (the others leave 0), invocation 0 adds the slots
+// in index order. No assumption on the subgroup size or on how invocations map to subgroups.
+// The result is valid in invocation 0. Must be called in uniform control flow.
+fn reduce_sum(value: f32, lid: u32) -> f32 {
+  let partial = subgroupAdd(value);
+  slots[lid] = select(0.0, partial, subgroupElect());
+  workgroupBarrier();
+  var sum = 0.0;
+  if (lid == 0u) {
+    for (var i = 0u; i < WORKGROUP_SIZE; i++) {
+      sum += slots[i];
+    }
+  }
+  workgroupBarrier();
+  return sum;
+}

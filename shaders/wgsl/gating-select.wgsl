@@ -1,0 +1,130 @@
+// Gating, one invocation per token: rank the E scores, keep the top k (ties to the lower index),
+// weight them, and reduce this workgroup's share of the auxiliary losses. The reduction
+// `reduce_sum` comes from gating-reduce-workgroup.wgsl or gating-reduce-subgroup.wgsl, appended.
+//
+// mode 0: softmax over all E → top-k → renormalise   (Mixtral; vLLM topk_softmax, renormalize=True)
+// mode 1: softmax over all E → top-k, no renormalise  (vLLM renormalize=False, Switch Transformer)
+// mode 2: top-k → softmax over the k kept scores       (Shazeer 2017, Mistral reference MoE)
+// Ranking uses the scores themselves: softmax is monotone, so the order is the same and no ulp of
+// exp() can reorder two experts.
+override WORKGROUP_SIZE: u32 = 64u;
+const MAX_EXPERTS: u32 = 64u;
+const LOWEST: f32 = -3.4028234e38;
+
+struct Params {
+  tokens: u32,
+  experts: u32,
+  k: u32,
+  mode: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+// Clean router logits [T, E] (for the z-loss) and the scores the gate ranks (the same logits, or
+// the noisy ones) [T, E].
+@group(0) @binding(1) var<storage, read> logits: array<f32>;
+@group(0) @binding(2) var<storage, read> scores: array<f32>;
+@group(0) @binding(3) var<storage, read_write> indices: array<u32>;
+@group(0) @binding(4) var<storage, read_write> weights: array<f32>;
+// Per workgroup: Σ probabilities [E], Σ selected [E], Σ logsumexp² — summed by gating-loss.wgsl.
+@group(0) @binding(5) var<storage, read_write> partials: array<f32>;
+
+var<workgroup> slots: array<f32, WORKGROUP_SIZE>;
+
+fn is_chosen(lo: u32, hi: u32, e: u32) -> bool {
+  if (e < 32u) {
+    return (lo & (1u << e)) != 0u;
+  }
+  return (hi & (1u << (e - 32u))) != 0u;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let t = group * WORKGROUP_SIZE + lid;
+  let live = t < params.tokens;
+  let E = params.experts;
+  let k = params.k;
+  var x: array<f32, MAX_EXPERTS>;
+  var lo = 0u;
+  var hi = 0u;
+  var top = 0.0;
+  var total = 1.0;
+  var z_sq = 0.0;
+  if (live) {
+    let row = t * E;
+    for (var e = 0u; e < E; e++) {
+      x[e] = scores[row + e];
+    }
+    // Top k by repeated arg-max; strict '>' keeps the lower index on ties.
+    for (var j = 0u; j < k; j++) {
+      var best = E;
+      var best_score = LOWEST;
+      for (var e = 0u; e < E; e++) {
+        if (!is_chosen(lo, hi, e) && (best == E || x[e] > best_score)) {
+          best = e;
+          best_score = x[e];
+        }
+      }
+      if (best < 32u) {
+        lo |= 1u << best;
+      } else {
+        hi |= 1u << (best - 32u);
+      }
+      indices[t * k + j] = best;
+      weights[t * k + j] = best_score;
+    }
+    // The first pick is the maximum of all scores.
+    top = weights[t * k];
+    total = 0.0;
+    for (var e = 0u; e < E; e++) {
+      total += exp(x[e] - top);
+    }
+    var kept = 0.0;
+    for (var j = 0u; j < k; j++) {
+      let w = exp(weights[t * k + j] - top);
+      weights[t * k + j] = w;
+      kept += w;
+    }
+    // mode 0 and 2 both divide by the kept sum (softmax over kept = renormalised probabilities,
+    // computed here as e^(x−max)/Σ_kept so both modes use the same f32 operations as the CPU).
+    var denominator = kept;
+    if (params.mode == 1u) {
+      denominator = total;
+    }
+    for (var j = 0u; j < k; j++) {
+      weights[t * k + j] = weights[t * k + j] / denominator;
+    }
+    // Router z-loss term (ST-MoE): logsumexp of the clean logits, squared.
+    var m = LOWEST;
+    for (var e = 0u; e < E; e++) {
+      m = max(m, logits[row + e]);
+    }
+    var s = 0.0;
+    for (var e = 0u; e < E; e++) {
+      s += exp(logits[row + e] - m);
+    }
+    let lse = m + log(s);
+    z_sq = lse * lse;
+  }
+  // Auxiliary-loss partial sums of this workgroup (idle invocations add zero).
+  let stride = 2u * E + 1u;
+  let base = group * stride;
+  for (var e = 0u; e < E; e++) {
+    var p = 0.0;
+    var c = 0.0;
+    if (live) {
+      p = exp(x[e] - top) / total;
+      c = select(0.0, 1.0, is_chosen(lo, hi, e));
+    }
+    let sum_p = reduce_sum(p, lid);
+    let sum_c = reduce_sum(c, lid);
+    if (lid == 0u) {
+      partials[base + e] = sum_p;
+      partials[base + E + e] = sum_c;
+    }
+  }
+  let sum_z = reduce_sum(z_sq, lid);
+  if (lid == 0u) {
+    partials[base + 2u * E] = sum_z;
+  }
+}
