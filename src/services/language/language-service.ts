@@ -1,0 +1,370 @@
+import type { Tensor } from 'onnxruntime-web';
+import { InvalidInputError, requireInteger } from '../../errors';
+import { adoptDevice, isNode, type GpuContext } from '../../gpu/device';
+import { Usage, readFloat32 } from '../../gpu/buffers';
+import { Batcher } from '../../pipeline/batcher';
+import { bertMeanPoolCpu, bertMeanPoolResident } from '../../kernels/bert-pooling';
+import { BertSession, type ShapeBuckets, type WarmUpRecord } from './bert-session';
+import { LanguageServiceClosedError, ModelCapabilityError, ModelLoadError } from './errors';
+import { loadModelBytes, loadModelJson, type ModelByteCache, type ModelLoadProgress } from './model-source';
+import { loadOrt, requireWebGpuEp, webGpuEpAvailable, type OrtLoadOptions } from './ort-runtime';
+import { BertTokenizer, padBertRows, requireTexts, type BertEncoding } from './tokenizer';
+
+/** Where a model's files are: URLs or paths (through the cache), or the contents themselves. */
+export interface LanguageModelSource {
+  model: string | URL | Uint8Array;
+  tokenizer: string | URL | Record<string, unknown>;
+  tokenizerConfig?: string | URL | Record<string, unknown>;
+  /** HF config.json (for id2label); optional. */
+  config?: string | URL | Record<string, unknown>;
+}
+
+export interface LanguageServiceOptions {
+  /** 'gpu': WebGPU EP + WGSL pooling on ORT's device; 'cpu': WASM EP + CPU pooling; 'auto' (default): gpu where WebGPU exists. */
+  backend?: 'gpu' | 'cpu' | 'auto';
+  /** Default: the generated aura-bert-tiny under public/models/. */
+  source?: LanguageModelSource;
+  buckets?: Partial<ShapeBuckets>;
+  /** Dynamic batching: most rows in one run, and how long the first request waits for company. */
+  maxBatch?: number;
+  maxWaitMs?: number;
+  /** Run every bucket once at load (default true). */
+  warmUp?: boolean;
+  cache?: ModelByteCache | false;
+  onProgress?: (event: ModelLoadProgress) => void;
+  wasmPaths?: OrtLoadOptions['wasmPaths'];
+  fetch?: typeof fetch;
+}
+
+export interface EmbedOptions {
+  /** Cut text longer than the model's maximum (default true); false → TokenizationError instead. */
+  truncation?: boolean;
+  /** Also read the rows back as Float32Array (always on the cpu path). */
+  rows?: boolean;
+}
+
+/** A [rows, hidden] float32 tensor on the runtime's GPU device; the receiver disposes it. */
+export interface LanguageGpuTensor {
+  buffer: GPUBuffer;
+  device: GPUDevice;
+  dtype: 'float32';
+  shape: [number, number];
+  dispose(): void;
+}
+
+export interface LanguageEmbedding {
+  path: 'gpu' | 'cpu';
+  /** [texts.length, hidden]. */
+  dims: [number, number];
+  /** gpu path: the L2-normalised mean-pooled embeddings, resident on the device. */
+  tensor?: LanguageGpuTensor;
+  /** Rows (cpu path always; gpu path when asked). */
+  rows?: Float32Array[];
+  /** Whether each text was truncated. */
+  truncated: boolean[];
+}
+
+export interface LanguageClassification {
+  path: 'gpu' | 'cpu';
+  results: Array<{ label: string; index: number; score: number; logits: Float32Array; probabilities: Float32Array }>;
+}
+
+interface EmbedRequest {
+  encodings: BertEncoding[];
+}
+
+/** The default model, served by Vite from public/ in a browser and read from disk in Node. */
+export function defaultLanguageModelSource(): LanguageModelSource {
+  const base = isNode() ? new URL('../../../public/models/aura-bert-tiny/', import.meta.url).href : new URL('/models/aura-bert-tiny/', globalThis.location?.href).href;
+  return { model: `${base}model.onnx`, tokenizer: `${base}tokenizer.json`, tokenizerConfig: `${base}tokenizer_config.json`, config: `${base}config.json` };
+}
+
+/**
+ * The language service: a BERT-family ONNX model on onnxruntime-web behind a dynamic batcher.
+ * `embed` gives sentence embeddings (mean pooling + L2 normalisation as sentence-transformers);
+ * `classify` the softmax of the model's `logits` head. Responses say which path ran.
+ */
+export class LanguageService {
+  readonly path: 'gpu' | 'cpu';
+  readonly tokenizer: BertTokenizer;
+  readonly hiddenSize: number;
+  readonly maxLength: number;
+  /** The device shared with onnxruntime-web (gpu path only). */
+  readonly gpu?: GpuContext;
+  private readonly embedBatcher: Batcher<EmbedRequest, { rows?: Float32Array; buffers?: Array<{ buffer: GPUBuffer; row: number }> }[]>;
+  private readonly classifyBatcher: Batcher<EmbedRequest, LanguageClassification['results']>;
+  private closed = false;
+
+  private constructor(
+    readonly session: BertSession,
+    tokenizer: BertTokenizer,
+    private readonly labels: string[],
+    gpu: GpuContext | undefined,
+    maxBatch: number,
+    maxWaitMs: number,
+    hiddenSize: number,
+  ) {
+    this.path = session.options.ep === 'webgpu' ? 'gpu' : 'cpu';
+    this.tokenizer = tokenizer;
+    this.gpu = gpu;
+    this.hiddenSize = hiddenSize;
+    this.maxLength = Math.max(...session.options.buckets.sequenceLengths);
+    this.embedBatcher = new Batcher((requests) => this.embedRuns(requests), { maxBatch, maxWaitMs });
+    this.classifyBatcher = new Batcher((requests) => this.classifyRuns(requests), { maxBatch, maxWaitMs });
+  }
+
+  /** Loads the model (through the cache), builds the session and warms up every bucket. */
+  static async create(options: LanguageServiceOptions = {}): Promise<LanguageService> {
+    const backend = options.backend ?? 'auto';
+    if (!['gpu', 'cpu', 'auto'].includes(backend)) throw new InvalidInputError(`backend is ${String(backend)}`, "backend must be 'gpu', 'cpu' or 'auto'");
+    const useGpu = backend === 'gpu' || (backend === 'auto' && webGpuEpAvailable());
+    if (useGpu) requireWebGpuEp();
+    const maxBatch = requireInteger('maxBatch', options.maxBatch ?? 32, 1, 4096);
+    const maxWaitMs = requireInteger('maxWaitMs', options.maxWaitMs ?? 2, 0, 60_000);
+    const source = options.source ?? defaultLanguageModelSource();
+    const fetchOptions = { cache: options.cache, onProgress: options.onProgress, fetch: options.fetch };
+    const json = (value: LanguageModelSource['tokenizer'] | undefined) =>
+      value === undefined ? Promise.resolve(undefined) : typeof value === 'string' || value instanceof URL ? loadModelJson(value, fetchOptions) : Promise.resolve(value);
+    const [modelBytes, tokenizerJson, tokenizerConfig, config] = await Promise.all([
+      source.model instanceof Uint8Array ? source.model : loadModelBytes(source.model, fetchOptions),
+      json(source.tokenizer),
+      json(source.tokenizerConfig),
+      json(source.config),
+    ]);
+    const tokenizer = new BertTokenizer(tokenizerJson, tokenizerConfig ?? {});
+    const configRecord = (config ?? {}) as Record<string, unknown>;
+    const maxPositions = typeof configRecord.max_position_embeddings === 'number' ? configRecord.max_position_embeddings : tokenizer.maxLength;
+    const maxLength = Math.min(tokenizer.maxLength, maxPositions);
+    const buckets: ShapeBuckets = {
+      sequenceLengths: [...new Set([...(options.buckets?.sequenceLengths ?? [16, 32]).filter((s) => s < maxLength), maxLength])],
+      batchSizes: [...new Set([...(options.buckets?.batchSizes ?? [1, 8, 32]).filter((b) => b < maxBatch), maxBatch])],
+    };
+    const ort = await loadOrt({ wasmPaths: options.wasmPaths });
+    const session = await BertSession.create(ort, modelBytes, { ep: useGpu ? 'webgpu' : 'wasm', buckets, hiddenOnGpu: true });
+    let gpu: GpuContext | undefined;
+    if (useGpu) {
+      // Let onnxruntime-web create the device and adopt it, so the pooling kernel reads its buffers.
+      const device = (await ort.env.webgpu.device) as GPUDevice | undefined;
+      if (!device) throw new ModelLoadError('onnxruntime-web created no WebGPU device', "use backend: 'cpu'");
+      gpu = adoptDevice(device);
+    }
+    const hiddenSize = typeof configRecord.hidden_size === 'number' ? configRecord.hidden_size : await probeHiddenSize(session, tokenizer);
+    const labels = labelsOf(configRecord, session);
+    const service = new LanguageService(session, tokenizer, labels, gpu, maxBatch, maxWaitMs, hiddenSize);
+    if (options.warmUp ?? true) await session.warmUp(tokenizer.padId, [session.hasHiddenStates ? 'last_hidden_state' : 'logits']);
+    return service;
+  }
+
+  get hasClassifier(): boolean {
+    return this.session.hasLogits && this.labels.length > 0;
+  }
+
+  get warmUps(): WarmUpRecord[] {
+    return this.session.warmUps;
+  }
+
+  /** Sentence embeddings of `texts` (one row each). Concurrent calls are batched into shared runs. */
+  async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<LanguageEmbedding> {
+    this.checkOpen();
+    if (!this.session.hasHiddenStates) throw new ModelCapabilityError('the model has no last_hidden_state output', 'use classify(), or load a model that exports its hidden states');
+    const encodings = this.encode(texts, options.truncation);
+    const parts = await this.embedBatcher.submit({ encodings });
+    const dims: [number, number] = [encodings.length, this.hiddenSize];
+    const truncated = encodings.map((e) => e.truncated);
+    if (this.path === 'cpu') return { path: 'cpu', dims, rows: parts.map((p) => p.rows!), truncated };
+    const tensor = await this.gatherRows(parts[0].buffers!, dims);
+    const rows = options.rows ? await this.readRows(tensor) : undefined;
+    return { path: 'gpu', dims, tensor, rows, truncated };
+  }
+
+  /** Class probabilities from the model's head (softmax of `logits`, labels from config.json id2label). */
+  async classify(texts: readonly string[], options: { truncation?: boolean } = {}): Promise<LanguageClassification> {
+    this.checkOpen();
+    if (!this.hasClassifier) throw new ModelCapabilityError('the model has no classification head (no logits output or no id2label)', 'load a model exported with a sequence-classification head');
+    const encodings = this.encode(texts, options.truncation);
+    const results = await this.classifyBatcher.submit({ encodings });
+    return { path: this.path, results };
+  }
+
+  async destroy(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.session.release();
+    // The device belongs to onnxruntime-web: only our pool goes.
+    this.gpu?.pool.destroy();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new LanguageServiceClosedError();
+  }
+
+  private encode(texts: readonly string[], truncation = true): BertEncoding[] {
+    requireTexts(texts);
+    texts.forEach((t, i) => {
+      if (t.trim().length === 0) throw new InvalidInputError(`texts[${i}] is empty`, 'pass text with at least one non-space character');
+    });
+    return texts.map((t) => this.tokenizer.encode(t, { truncation, maxLength: this.maxLength }));
+  }
+
+  /** Splits the rows of all requests into runs of at most the largest batch bucket. */
+  private chunks(requests: EmbedRequest[]): BertEncoding[][] {
+    const rows = requests.flatMap((r) => r.encodings);
+    const size = this.session.maxBatchBucket;
+    const out: BertEncoding[][] = [];
+    for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+    return out;
+  }
+
+  private padded(rows: BertEncoding[]) {
+    const longest = Math.max(...rows.map((r) => r.ids.length));
+    const bucket = this.session.bucketFor(rows.length, longest);
+    const filler: BertEncoding = { ids: [], tokens: [], attentionMask: [], tokenTypeIds: [], truncated: false };
+    const all = rows.length < bucket.batch ? [...rows, ...new Array<BertEncoding>(bucket.batch - rows.length).fill(filler)] : rows;
+    return padBertRows(all, bucket.sequenceLength, this.tokenizer.padId);
+  }
+
+  /** One run per chunk; the results are per request: rows (cpu) or {pooled buffer, row} (gpu). */
+  private async embedRuns(requests: EmbedRequest[]) {
+    type Part = { rows?: Float32Array; buffers?: Array<{ buffer: GPUBuffer; row: number }> };
+    const flat: Part[] = [];
+    const pooledBuffers: GPUBuffer[] = [];
+    try {
+      for (const rows of this.chunks(requests)) {
+        const batch = this.padded(rows);
+        const outputs = await this.session.run(batch, ['last_hidden_state']);
+        const hidden = outputs.last_hidden_state;
+        const shape = { batch: batch.batch, seq: batch.sequenceLength, hidden: this.hiddenSize };
+        try {
+          if (this.gpu && hidden.location === 'gpu-buffer') {
+            const { pooled } = await bertMeanPoolResident(this.gpu, hidden.gpuBuffer as GPUBuffer, batch.attentionMask, shape);
+            pooledBuffers.push(pooled);
+            for (let r = 0; r < rows.length; r++) flat.push({ buffers: [{ buffer: pooled, row: r }] });
+          } else {
+            const pooled = bertMeanPoolCpu((await hidden.getData()) as Float32Array, batch.attentionMask, shape);
+            for (let r = 0; r < rows.length; r++) flat.push({ rows: pooled.slice(r * this.hiddenSize, (r + 1) * this.hiddenSize) });
+          }
+        } finally {
+          disposeAll(outputs);
+        }
+      }
+    } catch (error) {
+      pooledBuffers.forEach((b) => b.destroy());
+      throw error;
+    }
+    // Regroup: request i gets its own rows in order; a run buffer lives until every request copied out.
+    let next = 0;
+    return requests.map((r) => {
+      const mine = flat.slice(next, next + r.encodings.length);
+      next += r.encodings.length;
+      if (this.path === 'cpu') return mine;
+      const buffers = mine.flatMap((p) => p.buffers!);
+      for (const b of new Set(buffers.map((x) => x.buffer))) this.pooledRefs.set(b, (this.pooledRefs.get(b) ?? 0) + 1);
+      return [{ buffers }];
+    });
+  }
+
+  /** Requests still to copy rows out of each run buffer. */
+  private readonly pooledRefs = new Map<GPUBuffer, number>();
+
+  /** Copies each row from the run buffers into one [n, hidden] buffer owned by the caller. */
+  private async gatherRows(sources: Array<{ buffer: GPUBuffer; row: number }>, dims: [number, number]): Promise<LanguageGpuTensor> {
+    const { device } = this.gpu!;
+    const rowBytes = this.hiddenSize * 4;
+    const buffer = device.createBuffer({ size: dims[0] * rowBytes, usage: Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST, label: 'language embeddings' });
+    const encoder = device.createCommandEncoder();
+    sources.forEach((s, i) => encoder.copyBufferToBuffer(s.buffer, s.row * rowBytes, buffer, i * rowBytes, rowBytes));
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    this.releasePooled(sources.map((s) => s.buffer));
+    let disposed = false;
+    return {
+      buffer,
+      device,
+      dtype: 'float32',
+      shape: dims,
+      dispose() {
+        if (!disposed) buffer.destroy();
+        disposed = true;
+      },
+    };
+  }
+
+  /** A run buffer is destroyed once every request that takes rows from it has copied them. */
+  private releasePooled(used: GPUBuffer[]): void {
+    for (const b of new Set(used)) {
+      const left = (this.pooledRefs.get(b) ?? 1) - 1;
+      if (left > 0) this.pooledRefs.set(b, left);
+      else {
+        this.pooledRefs.delete(b);
+        b.destroy();
+      }
+    }
+  }
+
+  private async readRows(tensor: LanguageGpuTensor): Promise<Float32Array[]> {
+    const [n, h] = tensor.shape;
+    const all = await readFloat32(tensor.device, tensor.buffer, n * h);
+    return Array.from({ length: n }, (_, i) => all.slice(i * h, (i + 1) * h));
+  }
+
+  private async classifyRuns(requests: EmbedRequest[]): Promise<LanguageClassification['results'][]> {
+    const flat: LanguageClassification['results'] = [];
+    for (const rows of this.chunks(requests)) {
+      const batch = this.padded(rows);
+      const outputs = await this.session.run(batch, ['logits']);
+      try {
+        const logits = (await outputs.logits.getData()) as Float32Array;
+        const classes = logits.length / batch.batch;
+        for (let r = 0; r < rows.length; r++) {
+          const row = logits.slice(r * classes, (r + 1) * classes);
+          const probabilities = softmax(row);
+          let index = 0;
+          for (let c = 1; c < classes; c++) if (probabilities[c] > probabilities[index]) index = c;
+          flat.push({ label: this.labels[index] ?? `LABEL_${index}`, index, score: probabilities[index], logits: row, probabilities });
+        }
+      } finally {
+        disposeAll(outputs);
+      }
+    }
+    let next = 0;
+    return requests.map((r) => flat.slice(next, (next += r.encodings.length)));
+  }
+}
+
+function disposeAll(outputs: Record<string, Tensor>): void {
+  for (const t of Object.values(outputs)) t.dispose();
+}
+
+/** Softmax in f64, returned as f32 (max-subtracted for stability). */
+function softmax(logits: Float32Array): Float32Array {
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v);
+  let sum = 0;
+  const out = new Float32Array(logits.length);
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  for (let i = 0; i < logits.length; i++) out[i] = Math.exp(logits[i] - max) / sum;
+  return out;
+}
+
+/** The hidden size from one tiny run (config.json may be absent for a user's model). */
+async function probeHiddenSize(session: BertSession, tokenizer: BertTokenizer): Promise<number> {
+  if (!session.hasHiddenStates) return 0;
+  const probe = padBertRows([tokenizer.encode('a')], tokenizer.encode('a').ids.length, tokenizer.padId);
+  const outputs = await session.run(probe, ['last_hidden_state']);
+  try {
+    const dims = outputs.last_hidden_state.dims;
+    return dims[dims.length - 1];
+  } finally {
+    disposeAll(outputs);
+  }
+}
+
+function labelsOf(config: Record<string, unknown>, session: BertSession): string[] {
+  if (!session.hasLogits) return [];
+  const id2label = config.id2label;
+  if (typeof id2label !== 'object' || id2label === null) return [];
+  const entries = Object.entries(id2label as Record<string, unknown>).map(([k, v]) => [Number(k), String(v)] as const);
+  const labels: string[] = [];
+  for (const [k, v] of entries) if (Number.isInteger(k) && k >= 0) labels[k] = v;
+  return labels;
+}
