@@ -1,0 +1,649 @@
+import { digestOf, sha256Hex, type Json } from './codec';
+import type {
+  Body, CheckpointBody, CommitBody, CommittedEntry, Envelope, FetchBody, NewViewBody, PlanEntry, PrePrepareBody,
+  PrepareBody, PreparedProof, ReplyBody, ReplyRecord, RequestBody, SessionState, Snapshot, StateBody, ViewChangeBody,
+} from './messages';
+
+/**
+ * PBFT replica (Castro & Liskov) as a pure, deterministic state machine: verified messages and timer
+ * expiries in, messages to send, timers to set and decisions out. No clocks, no I/O, no randomness.
+ *
+ * Own messages are not counted when sent: the host signs them and feeds them back through receive(),
+ * so a replica's log only ever holds signed messages, which it can hand on as certificates.
+ */
+export interface ReplicaConfig {
+  n: number;
+  id: number;
+  /** Votes needed for prepared/committed/checkpoint/view change. Default 2f+1; 2f is the broken variant. */
+  quorum?: number;
+  /** A checkpoint every K executed sequence numbers (log truncation). */
+  checkpointInterval?: number;
+  /** Sequence numbers a primary may assign beyond the stable checkpoint (high watermark). */
+  window?: number;
+  /** Requests per pre-prepare: 1 = no batching. */
+  batchMax?: number;
+  /** Sequence numbers a primary keeps in flight before it waits (and batches). */
+  pipelineDepth?: number;
+  /** Time a pending request may wait before a view change; doubles per failed view change. */
+  requestTimeoutMs?: number;
+  /** Client session: distinguishes restarts of the same replica as a client. */
+  session?: number;
+}
+
+export type TimerKey = 'progress' | 'retransmit';
+export type FaultKind =
+  | 'malformed' | 'unknownKey' | 'badSignature' | 'replay' | 'wrongView' | 'stale' | 'wrongSender'
+  | 'equivocation' | 'invalidProof';
+
+/** A value executed at a sequence number (with its place in the batch) and the commit certificate. */
+export interface Decision {
+  seq: number; view: number; index: number;
+  client: number; session: number; reqId: number;
+  value: Json; certificate: Envelope<CommitBody>[];
+}
+
+/** The answer to this replica's own request: from local execution or f+1 matching replies. */
+export interface ClientResult {
+  reqId: number; seq: number; view: number; index: number; value: Json;
+  certificate: Envelope[]; source: 'execution' | 'replies';
+}
+
+export interface Outbox {
+  send: Array<{ to: number | 'all'; body: Body }>;
+  timers: Array<{ key: TimerKey; ms: number | null }>;
+  decisions: Decision[];
+  results: ClientResult[];
+  faults: FaultKind[];
+}
+
+interface Slot { view: number; digest: string; requests: Envelope<RequestBody>[]; prePrepare: Envelope<PrePrepareBody> | null; prepared: boolean; commitSent: boolean; committed: boolean; commits: Envelope<CommitBody>[] }
+interface Votes { prepares: Map<number, Envelope<PrepareBody>>; commits: Map<number, Envelope<CommitBody>> }
+interface Session { client: number; session: number; floor: number; above: Set<number>; replies: ReplyRecord[] }
+
+const GENESIS = '0'.repeat(64);
+const REPLY_CACHE = 64;
+const MAX_FUTURE = 4096;
+
+export const digestRequests = (requests: Envelope<RequestBody>[]): string => digestOf(requests);
+const requestKey = (b: RequestBody): string => `${b.client}:${b.session}:${b.reqId}`;
+
+export class PbftReplica {
+  readonly n: number;
+  readonly f: number;
+  readonly id: number;
+  readonly quorum: number;
+  readonly K: number;
+  readonly L: number;
+  private readonly batchMax: number;
+  private readonly depth: number;
+  private readonly timeoutMs: number;
+  readonly session: number;
+
+  view = 0;
+  active = true;
+  lastExecuted = 0;
+  stableSeq = 0;
+  private stableDigest = GENESIS;
+  private stableProof: Envelope<CheckpointBody>[] = [];
+  private chain = GENESIS;
+  private nextSeq = 0;
+  private vcAttempts = 0;
+  private newViewSent = -1;
+  private plan = new Map<number, string>();
+  private progressArmed = false;
+  private fetchNonce = 0;
+
+  private readonly slots = new Map<number, Slot>();
+  private readonly votes = new Map<string, Votes>();
+  private readonly prepared = new Map<number, PreparedProof>();
+  private readonly checkpoints = new Map<number, Map<number, Envelope<CheckpointBody>>>();
+  private readonly snapshots = new Map<number, Snapshot>();
+  private readonly viewChanges = new Map<number, Map<number, Envelope<ViewChangeBody>>>();
+  private readonly futurePrePrepares = new Map<string, Envelope<PrePrepareBody>>();
+  private readonly pending = new Map<string, Envelope<RequestBody>>();
+  private readonly assigned = new Set<string>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly own = new Map<number, RequestBody>();
+  private readonly replies = new Map<string, Map<number, Envelope<ReplyBody>>>();
+  private nextReqId = 0;
+  readonly faults: Record<FaultKind, number> = {
+    malformed: 0, unknownKey: 0, badSignature: 0, replay: 0, wrongView: 0, stale: 0, wrongSender: 0, equivocation: 0, invalidProof: 0,
+  };
+
+  private out: Outbox = PbftReplica.emptyOutbox();
+
+  constructor(config: ReplicaConfig) {
+    this.n = config.n;
+    this.f = Math.floor((config.n - 1) / 3);
+    this.id = config.id;
+    this.quorum = config.quorum ?? 2 * this.f + 1;
+    this.K = config.checkpointInterval ?? 16;
+    this.L = config.window ?? 4 * this.K;
+    this.batchMax = config.batchMax ?? 1;
+    this.depth = config.pipelineDepth ?? 8;
+    this.timeoutMs = config.requestTimeoutMs ?? 1000;
+    this.session = config.session ?? 0;
+  }
+
+  static emptyOutbox(): Outbox {
+    return { send: [], timers: [], decisions: [], results: [], faults: [] };
+  }
+
+  primaryOf(view: number): number {
+    return view % this.n;
+  }
+  get primary(): number {
+    return this.primaryOf(this.view);
+  }
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** A new request from this replica as a client; the host signs and broadcasts it (itself included). */
+  submit(value: Json): { reqId: number; out: Outbox } {
+    const reqId = ++this.nextReqId;
+    const body: RequestBody = { t: 'request', client: this.id, session: this.session, reqId, value };
+    this.own.set(reqId, body);
+    this.emit('all', body);
+    this.setTimer('retransmit', this.timeoutMs);
+    return { reqId, out: this.flush() };
+  }
+
+  /** Records a fault found by the host (malformed, unknown key, bad signature, replay). */
+  noteFault(kind: FaultKind): void {
+    this.faults[kind]++;
+  }
+
+  /** One verified message (its signature and those of every nested message already checked). */
+  receive(env: Envelope): Outbox {
+    const b = env.body;
+    switch (b.t) {
+      case 'request': this.onRequest(env as Envelope<RequestBody>); break;
+      case 'pre-prepare': this.onPrePrepare(env as Envelope<PrePrepareBody>); break;
+      case 'prepare': this.onPrepare(env as Envelope<PrepareBody>); break;
+      case 'commit': this.onCommit(env as Envelope<CommitBody>); break;
+      case 'reply': this.onReply(env as Envelope<ReplyBody>); break;
+      case 'checkpoint': this.onCheckpoint(env as Envelope<CheckpointBody>); break;
+      case 'view-change': this.onViewChange(env as Envelope<ViewChangeBody>); break;
+      case 'new-view': this.onNewView(env as Envelope<NewViewBody>); break;
+      case 'fetch': this.onFetch(env.from, b); break;
+      case 'state': this.onState(b); break;
+    }
+    return this.flush();
+  }
+
+  /** A timer set through Outbox.timers has fired. */
+  timeout(key: TimerKey): Outbox {
+    if (key === 'retransmit') {
+      for (const body of this.own.values()) this.emit('all', body);
+      if (this.own.size > 0) this.setTimer('retransmit', this.timeoutMs);
+    } else {
+      this.progressArmed = false;
+      if (this.pending.size > 0 || !this.active) {
+        this.askForState();
+        this.startViewChange(this.view + 1);
+      }
+    }
+    return this.flush();
+  }
+
+  // ---- normal case -------------------------------------------------------------------------------
+
+  private onRequest(env: Envelope<RequestBody>): void {
+    const b = env.body;
+    if (env.from !== b.client) return this.fault('wrongSender');
+    const session = this.sessions.get(`${b.client}:${b.session}`);
+    if (session && isExecuted(session, b.reqId)) {
+      const cached = session.replies.find((r) => r.reqId === b.reqId);
+      if (cached) this.emit(b.client, { t: 'reply', view: cached.view, seq: cached.seq, index: cached.index, client: b.client, session: b.session, reqId: b.reqId, digest: cached.digest });
+      return;
+    }
+    const key = requestKey(b);
+    if (!this.pending.has(key)) this.pending.set(key, env);
+    this.armProgress();
+    this.tryPropose();
+  }
+
+  private tryPropose(): void {
+    if (!this.active || this.primary !== this.id) return;
+    while (this.nextSeq - this.lastExecuted < this.depth && this.nextSeq + 1 <= this.stableSeq + this.L) {
+      const batch: Envelope<RequestBody>[] = [];
+      for (const [key, env] of this.pending) {
+        if (this.assigned.has(key)) continue;
+        batch.push(env);
+        this.assigned.add(key);
+        if (batch.length >= this.batchMax) break;
+      }
+      if (batch.length === 0) return;
+      const seq = ++this.nextSeq;
+      this.emit('all', { t: 'pre-prepare', view: this.view, seq, digest: digestRequests(batch), requests: batch });
+    }
+  }
+
+  private inWindow(seq: number): boolean {
+    return seq > this.stableSeq && seq <= this.stableSeq + this.L;
+  }
+
+  private onPrePrepare(env: Envelope<PrePrepareBody>): void {
+    const b = env.body;
+    if (env.from !== this.primaryOf(b.view)) return this.fault('wrongSender');
+    if (digestRequests(b.requests) !== b.digest || b.requests.some((r) => r.from !== r.body.client)) return this.fault('invalidProof');
+    if (b.view < this.view) return this.fault('wrongView');
+    if (!this.inWindow(b.seq)) return this.fault('stale');
+    if (b.view > this.view || !this.active) {
+      if (this.futurePrePrepares.size < MAX_FUTURE) this.futurePrePrepares.set(`${b.view}:${b.seq}:${b.digest}`, env);
+      return;
+    }
+    const slot = this.slots.get(b.seq);
+    if (slot && slot.view === b.view && slot.prePrepare) {
+      if (slot.digest !== b.digest) {
+        this.fault('equivocation');
+        this.startViewChange(this.view + 1);
+      }
+      return;
+    }
+    const planned = this.plan.get(b.seq);
+    if (planned !== undefined && planned !== b.digest) return this.fault('invalidProof');
+    if (slot?.committed && slot.digest !== b.digest) return this.fault('invalidProof');
+    this.slots.set(b.seq, {
+      view: b.view, digest: b.digest, requests: b.requests, prePrepare: env,
+      prepared: false, commitSent: false, committed: slot?.committed ?? false, commits: slot?.commits ?? [],
+    });
+    if (this.primary === this.id) this.nextSeq = Math.max(this.nextSeq, b.seq);
+    for (const r of b.requests) {
+      const key = requestKey(r.body);
+      const session = this.sessions.get(`${r.body.client}:${r.body.session}`);
+      if (!(session && isExecuted(session, r.body.reqId)) && !this.pending.has(key)) this.pending.set(key, r);
+      this.assigned.add(key);
+    }
+    if (b.requests.length > 0) this.armProgress();
+    if (this.id !== this.primaryOf(b.view)) this.emit('all', { t: 'prepare', view: b.view, seq: b.seq, digest: b.digest });
+    this.checkPrepared(b.seq);
+  }
+
+  private votesFor(view: number, seq: number): Votes {
+    const key = `${view}:${seq}`;
+    let v = this.votes.get(key);
+    if (!v) {
+      v = { prepares: new Map(), commits: new Map() };
+      this.votes.set(key, v);
+    }
+    return v;
+  }
+
+  private onPrepare(env: Envelope<PrepareBody>): void {
+    const b = env.body;
+    if (env.from === this.primaryOf(b.view)) return this.fault('wrongSender');
+    if (b.view < this.view) return this.fault('wrongView');
+    if (!this.inWindow(b.seq)) return this.fault('stale');
+    const votes = this.votesFor(b.view, b.seq).prepares;
+    const prior = votes.get(env.from);
+    if (prior) {
+      if (prior.body.digest !== b.digest) this.fault('equivocation');
+      return;
+    }
+    votes.set(env.from, env);
+    this.checkPrepared(b.seq);
+  }
+
+  private onCommit(env: Envelope<CommitBody>): void {
+    const b = env.body;
+    if (b.view < this.view) return this.fault('wrongView');
+    if (!this.inWindow(b.seq)) return this.fault('stale');
+    const votes = this.votesFor(b.view, b.seq).commits;
+    const prior = votes.get(env.from);
+    if (prior) {
+      if (prior.body.digest !== b.digest) this.fault('equivocation');
+      return;
+    }
+    votes.set(env.from, env);
+    this.checkCommitted(b.seq);
+  }
+
+  private checkPrepared(seq: number): void {
+    const slot = this.slots.get(seq);
+    if (!slot || !slot.prePrepare || slot.view !== this.view || !this.active) return;
+    if (!slot.prepared) {
+      const matching = [...this.votesFor(slot.view, seq).prepares.values()].filter((p) => p.body.digest === slot.digest);
+      if (matching.length < this.quorum - 1) return;
+      slot.prepared = true;
+      this.prepared.set(seq, { prePrepare: slot.prePrepare, prepares: matching.slice(0, this.quorum - 1) });
+    }
+    if (!slot.commitSent) {
+      slot.commitSent = true;
+      this.emit('all', { t: 'commit', view: slot.view, seq, digest: slot.digest });
+    }
+    this.checkCommitted(seq);
+  }
+
+  private checkCommitted(seq: number): void {
+    const slot = this.slots.get(seq);
+    if (!slot || !slot.prepared || slot.committed) return;
+    const matching = [...this.votesFor(slot.view, seq).commits.values()].filter((c) => c.body.digest === slot.digest);
+    if (matching.length < this.quorum) return;
+    slot.committed = true;
+    slot.commits = matching.slice(0, this.quorum);
+    this.execute();
+  }
+
+  private execute(): void {
+    let progressed = false;
+    for (let slot = this.slots.get(this.lastExecuted + 1); slot?.committed; slot = this.slots.get(this.lastExecuted + 1)) {
+      const seq = this.lastExecuted + 1;
+      slot.requests.forEach((r, index) => this.executeRequest(r.body, seq, slot!.view, index, slot!.commits));
+      this.chain = sha256Hex(`${this.chain}${slot.digest}`);
+      this.lastExecuted = seq;
+      progressed = true;
+      if (seq % this.K === 0) {
+        const snapshot = this.snapshot();
+        this.snapshots.set(seq, snapshot);
+        this.emit('all', { t: 'checkpoint', seq, digest: digestOf(snapshot) });
+      }
+    }
+    if (!progressed) return;
+    if (this.pending.size > 0) this.armProgress(true);
+    else this.disarmProgress();
+    this.tryPropose();
+  }
+
+  private executeRequest(r: RequestBody, seq: number, view: number, index: number, certificate: Envelope<CommitBody>[]): void {
+    const skey = `${r.client}:${r.session}`;
+    let session = this.sessions.get(skey);
+    if (!session) {
+      session = { client: r.client, session: r.session, floor: 0, above: new Set(), replies: [] };
+      this.sessions.set(skey, session);
+    }
+    this.pending.delete(requestKey(r));
+    this.assigned.delete(requestKey(r));
+    if (isExecuted(session, r.reqId)) return; // a duplicate ordered twice: executed once only
+    session.above.add(r.reqId);
+    while (session.above.has(session.floor + 1)) session.above.delete(++session.floor);
+    const digest = digestOf(r.value);
+    session.replies.push({ reqId: r.reqId, view, seq, index, digest });
+    if (session.replies.length > REPLY_CACHE) session.replies.shift();
+    this.out.decisions.push({ seq, view, index, client: r.client, session: r.session, reqId: r.reqId, value: r.value, certificate });
+    if (r.client === this.id && r.session === this.session) this.resolveOwn(r.reqId, { reqId: r.reqId, seq, view, index, value: r.value, certificate, source: 'execution' });
+    else this.emit(r.client, { t: 'reply', view, seq, index, client: r.client, session: r.session, reqId: r.reqId, digest });
+  }
+
+  private resolveOwn(reqId: number, result: ClientResult): void {
+    if (!this.own.delete(reqId)) return;
+    this.replies.delete(String(reqId));
+    this.out.results.push(result);
+    if (this.own.size === 0) this.out.timers.push({ key: 'retransmit', ms: null });
+  }
+
+  /** PBFT's client rule: f+1 matching replies prove the result even if this replica lags behind. */
+  private onReply(env: Envelope<ReplyBody>): void {
+    const b = env.body;
+    if (b.client !== this.id || b.session !== this.session) return this.fault('wrongSender');
+    const request = this.own.get(b.reqId);
+    if (!request) return;
+    let got = this.replies.get(String(b.reqId));
+    if (!got) this.replies.set(String(b.reqId), (got = new Map()));
+    got.set(env.from, env);
+    const same = [...got.values()].filter((r) => r.body.seq === b.seq && r.body.index === b.index && r.body.digest === b.digest);
+    if (same.length >= this.f + 1 && b.digest === digestOf(request.value)) {
+      this.resolveOwn(b.reqId, { reqId: b.reqId, seq: b.seq, view: b.view, index: b.index, value: request.value, certificate: same, source: 'replies' });
+    }
+  }
+
+  // ---- checkpoints and state transfer ------------------------------------------------------------
+
+  private snapshot(): Snapshot {
+    const sessions: SessionState[] = [...this.sessions.values()]
+      .map((s) => ({ client: s.client, session: s.session, floor: s.floor, above: [...s.above].sort((a, b) => a - b), replies: s.replies.slice() }))
+      .sort((a, b) => a.client - b.client || a.session - b.session);
+    return { seq: this.lastExecuted, chain: this.chain, sessions };
+  }
+
+  private onCheckpoint(env: Envelope<CheckpointBody>): void {
+    const b = env.body;
+    if (b.seq <= this.stableSeq) return this.fault('stale');
+    if (b.seq > this.stableSeq + 2 * this.L) return this.fault('stale');
+    let at = this.checkpoints.get(b.seq);
+    if (!at) this.checkpoints.set(b.seq, (at = new Map()));
+    if (at.has(env.from)) return;
+    at.set(env.from, env);
+    const matching = [...at.values()].filter((c) => c.body.digest === b.digest);
+    if (matching.length < this.quorum) return;
+    const own = this.snapshots.get(b.seq);
+    if (own && digestOf(own) === b.digest) this.makeStable(b.seq, b.digest, matching.slice(0, this.quorum));
+    else if (this.lastExecuted < b.seq) this.askForState();
+  }
+
+  private makeStable(seq: number, digest: string, proof: Envelope<CheckpointBody>[]): void {
+    if (seq <= this.stableSeq) return;
+    const snap = this.snapshots.get(seq);
+    if (snap) {
+      this.stableSnapshots.clear();
+      this.stableSnapshots.set(seq, snap);
+    }
+    this.stableSeq = seq;
+    this.stableDigest = digest;
+    this.stableProof = proof;
+    const drop = <T>(m: Map<number, T>) => { for (const k of [...m.keys()]) if (k <= seq) m.delete(k); };
+    drop(this.slots); drop(this.prepared); drop(this.checkpoints); drop(this.snapshots);
+    for (const key of [...this.votes.keys()]) if (Number(key.split(':')[1]) <= seq) this.votes.delete(key);
+    for (const [key, env] of [...this.futurePrePrepares]) if (env.body.seq <= seq) this.futurePrePrepares.delete(key);
+    if (this.nextSeq < seq) this.nextSeq = seq;
+    this.tryPropose();
+  }
+
+  private askForState(): void {
+    this.emit('all', { t: 'fetch', fromSeq: this.lastExecuted + 1, nonce: ++this.fetchNonce });
+  }
+
+  private onFetch(from: number, b: FetchBody): void {
+    if (from === this.id) return;
+    const checkpoint = b.fromSeq <= this.stableSeq && this.stableSeq > 0 ? this.stableSnapshot() : null;
+    const entries: CommittedEntry[] = [];
+    for (let seq = Math.max(b.fromSeq, this.stableSeq + 1); seq <= this.lastExecuted && entries.length < this.L; seq++) {
+      const slot = this.slots.get(seq);
+      if (slot?.committed) entries.push({ view: slot.view, seq, requests: slot.requests, commits: slot.commits });
+    }
+    if (!checkpoint && entries.length === 0) return;
+    this.emit(from, { t: 'state', nonce: b.nonce, checkpoint, entries });
+  }
+
+  private stableSnapshot(): StateBody['checkpoint'] {
+    const snap = this.stableSnapshots.get(this.stableSeq);
+    return snap ? { snapshot: snap, proof: this.stableProof } : null;
+  }
+  /** Snapshots kept for the stable checkpoint after truncation (for state transfer). */
+  private readonly stableSnapshots = new Map<number, Snapshot>();
+
+  private onState(b: StateBody): void {
+    if (b.checkpoint && b.checkpoint.snapshot.seq > this.lastExecuted) {
+      const { snapshot, proof } = b.checkpoint;
+      const digest = digestOf(snapshot);
+      if (!this.isCheckpointProof(proof, snapshot.seq, digest)) return this.fault('invalidProof');
+      this.lastExecuted = snapshot.seq;
+      this.chain = snapshot.chain;
+      this.sessions.clear();
+      for (const s of snapshot.sessions) {
+        this.sessions.set(`${s.client}:${s.session}`, { client: s.client, session: s.session, floor: s.floor, above: new Set(s.above), replies: s.replies.slice() });
+      }
+      for (const [key, env] of [...this.pending]) {
+        const s = this.sessions.get(`${env.body.client}:${env.body.session}`);
+        if (s && isExecuted(s, env.body.reqId)) this.pending.delete(key);
+      }
+      this.snapshots.set(snapshot.seq, snapshot);
+      this.stableSnapshots.clear();
+      this.stableSnapshots.set(snapshot.seq, snapshot);
+      this.makeStable(snapshot.seq, digest, proof);
+    }
+    for (const e of [...b.entries].sort((x, y) => x.seq - y.seq)) {
+      if (e.seq !== this.lastExecuted + 1 || !this.inWindow(e.seq)) continue;
+      const digest = digestRequests(e.requests);
+      const voters = new Set(e.commits.filter((c) => c.body.view === e.view && c.body.seq === e.seq && c.body.digest === digest).map((c) => c.from));
+      if (voters.size < this.quorum || e.requests.some((r) => r.from !== r.body.client)) { this.fault('invalidProof'); continue; }
+      const slot = this.slots.get(e.seq);
+      if (slot?.committed && slot.digest !== digest) { this.fault('invalidProof'); continue; }
+      this.slots.set(e.seq, {
+        view: e.view, digest, requests: e.requests, prePrepare: slot?.prePrepare ?? null,
+        prepared: true, commitSent: slot?.commitSent ?? false, committed: true, commits: e.commits,
+      });
+      this.execute();
+    }
+  }
+
+  private isCheckpointProof(proof: Envelope<CheckpointBody>[], seq: number, digest: string): boolean {
+    const voters = new Set(proof.filter((c) => c.body.seq === seq && c.body.digest === digest).map((c) => c.from));
+    return voters.size >= this.quorum;
+  }
+
+  // ---- view change -------------------------------------------------------------------------------
+
+  private startViewChange(view: number): void {
+    if (view < this.view || (view === this.view && !this.active)) return;
+    this.view = view;
+    this.active = false;
+    this.plan.clear();
+    const prepared = [...this.prepared.entries()].filter(([seq]) => seq > this.stableSeq).map(([, p]) => p);
+    this.emit('all', {
+      t: 'view-change', view, stableSeq: this.stableSeq, stableDigest: this.stableDigest,
+      checkpointProof: this.stableProof, prepared,
+    });
+    this.vcAttempts++;
+    this.armProgress(true, this.timeoutMs * 2 ** Math.min(this.vcAttempts, 8));
+  }
+
+  private validViewChange(env: Envelope<ViewChangeBody>): boolean {
+    const b = env.body;
+    if (b.stableSeq > 0 && !this.isCheckpointProof(b.checkpointProof, b.stableSeq, b.stableDigest)) return false;
+    if (b.stableSeq === 0 && b.stableDigest !== GENESIS) return false;
+    const seqs = new Set<number>();
+    for (const p of b.prepared) {
+      const pp = p.prePrepare.body;
+      if (p.prePrepare.from !== this.primaryOf(pp.view) || pp.view >= b.view) return false;
+      if (pp.seq <= b.stableSeq || pp.seq > b.stableSeq + this.L || seqs.has(pp.seq)) return false;
+      if (digestRequests(pp.requests) !== pp.digest) return false;
+      seqs.add(pp.seq);
+      const voters = new Set(p.prepares
+        .filter((q) => q.body.view === pp.view && q.body.seq === pp.seq && q.body.digest === pp.digest && q.from !== p.prePrepare.from)
+        .map((q) => q.from));
+      if (voters.size < this.quorum - 1) return false;
+    }
+    return true;
+  }
+
+  private onViewChange(env: Envelope<ViewChangeBody>): void {
+    const b = env.body;
+    if (b.view < this.view || (b.view === this.view && this.active)) return this.fault('wrongView');
+    if (!this.validViewChange(env)) return this.fault('invalidProof');
+    let at = this.viewChanges.get(b.view);
+    if (!at) this.viewChanges.set(b.view, (at = new Map()));
+    if (at.has(env.from)) return;
+    at.set(env.from, env);
+    // Join: f+1 replicas want a later view, so at least one honest one does.
+    const ahead = new Map<number, number>();
+    for (const [v, m] of this.viewChanges) {
+      if (v > this.view || (v === this.view && this.active)) for (const from of m.keys()) ahead.set(from, Math.min(ahead.get(from) ?? v, v));
+    }
+    if (ahead.size >= this.f + 1) this.startViewChange(Math.min(...ahead.values()));
+    if (this.primaryOf(b.view) === this.id && b.view === this.view && !this.active && this.newViewSent < b.view && at.size >= this.quorum) {
+      this.newViewSent = b.view;
+      const viewChanges = [...at.values()].slice(0, this.quorum);
+      this.emit('all', { t: 'new-view', view: b.view, viewChanges, plan: this.computePlan(viewChanges).map(({ seq, digest }) => ({ seq, digest })) });
+    }
+  }
+
+  /** The new primary's choice (PBFT's O set): for each sequence number, the highest-view prepared batch, or a null batch. */
+  private computePlan(viewChanges: Envelope<ViewChangeBody>[]): Array<PlanEntry & { requests: Envelope<RequestBody>[] }> {
+    const minS = Math.max(...viewChanges.map((v) => v.body.stableSeq));
+    const best = new Map<number, Envelope<PrePrepareBody>>();
+    for (const vc of viewChanges) {
+      for (const p of vc.body.prepared) {
+        const pp = p.prePrepare;
+        if (pp.body.seq <= minS) continue;
+        const cur = best.get(pp.body.seq);
+        if (!cur || pp.body.view > cur.body.view) best.set(pp.body.seq, pp);
+      }
+    }
+    const maxS = Math.max(minS, ...best.keys());
+    const plan: Array<PlanEntry & { requests: Envelope<RequestBody>[] }> = [];
+    for (let seq = minS + 1; seq <= maxS; seq++) {
+      const pp = best.get(seq);
+      plan.push(pp ? { seq, digest: pp.body.digest, requests: pp.body.requests } : { seq, digest: digestRequests([]), requests: [] });
+    }
+    return plan;
+  }
+
+  private onNewView(env: Envelope<NewViewBody>): void {
+    const b = env.body;
+    if (env.from !== this.primaryOf(b.view)) return this.fault('wrongSender');
+    if (b.view < this.view || (b.view === this.view && this.active)) return this.fault('wrongView');
+    const voters = new Set(b.viewChanges.filter((v) => v.body.view === b.view).map((v) => v.from));
+    if (voters.size < this.quorum || voters.size !== b.viewChanges.length || !b.viewChanges.every((v) => this.validViewChange(v))) return this.fault('invalidProof');
+    const plan = this.computePlan(b.viewChanges);
+    if (plan.length !== b.plan.length || plan.some((p, i) => p.seq !== b.plan[i].seq || p.digest !== b.plan[i].digest)) return this.fault('invalidProof');
+    this.enterView(b, plan);
+  }
+
+  private enterView(b: NewViewBody, plan: Array<PlanEntry & { requests: Envelope<RequestBody>[] }>): void {
+    this.view = b.view;
+    this.active = true;
+    this.vcAttempts = 0;
+    this.plan = new Map(plan.map((p) => [p.seq, p.digest]));
+    const minS = Math.max(...b.viewChanges.map((v) => v.body.stableSeq));
+    const best = b.viewChanges.find((v) => v.body.stableSeq === minS)!;
+    if (minS > this.stableSeq) {
+      if (this.snapshots.has(minS)) this.makeStable(minS, best.body.stableDigest, best.body.checkpointProof);
+      else this.askForState();
+    }
+    for (const v of [...this.viewChanges.keys()]) if (v <= b.view) this.viewChanges.delete(v);
+    this.assigned.clear();
+    for (const [seq, slot] of this.slots) if (seq > this.lastExecuted && !slot.committed) { slot.prepared = false; slot.commitSent = false; slot.prePrepare = null; }
+    this.nextSeq = Math.max(minS, plan.length ? plan[plan.length - 1].seq : minS, this.stableSeq);
+    this.disarmProgress();
+    if (this.pending.size > 0) this.armProgress();
+    if (this.primary === this.id) {
+      for (const p of plan) {
+        for (const r of p.requests) this.assigned.add(requestKey(r.body));
+        this.emit('all', { t: 'pre-prepare', view: b.view, seq: p.seq, digest: p.digest, requests: p.requests });
+      }
+      this.tryPropose();
+    }
+    for (const [key, env] of [...this.futurePrePrepares]) {
+      if (env.body.view < b.view) this.futurePrePrepares.delete(key);
+      else if (env.body.view === b.view) {
+        this.futurePrePrepares.delete(key);
+        this.onPrePrepare(env);
+      }
+    }
+    for (const seq of [...this.slots.keys()].sort((x, y) => x - y)) this.checkPrepared(seq);
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------------
+
+  private armProgress(restart = false, ms = this.timeoutMs): void {
+    if (this.progressArmed && !restart) return;
+    this.progressArmed = true;
+    this.out.timers.push({ key: 'progress', ms });
+  }
+  private disarmProgress(): void {
+    if (!this.progressArmed) return;
+    this.progressArmed = false;
+    this.out.timers.push({ key: 'progress', ms: null });
+  }
+  private setTimer(key: TimerKey, ms: number): void {
+    this.out.timers.push({ key, ms });
+  }
+  private fault(kind: FaultKind): void {
+    this.faults[kind]++;
+    this.out.faults.push(kind);
+  }
+  private emit(to: number | 'all', body: Body): void {
+    this.out.send.push({ to, body });
+  }
+  private flush(): Outbox {
+    const out = this.out;
+    this.out = PbftReplica.emptyOutbox();
+    return out;
+  }
+}
+
+function isExecuted(s: Session, reqId: number): boolean {
+  return reqId <= s.floor || s.above.has(reqId);
+}
