@@ -1,0 +1,246 @@
+import { InvalidInputError } from '../../errors';
+import { LnnRandom } from './random';
+import type { LnnWiring } from './wirings';
+
+/** ncps CfC modes (`ncps/torch/cfc_cell.py`). */
+export type CfcMode = 'default' | 'pure' | 'no_gate';
+/** Backbone activations of ncps's CfCCell (gelu is left out: it needs erf, which WGSL lacks). */
+export type LnnActivation = 'lecun_tanh' | 'tanh' | 'relu' | 'silu';
+export const LNN_ACTIVATIONS: readonly LnnActivation[] = ['lecun_tanh', 'tanh', 'relu', 'silu'];
+export const CFC_MODES: readonly CfcMode[] = ['default', 'pure', 'no_gate'];
+
+/** A torch nn.Linear: `weight` is out × in, row-major, as torch stores it. */
+export interface LnnLinear {
+  inDim: number;
+  outDim: number;
+  weight: Float32Array;
+  bias: Float32Array;
+}
+
+/** One ncps CfCCell. `sparsityMask` (hidden × (in + hidden), ncps's own layout) multiplies ff1 and ff2. */
+export interface CfcCellParams {
+  inputSize: number;
+  hiddenSize: number;
+  mode: CfcMode;
+  activation: LnnActivation;
+  backbone: LnnLinear[];
+  ff1: LnnLinear;
+  ff2?: LnnLinear;
+  timeA?: LnnLinear;
+  timeB?: LnnLinear;
+  wTau?: Float32Array;
+  A?: Float32Array;
+  sparsityMask?: Float32Array;
+}
+
+/**
+ * A CfC network: one cell (ncps `CfC`) or one cell per wiring layer (ncps `WiredCfCCell`: inter →
+ * command → motor, the state being the layers' states concatenated in that order). The output is the
+ * last cell's state; `readout` is ncps's `fc` projection (proj_size), the layer FORCE adapts.
+ */
+export interface CfcModel {
+  kind: 'cfc';
+  inputSize: number;
+  cells: CfcCellParams[];
+  stateSize: number;
+  /** Width of the last cell's state (the readout's input). */
+  cellOutputSize: number;
+  readout?: LnnLinear;
+  wiring?: LnnWiring;
+}
+
+/** ncps LTCCell parameters. Matrices are [src][dest] row-major, as ncps stores them. */
+export interface LtcModel {
+  kind: 'ltc';
+  wiring: LnnWiring;
+  units: number;
+  sensorySize: number;
+  motorSize: number;
+  gleak: Float32Array;
+  vleak: Float32Array;
+  cm: Float32Array;
+  sigma: Float32Array;
+  mu: Float32Array;
+  w: Float32Array;
+  erev: Float32Array;
+  sensorySigma: Float32Array;
+  sensoryMu: Float32Array;
+  sensoryW: Float32Array;
+  sensoryErev: Float32Array;
+  sparsityMask: Float32Array;
+  sensorySparsityMask: Float32Array;
+  inputMapping: 'affine' | 'linear' | 'none';
+  outputMapping: 'affine' | 'linear' | 'none';
+  inputW?: Float32Array;
+  inputB?: Float32Array;
+  outputW?: Float32Array;
+  outputB?: Float32Array;
+  odeUnfolds: number;
+  epsilon: number;
+  /** ncps `implicit_param_constraints`: softplus on w, sensory_w, cm, gleak at run time. */
+  implicitConstraints: boolean;
+}
+
+export type LnnModel = CfcModel | LtcModel;
+
+/** The output width of a model's `output`. */
+export function lnnOutputWidth(model: LnnModel): number {
+  return model.kind === 'ltc' ? model.motorSize : model.readout ? model.readout.outDim : model.cellOutputSize;
+}
+
+export function lnnStateSize(model: LnnModel): number {
+  return model.kind === 'ltc' ? model.units : model.stateSize;
+}
+
+function xavier(rng: LnnRandom, rows: number, cols: number): Float32Array {
+  const bound = Math.sqrt(6 / (rows + cols));
+  return Float32Array.from({ length: rows * cols }, () => rng.uniform(-bound, bound));
+}
+
+/** nn.Linear with xavier_uniform weights (ncps init_weights) and torch's default bias U(±1/√in). */
+function linear(rng: LnnRandom, inDim: number, outDim: number, weightInit: 'xavier' | 'torch' = 'xavier'): LnnLinear {
+  const b = 1 / Math.sqrt(inDim);
+  const weight = weightInit === 'xavier' ? xavier(rng, outDim, inDim) : Float32Array.from({ length: outDim * inDim }, () => rng.uniform(-b, b));
+  return { inDim, outDim, weight, bias: Float32Array.from({ length: outDim }, () => rng.uniform(-b, b)) };
+}
+
+export interface CfcCellOptions {
+  mode?: CfcMode;
+  activation?: LnnActivation;
+  backboneUnits?: number;
+  backboneLayers?: number;
+  sparsityMask?: Float32Array;
+}
+
+/** A seeded ncps CfCCell (same shapes and init distributions; not torch's random stream). */
+export function createCfcCell(rng: LnnRandom, inputSize: number, hiddenSize: number, o: CfcCellOptions = {}): CfcCellParams {
+  const mode = o.mode ?? 'default';
+  const activation = o.activation ?? 'lecun_tanh';
+  if (!CFC_MODES.includes(mode)) throw new InvalidInputError(`mode is '${mode}'`, `mode must be one of ${CFC_MODES.join(', ')}`);
+  if (!LNN_ACTIVATIONS.includes(activation)) throw new InvalidInputError(`activation is '${activation}'`, `activation must be one of ${LNN_ACTIVATIONS.join(', ')}`);
+  const layers = o.backboneLayers ?? 1;
+  const units = o.backboneUnits ?? 128;
+  const backbone: LnnLinear[] = [];
+  for (let l = 0; l < layers; l++) backbone.push(linear(rng, l === 0 ? inputSize + hiddenSize : units, units));
+  const cat = layers === 0 ? inputSize + hiddenSize : units;
+  const cell: CfcCellParams = { inputSize, hiddenSize, mode, activation, backbone, ff1: linear(rng, cat, hiddenSize), sparsityMask: o.sparsityMask };
+  if (mode === 'pure') {
+    cell.wTau = xavier(rng, 1, hiddenSize);
+    cell.A = xavier(rng, 1, hiddenSize);
+  } else {
+    cell.ff2 = linear(rng, cat, hiddenSize);
+    cell.timeA = linear(rng, cat, hiddenSize);
+    cell.timeB = linear(rng, cat, hiddenSize);
+  }
+  return cell;
+}
+
+export interface CfcOptions extends Omit<CfcCellOptions, 'sparsityMask'> {
+  inputSize: number;
+  units: number;
+  /** ncps `proj_size`: a linear readout to this many outputs (the layer adapt() trains). */
+  projSize?: number;
+  seed?: number;
+}
+
+/** ncps `CfC(input_size, units, proj_size, mode, activation, backbone_units, backbone_layers)`, seeded. */
+export function createCfcModel(o: CfcOptions): CfcModel {
+  positiveInt('inputSize', o.inputSize);
+  positiveInt('units', o.units);
+  const rng = new LnnRandom(o.seed ?? 1);
+  const cell = createCfcCell(rng, o.inputSize, o.units, o);
+  const model: CfcModel = { kind: 'cfc', inputSize: o.inputSize, cells: [cell], stateSize: o.units, cellOutputSize: o.units };
+  if (o.projSize !== undefined) {
+    positiveInt('projSize', o.projSize);
+    model.readout = linear(rng, o.units, o.projSize, 'torch');
+  }
+  return model;
+}
+
+/**
+ * ncps `WiredCfCCell(input_size, wiring, mode)`: one CfCCell per wiring layer with no backbone and
+ * lecun_tanh, input sparsity from the (sensory) adjacency, recurrent part dense (ones), as ncps builds it.
+ */
+export function createWiredCfcModel(wiring: LnnWiring, o: { mode?: CfcMode; seed?: number; projSize?: number } = {}): CfcModel {
+  const rng = new LnnRandom(o.seed ?? 1);
+  const cells: CfcCellParams[] = [];
+  let inFeatures = wiring.inputDim;
+  wiring.layers.forEach((neurons, l) => {
+    const H = neurons.length;
+    const sources = l === 0 ? null : wiring.layers[l - 1];
+    const mask = new Float32Array(H * (inFeatures + H));
+    for (let j = 0; j < H; j++) {
+      for (let i = 0; i < inFeatures; i++) {
+        const polarity = sources ? wiring.adjacency[sources[i] * wiring.units + neurons[j]] : wiring.sensoryAdjacency[i * wiring.units + neurons[j]];
+        mask[j * (inFeatures + H) + i] = Math.abs(polarity);
+      }
+      for (let i = 0; i < H; i++) mask[j * (inFeatures + H) + inFeatures + i] = 1;
+    }
+    cells.push(createCfcCell(rng, inFeatures, H, { mode: o.mode, activation: 'lecun_tanh', backboneLayers: 0, backboneUnits: 0, sparsityMask: mask }));
+    inFeatures = H;
+  });
+  const last = cells[cells.length - 1].hiddenSize;
+  const model: CfcModel = { kind: 'cfc', inputSize: wiring.inputDim, cells, stateSize: wiring.units, cellOutputSize: last, wiring };
+  if (o.projSize !== undefined) model.readout = linear(rng, last, o.projSize, 'torch');
+  return model;
+}
+
+export interface LtcOptions {
+  inputMapping?: LtcModel['inputMapping'];
+  outputMapping?: LtcModel['outputMapping'];
+  odeUnfolds?: number;
+  epsilon?: number;
+  implicitConstraints?: boolean;
+  seed?: number;
+}
+
+/** ncps `LTCCell(wiring)` with its init ranges (gleak, vleak, cm, w, sigma, mu, sensory_*), seeded. */
+export function createLtcModel(wiring: LnnWiring, o: LtcOptions = {}): LtcModel {
+  const rng = new LnnRandom(o.seed ?? 1);
+  const U = wiring.units;
+  const S = wiring.inputDim;
+  const init = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => rng.uniform(lo, hi));
+  const model: LtcModel = {
+    kind: 'ltc',
+    wiring,
+    units: U,
+    sensorySize: S,
+    motorSize: wiring.outputDim,
+    gleak: init(U, 0.001, 1),
+    vleak: init(U, -0.2, 0.2),
+    cm: init(U, 0.4, 0.6),
+    sigma: init(U * U, 3, 8),
+    mu: init(U * U, 0.3, 0.8),
+    w: init(U * U, 0.001, 1),
+    erev: Float32Array.from(wiring.adjacency),
+    sensorySigma: init(S * U, 3, 8),
+    sensoryMu: init(S * U, 0.3, 0.8),
+    sensoryW: init(S * U, 0.001, 1),
+    sensoryErev: Float32Array.from(wiring.sensoryAdjacency),
+    sparsityMask: Float32Array.from(wiring.adjacency, Math.abs),
+    sensorySparsityMask: Float32Array.from(wiring.sensoryAdjacency, Math.abs),
+    inputMapping: o.inputMapping ?? 'affine',
+    outputMapping: o.outputMapping ?? 'affine',
+    odeUnfolds: o.odeUnfolds ?? 6,
+    epsilon: o.epsilon ?? 1e-8,
+    implicitConstraints: o.implicitConstraints ?? false,
+  };
+  if (model.inputMapping !== 'none') model.inputW = new Float32Array(S).fill(1);
+  if (model.inputMapping === 'affine') model.inputB = new Float32Array(S);
+  if (model.outputMapping !== 'none') model.outputW = new Float32Array(model.motorSize).fill(1);
+  if (model.outputMapping === 'affine') model.outputB = new Float32Array(model.motorSize);
+  positiveInt('odeUnfolds', model.odeUnfolds);
+  return model;
+}
+
+/** `weight ⊙ mask` as ncps computes it each forward (exact in f32: the mask is 0/1). */
+export function maskedWeight(layer: LnnLinear, mask?: Float32Array): Float32Array {
+  if (!mask) return layer.weight;
+  const out = new Float32Array(layer.weight.length);
+  for (let i = 0; i < out.length; i++) out[i] = layer.weight[i] * mask[i];
+  return out;
+}
+
+function positiveInt(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1) throw new InvalidInputError(`${name} is ${v}`, `${name} must be a whole number ≥ 1`);
+}
