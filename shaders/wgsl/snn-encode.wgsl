@@ -1,0 +1,69 @@
+// Spike encoders (one time step): rate (Bernoulli of clamp(x·gain + offset, 0, 1)), Poisson
+// (rand < dt·f_max·x), latency (one spike at round((1 − x)·(T − 1)), none at or below the threshold)
+// and direct current (x·gain every step). Randomness from snnUniform(seed, step, row, column).
+override WORKGROUP_SIZE: u32 = 256u;
+override ENCODING: u32 = 0u; // 0 rate, 1 poisson, 2 latency, 3 direct
+
+struct Params {
+  count: u32,
+  width: u32,
+  seed: u32,
+  timeSteps: u32,
+  gain: f32,
+  offset: f32,
+  poissonScale: f32,
+  latencyThreshold: f32,
+  fanout: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> input: array<f32>;
+@group(0) @binding(2) var<storage, read_write> encoded: array<f32>;
+@group(0) @binding(3) var<storage, read_write> counters: array<atomic<u32>>;
+
+var<workgroup> spikesInGroup: atomic<u32>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let i = group * WORKGROUP_SIZE + lid;
+  if (lid == 0u) {
+    atomicStore(&spikesInGroup, 0u);
+  }
+  workgroupBarrier();
+  let step = atomicLoad(&counters[SNN_CLOCK]);
+  if (i < params.count) {
+    let x = input[i];
+    let row = i / params.width;
+    let col = i % params.width;
+    var value = 0.0;
+    switch ENCODING {
+      case 0u: {
+        let p = clamp(x * params.gain + params.offset, 0.0, 1.0);
+        value = select(0.0, 1.0, snnUniform(params.seed, step, row, col) < p);
+      }
+      case 1u: {
+        value = select(0.0, 1.0, snnUniform(params.seed, step, row, col) < params.poissonScale * x);
+      }
+      case 2u: {
+        let at = u32(floor((1.0 - x) * f32(params.timeSteps - 1u) + 0.5));
+        value = select(0.0, 1.0, x > params.latencyThreshold && at == step);
+      }
+      default: {
+        value = x * params.gain;
+      }
+    }
+    encoded[i] = value;
+    if (ENCODING != 3u && value != 0.0) {
+      atomicAdd(&spikesInGroup, 1u);
+    }
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    let n = atomicLoad(&spikesInGroup);
+    if (n > 0u) {
+      snnAdd64(SNN_INPUT_SPIKES, n);
+      snnAdd64(SNN_SOP, n * params.fanout);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+// R-STDP, at the end of a run: W ← clamp(W + η·reward·e, −wMax, wMax), reward in [−1, 1].
+override WORKGROUP_SIZE: u32 = 256u;
+
+@group(0) @binding(0) var<uniform> params: StdpParams;
+@group(0) @binding(1) var<storage, read> elig: array<f32>;
+@group(0) @binding(2) var<storage, read_write> weights: array<f32>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let k = group * WORKGROUP_SIZE + lid;
+  if (k >= params.outWidth * params.inWidth) {
+    return;
+  }
+  weights[k] = clamp(weights[k] + params.lrReward * elig[k], -params.wMax, params.wMax);
+}

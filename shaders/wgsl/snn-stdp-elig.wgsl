@@ -1,0 +1,29 @@
+// R-STDP, step 2 of each time step (after the traces): eligibility of synapse (o, i), summed over the
+// batch: e ← e·eligDecay + Σ_b (A+·x[b, i]·s_post[b, o] − A−·y[b, o]·s_pre[b, i]).
+// Potentiation when the post neuron fires after input i was active, depression the other way round.
+override WORKGROUP_SIZE: u32 = 256u;
+
+@group(0) @binding(0) var<uniform> params: StdpParams;
+@group(0) @binding(1) var<storage, read> pre: array<f32>;
+@group(0) @binding(2) var<storage, read> post: array<f32>;
+@group(0) @binding(3) var<storage, read> traces: array<f32>;
+@group(0) @binding(4) var<storage, read_write> elig: array<f32>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let k = group * WORKGROUP_SIZE + lid;
+  if (k >= params.outWidth * params.inWidth) {
+    return;
+  }
+  let o = k / params.inWidth;
+  let i = k % params.inWidth;
+  let postBase = params.batch * params.inWidth;
+  var dw = 0.0;
+  for (var b = 0u; b < params.batch; b++) {
+    let ltp = params.aPlus * traces[b * params.inWidth + i] * post[b * params.outWidth + o];
+    let ltd = params.aMinus * traces[postBase + b * params.outWidth + o] * pre[b * params.inWidth + i];
+    dw = dw + (ltp - ltd);
+  }
+  elig[k] = elig[k] * params.eligDecay + dw;
+}

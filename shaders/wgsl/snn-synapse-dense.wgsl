@@ -1,0 +1,53 @@
+// Dense synapses: current[b, o] = (accumulate ? current[b, o] : bias[o]) + scale·Σ_i W[o, i]·x[b, i],
+// W in nn.Linear layout (out × in, row-major). Multiply-accumulates are counted when countMacs is set
+// (real-valued inputs); spiking inputs are counted as synaptic operations where the spikes are made.
+override WORKGROUP_SIZE: u32 = 256u;
+
+struct Params {
+  batch: u32,
+  inWidth: u32,
+  outWidth: u32,
+  accumulate: u32,
+  countMacs: u32,
+  xOffset: u32,
+  inputScale: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> weights: array<f32>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(4) var<storage, read_write> current: array<f32>;
+@group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>>;
+
+var<workgroup> rowsInGroup: atomic<u32>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let k = group * WORKGROUP_SIZE + lid;
+  if (lid == 0u) {
+    atomicStore(&rowsInGroup, 0u);
+  }
+  workgroupBarrier();
+  if (k < params.batch * params.outWidth) {
+    let b = k / params.outWidth;
+    let o = k % params.outWidth;
+    var acc = 0.0;
+    let wRow = o * params.inWidth;
+    let xRow = params.xOffset + b * params.inWidth;
+    for (var i = 0u; i < params.inWidth; i++) {
+      acc = acc + weights[wRow + i] * x[xRow + i];
+    }
+    let base = select(bias[o], current[k], params.accumulate != 0u);
+    current[k] = base + acc * params.inputScale;
+    atomicAdd(&rowsInGroup, 1u);
+  }
+  workgroupBarrier();
+  if (lid == 0u && params.countMacs != 0u) {
+    let rows = atomicLoad(&rowsInGroup);
+    if (rows > 0u) {
+      snnAdd64(SNN_MAC, rows * params.inWidth);
+    }
+  }
+}

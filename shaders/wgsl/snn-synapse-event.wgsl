@@ -1,0 +1,37 @@
+// Event-driven synapses, part 2: current[b, o] = (accumulate ? current[b, o] : bias[o]) + Σ W[o, j]
+// over the active inputs j of row b (from snn-compact). Work is proportional to the spikes.
+override WORKGROUP_SIZE: u32 = 256u;
+
+struct Params {
+  batch: u32,
+  inWidth: u32,
+  outWidth: u32,
+  accumulate: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> weights: array<f32>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read> list: array<u32>;
+@group(0) @binding(4) var<storage, read> listCount: array<u32>;
+@group(0) @binding(5) var<storage, read_write> current: array<f32>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let k = group * WORKGROUP_SIZE + lid;
+  if (k >= params.batch * params.outWidth) {
+    return;
+  }
+  let b = k / params.outWidth;
+  let o = k % params.outWidth;
+  let activeCount = listCount[b];
+  let wRow = o * params.inWidth;
+  let lRow = b * params.inWidth;
+  var acc = 0.0;
+  for (var e = 0u; e < activeCount; e++) {
+    acc = acc + weights[wRow + list[lRow + e]];
+  }
+  let base = select(bias[o], current[k], params.accumulate != 0u);
+  current[k] = base + acc;
+}

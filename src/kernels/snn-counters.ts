@@ -1,0 +1,59 @@
+import { STORAGE, readUint32 } from '../gpu/buffers';
+import type { ComputeStep } from '../gpu/compute';
+import { getPipeline } from '../gpu/pipeline-cache';
+import { loadWgsl } from '../gpu/wgsl';
+
+/** Slots of the counters buffer (mirrors shaders/wgsl/snn-counters.wgsl): 64-bit counts as (low, high) u32. */
+export const SNN_COUNTER = { sop: 0, mac: 2, neuronSpikes: 4, inputSpikes: 6, clock: 8 } as const;
+export const SNN_COUNTER_WORDS = 9;
+
+/** Event counts of a run, counted where the events happen (GPU kernels or the CPU reference). */
+export interface SnnCounts {
+  /** Synaptic operations: spikes × fan-out (accumulates, E_AC each). */
+  sop: number;
+  /** Dense multiply-accumulates on real-valued inputs (E_MAC each). */
+  mac: number;
+  /** Spikes of the LIF neurons. */
+  neuronSpikes: number;
+  /** Spikes made by the encoder. */
+  inputSpikes: number;
+}
+
+export function emptySnnCounts(): SnnCounts {
+  return { sop: 0, mac: 0, neuronSpikes: 0, inputSpikes: 0 };
+}
+
+/** WGSL source of a spiking kernel: shared pieces (counters, rng) prepended to the kernel's own file. */
+export function snnShaderCode(name: string, prefixes: string[] = ['snn-counters']): string {
+  return [...prefixes.map((p) => loadWgsl(p)), loadWgsl(name)].join('\n');
+}
+
+export function snnPipeline(device: GPUDevice, name: string, constants: Record<string, number>, prefixes?: string[]): GPUComputePipeline {
+  return getPipeline(device, { shader: name, code: snnShaderCode(name, prefixes), constants });
+}
+
+/** A zeroed counters buffer (clock at step 0). */
+export function createSnnCounters(device: GPUDevice): GPUBuffer {
+  return device.createBuffer({ size: 48, usage: STORAGE, label: 'snn-counters' });
+}
+
+export function resetSnnCounters(device: GPUDevice, counters: GPUBuffer): void {
+  device.queue.writeBuffer(counters, 0, new Uint32Array(12));
+}
+
+/** Advances the step clock: the last dispatch of every simulated time step. */
+export function snnTickStep(device: GPUDevice, counters: GPUBuffer): ComputeStep {
+  return { pipeline: snnPipeline(device, 'snn-tick', {}), buffers: [counters], workgroups: [1, 1, 1] };
+}
+
+export async function readSnnCounters(device: GPUDevice, counters: GPUBuffer): Promise<SnnCounts & { clock: number }> {
+  const w = await readUint32(device, counters, SNN_COUNTER_WORDS);
+  const wide = (slot: number) => w[slot] + w[slot + 1] * 0x100000000;
+  return {
+    sop: wide(SNN_COUNTER.sop),
+    mac: wide(SNN_COUNTER.mac),
+    neuronSpikes: wide(SNN_COUNTER.neuronSpikes),
+    inputSpikes: wide(SNN_COUNTER.inputSpikes),
+    clock: w[SNN_COUNTER.clock],
+  };
+}

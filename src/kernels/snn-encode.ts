@@ -1,0 +1,107 @@
+import type { ComputeStep } from '../gpu/compute';
+import { dispatchFor } from '../gpu/dispatch';
+import { uniformFrom } from '../gpu/buffers';
+import { snnPipeline, type SnnCounts } from './snn-counters';
+import { snnUniform } from './snn-rng';
+
+export const SNN_WORKGROUP_SIZE = 256;
+
+export type SnnEncodingKind = 'rate' | 'poisson' | 'latency' | 'direct';
+const ENCODING_ID: Record<SnnEncodingKind, number> = { rate: 0, poisson: 1, latency: 2, direct: 3 };
+
+/**
+ * How numbers become input for the first layer at each step:
+ * - rate: spike with probability clamp(x·gain + offset, 0, 1) (Bernoulli, seeded);
+ * - poisson: spike when rand < dt·f_max·x (dt in seconds, f_max in Hz);
+ * - latency: one spike at step round((1 − x)·(T − 1)); x ≤ latencyThreshold never spikes;
+ * - direct: the current x·gain every step (real-valued, so the first layer counts dense MACs).
+ */
+export interface SnnEncoding {
+  kind: SnnEncodingKind;
+  seed?: number;
+  gain?: number;
+  offset?: number;
+  /** Poisson: seconds per step (default 0.001). */
+  dt?: number;
+  /** Poisson: the rate at x = 1, in Hz (default 1000, so p = x at dt = 1 ms). */
+  maxRateHz?: number;
+  /** Latency: inputs at or below this never spike (default 0.01). */
+  latencyThreshold?: number;
+}
+
+/** The encoder's numbers, resolved once and rounded to f32 as the GPU sees them. */
+export interface EncoderParams {
+  kind: SnnEncodingKind;
+  seed: number;
+  gain: number;
+  offset: number;
+  poissonScale: number;
+  latencyThreshold: number;
+}
+
+export function encoderParams(e: SnnEncoding): EncoderParams {
+  const f = Math.fround;
+  return {
+    kind: e.kind,
+    seed: (e.seed ?? 0) >>> 0,
+    gain: f(e.gain ?? 1),
+    offset: f(e.offset ?? 0),
+    poissonScale: f((e.dt ?? 0.001) * (e.maxRateHz ?? 1000)),
+    latencyThreshold: f(e.latencyThreshold ?? 0.01),
+  };
+}
+
+/**
+ * CPU reference of one encoder step (same semantics and f32 rounding as snn-encode.wgsl). Writes
+ * `encoded` (batch × width) and counts the spikes and their synaptic operations.
+ */
+export function encodeStepCpu(
+  p: EncoderParams, input: Float32Array, width: number, timeSteps: number, step: number, fanout: number,
+  encoded: Float32Array, counts: SnnCounts,
+): void {
+  const f = Math.fround;
+  let spikes = 0;
+  for (let i = 0; i < input.length; i++) {
+    const x = input[i];
+    const row = Math.floor(i / width);
+    const col = i % width;
+    let value = 0;
+    switch (p.kind) {
+      case 'rate': {
+        const prob = Math.min(Math.max(f(f(x * p.gain) + p.offset), 0), 1);
+        value = snnUniform(p.seed, step, row, col) < prob ? 1 : 0;
+        break;
+      }
+      case 'poisson':
+        value = snnUniform(p.seed, step, row, col) < f(p.poissonScale * x) ? 1 : 0;
+        break;
+      case 'latency': {
+        const at = Math.floor(f(f(f(1 - x) * (timeSteps - 1)) + 0.5));
+        value = x > p.latencyThreshold && at === step ? 1 : 0;
+        break;
+      }
+      default:
+        value = f(x * p.gain);
+    }
+    encoded[i] = value;
+    if (p.kind !== 'direct' && value !== 0) spikes++;
+  }
+  counts.inputSpikes += spikes;
+  counts.sop += spikes * fanout;
+}
+
+/** Encodes one step of `input` (batch × width) into `encoded` on the GPU, at the step the clock says. */
+export function encodeStep(
+  device: GPUDevice, p: EncoderParams, buffers: { input: GPUBuffer; encoded: GPUBuffer; counters: GPUBuffer },
+  shape: { count: number; width: number; timeSteps: number; fanout: number }, workgroupSize = SNN_WORKGROUP_SIZE,
+): { step: ComputeStep; uniforms: GPUBuffer } {
+  const uniforms = uniformFrom(device, [
+    { u32: shape.count }, { u32: shape.width }, { u32: p.seed }, { u32: shape.timeSteps },
+    { f32: p.gain }, { f32: p.offset }, { f32: p.poissonScale }, { f32: p.latencyThreshold }, { u32: shape.fanout },
+  ]);
+  const pipeline = snnPipeline(device, 'snn-encode', { WORKGROUP_SIZE: workgroupSize, ENCODING: ENCODING_ID[p.kind] }, ['snn-counters', 'snn-rng']);
+  return {
+    step: { pipeline, buffers: [uniforms, buffers.input, buffers.encoded, buffers.counters], workgroups: dispatchFor(device, shape.count, workgroupSize) },
+    uniforms,
+  };
+}

@@ -1,0 +1,91 @@
+import { uniformFrom } from '../gpu/buffers';
+import type { ComputeStep } from '../gpu/compute';
+import { dispatchFor, foldDispatch } from '../gpu/dispatch';
+import { snnPipeline, type SnnCounts } from './snn-counters';
+import { SNN_WORKGROUP_SIZE } from './snn-encode';
+
+/** Shape of one synapse pass: weights are out × in (nn.Linear layout); x is batch × in from xOffset. */
+export interface SynapseShape {
+  batch: number;
+  inWidth: number;
+  outWidth: number;
+  /** Add to `current` instead of starting from the bias (a second, recurrent input). */
+  accumulate?: boolean;
+  /** Real-valued inputs: count batch·in·out multiply-accumulates. */
+  countMacs?: boolean;
+  xOffset?: number;
+  /** Multiplies the weighted sum (e.g. 1/T to read out mean activity from spike counts). */
+  inputScale?: number;
+}
+
+/**
+ * CPU reference of the dense and event-driven synapses: current = base + scale·Σ W[o, i]·x[b, i],
+ * summed in ascending i. Zero inputs are skipped (the event-driven rule), which leaves an f32 sum of
+ * w·x unchanged, so this one reference serves both kernels.
+ */
+export function synapseCpu(s: SynapseShape, weights: Float32Array, bias: Float32Array, x: Float32Array, current: Float32Array, counts: SnnCounts): void {
+  const f = Math.fround;
+  const off = s.xOffset ?? 0;
+  const scale = f(s.inputScale ?? 1);
+  for (let b = 0; b < s.batch; b++) {
+    const xRow = off + b * s.inWidth;
+    for (let o = 0; o < s.outWidth; o++) {
+      const wRow = o * s.inWidth;
+      let acc = 0;
+      for (let i = 0; i < s.inWidth; i++) {
+        const xi = x[xRow + i];
+        if (xi !== 0) acc = f(acc + f(weights[wRow + i] * xi));
+      }
+      const k = b * s.outWidth + o;
+      const base = s.accumulate ? current[k] : bias[o];
+      current[k] = f(base + f(acc * scale));
+    }
+  }
+  if (s.countMacs) counts.mac += s.batch * s.inWidth * s.outWidth;
+}
+
+export interface SynapseBuffers {
+  weights: GPUBuffer;
+  bias: GPUBuffer;
+  x: GPUBuffer;
+  current: GPUBuffer;
+  counters: GPUBuffer;
+}
+
+/** Dense synapses on the GPU: one thread per (row, output). */
+export function denseSynapseStep(device: GPUDevice, s: SynapseShape, b: SynapseBuffers, workgroupSize = SNN_WORKGROUP_SIZE): { step: ComputeStep; uniforms: GPUBuffer } {
+  const uniforms = uniformFrom(device, [
+    { u32: s.batch }, { u32: s.inWidth }, { u32: s.outWidth }, { u32: s.accumulate ? 1 : 0 }, { u32: s.countMacs ? 1 : 0 },
+    { u32: s.xOffset ?? 0 }, { f32: s.inputScale ?? 1 },
+  ]);
+  const pipeline = snnPipeline(device, 'snn-synapse-dense', { WORKGROUP_SIZE: workgroupSize });
+  return {
+    step: { pipeline, buffers: [uniforms, b.weights, b.bias, b.x, b.current, b.counters], workgroups: dispatchFor(device, s.batch * s.outWidth, workgroupSize) },
+    uniforms,
+  };
+}
+
+export interface EventBuffers extends SynapseBuffers {
+  /** batch × in u32: the active inputs of each row, ascending. */
+  list: GPUBuffer;
+  /** batch u32: how many are active. */
+  listCount: GPUBuffer;
+}
+
+/**
+ * Event-driven synapses on the GPU for spiking inputs: compact the active inputs of each row, then
+ * add only their weights. Two steps; the result equals the dense kernel's bit for bit.
+ */
+export function eventSynapseSteps(device: GPUDevice, s: SynapseShape, b: EventBuffers, workgroupSize = SNN_WORKGROUP_SIZE): { steps: ComputeStep[]; uniforms: GPUBuffer[] } {
+  const compactUniforms = uniformFrom(device, [{ u32: s.batch }, { u32: s.inWidth }, { u32: s.xOffset ?? 0 }]);
+  const eventUniforms = uniformFrom(device, [{ u32: s.batch }, { u32: s.inWidth }, { u32: s.outWidth }, { u32: s.accumulate ? 1 : 0 }]);
+  const compact = snnPipeline(device, 'snn-compact', { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE }, []);
+  const event = snnPipeline(device, 'snn-synapse-event', { WORKGROUP_SIZE: workgroupSize }, []);
+  return {
+    steps: [
+      { pipeline: compact, buffers: [compactUniforms, b.x, b.list, b.listCount], workgroups: foldDispatch(s.batch, device.limits.maxComputeWorkgroupsPerDimension) },
+      { pipeline: event, buffers: [eventUniforms, b.weights, b.bias, b.list, b.listCount, b.current], workgroups: dispatchFor(device, s.batch * s.outWidth, workgroupSize) },
+    ],
+    uniforms: [compactUniforms, eventUniforms],
+  };
+}
