@@ -90,8 +90,6 @@ export class PbftNode {
     }
     const all = collectEnvelopes(env);
     if (all.some((e) => !this.verifier.knows(e.from))) return this.count('unknownKey');
-    const seenKey = `${env.from}:${env.sig}`;
-    if (this.seen.has(seenKey)) return this.count('replay');
     for (const e of all) {
       const text = signingText(e.from, e.body);
       if (this.verified.get(e.sig) === text) continue;
@@ -99,6 +97,9 @@ export class PbftNode {
       if (this.verified.size >= VERIFIED_LIMIT) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(e.sig, text);
     }
+    // Replays are recognised after verification, so a tampered copy counts as a bad signature.
+    const seenKey = `${env.from}:${env.sig}`;
+    if (this.seen.has(seenKey)) return this.count('replay');
     if (this.seen.size >= SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
     this.seen.add(seenKey);
     await this.apply(this.replica.receive(env));
