@@ -159,6 +159,11 @@ export class LanguageService {
     return this.session.hasLogits && this.labels.length > 0;
   }
 
+  /** How many requests each embed run combined (the dynamic batcher at work). */
+  get embedBatchSizes(): readonly number[] {
+    return this.embedBatcher.batchSizes;
+  }
+
   get warmUps(): WarmUpRecord[] {
     return this.session.warmUps;
   }

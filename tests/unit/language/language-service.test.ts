@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-web';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { GpuUnavailableError, InvalidInputError } from '../../../src/errors';
+import { LanguageService } from '../../../src/services/language/language-service';
+import { LanguageServiceClosedError, ModelCapabilityError, TokenizationError } from '../../../src/services/language/errors';
+import { bertMeanPoolCpu } from '../../../src/kernels/bert-pooling';
+import { generateBert, DEFAULT_BERT_CONFIG } from '../../../src/services/language/bert-generator';
+import { defaultTokenizer, MODEL_DIR, readModelJson } from './fixtures';
+import { TOLERANCE, maxAbsDiff } from '../../helpers/gpu';
+
+const TEXTS = ['hello world', 'The quick brown fox jumps over the lazy dog.', '你好', 'a', "don't stop...now, café!"];
+
+describe('LanguageService on the cpu path (WASM EP + CPU pooling) in Node', () => {
+  let service: LanguageService;
+  beforeAll(async () => {
+    service = await LanguageService.create({ backend: 'cpu', maxBatch: 8, maxWaitMs: 5 });
+  });
+  afterAll(() => service.destroy());
+
+  it('says which path ran and gives unit-length rows of the hidden size', async () => {
+    const e = await service.embed(TEXTS);
+    expect(e.path).toBe('cpu');
+    expect(e.dims).toEqual([TEXTS.length, 128]);
+    expect(e.tensor).toBeUndefined();
+    for (const row of e.rows!) expect(Math.hypot(...row)).toBeCloseTo(1, 5);
+    expect(service.warmUps.length).toBeGreaterThan(0);
+  });
+
+  it('equals mean pooling of the raw model output (the sentence-transformers recipe, done by hand)', async () => {
+    const session = await ort.InferenceSession.create(readFileSync(resolve(MODEL_DIR, 'model.onnx')), { executionProviders: ['wasm'] });
+    const tok = defaultTokenizer();
+    const e = await service.embed(TEXTS);
+    for (let i = 0; i < TEXTS.length; i++) {
+      const ids = tok.encode(TEXTS[i]).ids;
+      const S = ids.length;
+      const mask = new BigInt64Array(S).fill(1n);
+      const out = await session.run({
+        input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, S]),
+        attention_mask: new ort.Tensor('int64', mask, [1, S]),
+        token_type_ids: new ort.Tensor('int64', new BigInt64Array(S), [1, S]),
+      });
+      const expected = bertMeanPoolCpu(out.last_hidden_state.data as Float32Array, mask, { batch: 1, seq: S, hidden: 128 });
+      expect(maxAbsDiff(e.rows![i], expected)).toBeLessThanOrEqual(TOLERANCE.f32Reduction);
+    }
+    await session.release();
+  });
+
+  it('concurrent requests are batched into shared runs and equal one-by-one results', async () => {
+    const single = [];
+    for (const t of TEXTS) single.push((await service.embed([t])).rows![0]);
+    const runsBefore = service.embedBatchSizes.length;
+    const together = await Promise.all(TEXTS.map((t) => service.embed([t])));
+    const runs = service.embedBatchSizes.slice(runsBefore);
+    expect(runs.length).toBeLessThan(TEXTS.length);
+    expect(Math.max(...runs)).toBeGreaterThan(1);
+    together.forEach((e, i) => expect(maxAbsDiff(e.rows![0], single[i])).toBeLessThanOrEqual(TOLERANCE.f32Reduction));
+    // One request with more rows than the largest batch bucket is split over several runs.
+    const many = Array.from({ length: 19 }, (_, i) => TEXTS[i % TEXTS.length]);
+    const big = await service.embed(many);
+    big.rows!.forEach((row, i) => expect(maxAbsDiff(row, single[i % TEXTS.length])).toBeLessThanOrEqual(TOLERANCE.f32Reduction));
+  });
+
+  it('classify gives a softmax over the head with labels from config.json', async () => {
+    const c = await service.classify(['hello world', 'good']);
+    expect(c.path).toBe('cpu');
+    expect(c.results).toHaveLength(2);
+    for (const r of c.results) {
+      expect(r.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(r.label).toBe(`LABEL_${r.index}`);
+      expect(r.score).toBe(Math.max(...r.probabilities));
+    }
+  });
+
+  it('empty input, non-strings and over-length input without truncation are typed errors', async () => {
+    await expect(service.embed([])).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(service.embed(['  '])).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(service.embed(['ok', 7 as unknown as string])).rejects.toThrow(/texts\[1\] is number, not a string/);
+    await expect(service.embed('hello' as unknown as string[])).rejects.toBeInstanceOf(InvalidInputError);
+    const long = Array(100).fill('hello').join(' ');
+    await expect(service.embed([long], { truncation: false })).rejects.toBeInstanceOf(TokenizationError);
+    const cut = await service.embed([long]);
+    expect(cut.truncated).toEqual([true]);
+  });
+
+  it("backend 'gpu' in Node is a typed error (no WebGPU EP in onnxruntime-web's Node build)", async () => {
+    await expect(LanguageService.create({ backend: 'gpu' })).rejects.toBeInstanceOf(GpuUnavailableError);
+    await expect(LanguageService.create({ backend: 'tpu' as 'gpu' })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('a model without a head cannot classify; a destroyed service refuses calls', async () => {
+    const headless = generateBert({ ...DEFAULT_BERT_CONFIG, numLabels: 0 });
+    const s = await LanguageService.create({
+      backend: 'cpu',
+      warmUp: false,
+      source: { model: headless.onnx, tokenizer: headless.tokenizerJson, tokenizerConfig: readModelJson('tokenizer_config.json') },
+    });
+    expect(s.hasClassifier).toBe(false);
+    await expect(s.classify(['hello'])).rejects.toBeInstanceOf(ModelCapabilityError);
+    expect((await s.embed(['hello'])).dims).toEqual([1, 128]);
+    await s.destroy();
+    await expect(s.embed(['hello'])).rejects.toBeInstanceOf(LanguageServiceClosedError);
+  });
+});
