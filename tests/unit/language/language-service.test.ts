@@ -48,7 +48,7 @@ describe('LanguageService on the cpu path (WASM EP + CPU pooling) in Node', () =
   });
 
   it('concurrent requests are batched into shared runs and equal one-by-one results', async () => {
-    const single = [];
+    const single: Float32Array[] = [];
     for (const t of TEXTS) single.push((await service.embed([t])).rows![0]);
     const runsBefore = service.embedBatchSizes.length;
     const together = await Promise.all(TEXTS.map((t) => service.embed([t])));
