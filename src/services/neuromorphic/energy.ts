@@ -1,8 +1,8 @@
 import type { SnnCounts } from '../../kernels/snn-counters';
 
 /** Energy per operation, 45 nm CMOS (Horowitz, ISSCC 2014): 32-bit float add and multiply-add. */
-export const E_AC_PJ = 0.9;
-export const E_MAC_PJ = 4.6;
+export const SNN_E_AC_PJ = 0.9;
+export const SNN_E_MAC_PJ = 4.6;
 
 export type SnnEnergyModel = 'horowitz-45nm' | 'predecessor';
 
@@ -25,5 +25,5 @@ export function snnEnergyPj(model: SnnEnergyModel, e: SnnEnergyInput): number {
   if (model === 'predecessor') {
     return e.counts.neuronSpikes * 1.0 + (e.sumAbsCurrent * 0.5 * e.dtMs) / 1000 + (e.neuronSteps * 10 * e.dtMs) / 1000;
   }
-  return e.counts.sop * E_AC_PJ + e.counts.mac * E_MAC_PJ;
+  return e.counts.sop * SNN_E_AC_PJ + e.counts.mac * SNN_E_MAC_PJ;
 }
