@@ -1,0 +1,438 @@
+import { InvalidInputError, requireNumberInRange } from '../../errors';
+import { STORAGE, bufferFrom, readFloat32 } from '../../gpu/buffers';
+import { runCompute } from '../../gpu/compute';
+import type { GpuContext } from '../../gpu/device';
+import { rlsErrorIndex, rlsShapeUniform, rlsUpdateStep, type RlsRun } from '../../kernels/lnn-rls';
+import { cellOffsets, cfcSequenceCpu, type LnnSequenceResult } from './cfc-cpu';
+import { lnnDynamics, type LnnDynamics } from './dynamics';
+import { LnnUnsupportedError } from './errors';
+import { LnnGpuModel, lnnSeqData } from './gpu-model';
+import { toLnnBatch, toLnnTimespans, type LnnBatch, type LnnSequenceInput } from './input';
+import { ltcSequenceCpu } from './ltc-cpu';
+import { createCfcModel, lnnOutputWidth, lnnStateSize, type LnnModel } from './model';
+import { rlsHeldError, rlsInitialState, rlsUpdateCpu, type RlsSampleSet, type RlsShape } from './rls-cpu';
+import { LnnSessionTable } from './sessions';
+
+/**
+ * The default model the pipeline uses: a seeded ncps CfC (1 input, 32 units, one lecun_tanh backbone
+ * layer of 32, mode 'default') with a 1-output linear readout. `output[t]` is that readout of the state
+ * after step t: untrained at first (seeded weights), and, once adapt() has fitted it to (sequence, next
+ * value) pairs, the prediction of the sequence's next value.
+ */
+export function createLnnDefaultModel(seed = 7): LnnModel {
+  return createCfcModel({ inputSize: 1, units: 32, backboneUnits: 32, backboneLayers: 1, projSize: 1, seed });
+}
+
+export interface LnnServiceOptions {
+  /** 'gpu' (default when a GpuContext is given) or 'cpu' (the reference, also the fast CPU path). */
+  backend?: 'gpu' | 'cpu';
+  model?: LnnModel;
+  maxSessions?: number;
+  /** Sessions unused this long are evicted (default 5 minutes). */
+  idleMs?: number;
+  now?: () => number;
+  /** FORCE regulariser: P₀ = I/α (default 1). */
+  rlsAlpha?: number;
+  /** Leading steps of each adaptation sequence left out of training and held-out error (default 0). */
+  washout?: number;
+  /** |h| below this counts as silent in `dynamics.sparsity` (default 0.01). */
+  sparsityThreshold?: number;
+}
+
+export interface LnnTiming {
+  /** Kernel time (GPU timestamps where available) or, on the cpu path, compute time. */
+  ms: number;
+  source: 'gpu-timestamp' | 'cpu';
+  /** Wall time of the whole call, validation and readback included. */
+  wallMs: number;
+}
+
+export interface LnnInferRequest {
+  sequence: LnnSequenceInput;
+  /** Elapsed time per step (default 1, as ncps): one list, or one list per sequence. */
+  timespans?: number[] | number[][];
+  session?: string;
+  /** true (default): dynamics over every step, and the trajectory returned; false: over the final state only. */
+  returnDynamics?: boolean;
+}
+
+export interface LnnInferResult {
+  /** batch × steps × width, flat; see `shape`. */
+  output: Float32Array;
+  shape: [batch: number, steps: number, width: number];
+  dynamics: LnnDynamics;
+  /** batch × steps × stateSize (only with returnDynamics). */
+  trajectory?: Float32Array;
+  timing: LnnTiming;
+  path: 'gpu' | 'cpu';
+}
+
+export interface LnnAdaptSet {
+  inputs: LnnSequenceInput;
+  targets: LnnSequenceInput;
+  timespans?: number[] | number[][];
+}
+
+export interface LnnAdaptRequest extends LnnAdaptSet {
+  /** Scales each weight step, in (0, 1] (default 1). */
+  strength?: number;
+  /** Held-out samples judging the update; by default a split of `inputs` (see README). */
+  heldOut?: LnnAdaptSet;
+}
+
+export interface LnnAdaptResult {
+  parametersChanged: boolean;
+  /** Held-out mean squared error before and after the update. */
+  errorBefore: number;
+  errorAfter: number;
+  rolledBack: boolean;
+  /** Rank-1 RLS updates applied (one per training sample). */
+  updates: number;
+  heldOutSamples: number;
+  timing: LnnTiming;
+  path: 'gpu' | 'cpu';
+}
+
+export interface LnnFeedbackRequest {
+  sequence: LnnSequenceInput;
+  /** The predecessor's signal in [−1, 1]: + means the output should have been higher. */
+  feedback: number;
+  /** In (0, 1]. */
+  strength?: number;
+  timespans?: number[] | number[][];
+}
+
+interface Samples {
+  batch: LnnBatch;
+  targets: Float32Array;
+  timespans: Float32Array;
+}
+
+/**
+ * The LNN service: ncps CfC / wired CfC / LTC sequence inference with per-session hidden state (GPU
+ * resident on the gpu path), and FORCE (RLS) adaptation of the linear readout, kept only when the held-out
+ * error does not grow.
+ */
+export class LnnService {
+  readonly path: 'gpu' | 'cpu';
+  readonly model: LnnModel;
+  private readonly gpuModel?: LnnGpuModel;
+  private readonly sessions: LnnSessionTable<GPUBuffer | Float32Array>;
+  private readonly washout: number;
+  private readonly threshold: number;
+  private readonly rls?: { shape: RlsShape; cpuState: Float32Array };
+  private destroyed = false;
+
+  constructor(private readonly gpu: GpuContext | null, options: LnnServiceOptions = {}) {
+    this.path = options.backend ?? (gpu ? 'gpu' : 'cpu');
+    if (this.path === 'gpu' && !gpu) throw new InvalidInputError("backend 'gpu' without a GpuContext", "pass acquireGpu()'s context, or backend: 'cpu'");
+    this.model = structuredClone(options.model ?? createLnnDefaultModel());
+    this.washout = options.washout ?? 0;
+    this.threshold = options.sparsityThreshold ?? 0.01;
+    if (!Number.isInteger(this.washout) || this.washout < 0) throw new InvalidInputError(`washout is ${this.washout}`, 'washout must be a whole number ≥ 0');
+    const alpha = options.rlsAlpha ?? 1;
+    requireNumberInRange('rlsAlpha', alpha, 1e-9, 1e9);
+    if (this.model.kind === 'cfc' && this.model.readout) {
+      const rows = this.model.readout.outDim;
+      const O = this.model.cellOutputSize;
+      const W = new Float32Array(rows * (O + 1));
+      for (let p = 0; p < rows; p++) {
+        W.set(this.model.readout.weight.subarray(p * O, (p + 1) * O), p * (O + 1));
+        W[p * (O + 1) + O] = this.model.readout.bias[p];
+      }
+      const offsets = cellOffsets(this.model);
+      this.rls = { shape: { rows, width: O, stateSize: this.model.stateSize, inputOffset: offsets[offsets.length - 1] }, cpuState: rlsInitialState(W, rows, O, alpha) };
+    }
+    if (this.path === 'gpu') this.gpuModel = new LnnGpuModel(gpu!, this.model, this.rls?.cpuState);
+    this.sessions = new LnnSessionTable(options.maxSessions ?? 64, options.idleMs ?? 300_000, options.now ?? (() => Date.now()), (s) => {
+      if (!(s instanceof Float32Array)) s.destroy();
+    });
+  }
+
+  get inputSize(): number {
+    return this.model.kind === 'ltc' ? this.model.sensorySize : this.model.inputSize;
+  }
+
+  get outputWidth(): number {
+    return lnnOutputWidth(this.model);
+  }
+
+  get stateSize(): number {
+    return lnnStateSize(this.model);
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** A session whose hidden state (batch × stateSize, zeros) persists across infer() calls. */
+  createSession(options: { batch?: number } = {}): string {
+    this.alive();
+    const batch = options.batch ?? 1;
+    if (!Number.isInteger(batch) || batch < 1 || batch > 65_535) throw new InvalidInputError(`batch is ${batch}`, 'batch must be a whole number from 1 to 65535');
+    const zeros = new Float32Array(batch * this.stateSize);
+    const state = this.path === 'gpu' ? bufferFrom(this.gpu!.device, zeros, STORAGE, 'lnn session state') : zeros;
+    return this.sessions.create(batch, state).id;
+  }
+
+  /** Sets a session's hidden state back to zeros. */
+  resetSession(id: string): void {
+    const session = this.sessions.get(id);
+    if (session.state instanceof Float32Array) session.state.fill(0);
+    else this.gpu!.device.queue.writeBuffer(session.state, 0, new Float32Array(session.batch * this.stateSize));
+  }
+
+  closeSession(id: string): boolean {
+    return this.sessions.close(id);
+  }
+
+  /** A session's hidden state, read back (for inspection and tests). */
+  async sessionState(id: string): Promise<Float32Array> {
+    const session = this.sessions.get(id);
+    if (session.state instanceof Float32Array) return session.state.slice();
+    return readFloat32(this.gpu!.device, session.state, session.batch * this.stateSize);
+  }
+
+  async infer(request: LnnInferRequest): Promise<LnnInferResult> {
+    this.alive();
+    const wallStart = performance.now();
+    if (typeof request !== 'object' || request === null) throw new InvalidInputError('infer() needs a request object', 'call infer({ sequence, timespans?, session?, returnDynamics? })');
+    const batch = toLnnBatch('sequence', request.sequence, this.inputSize);
+    const timespans = toLnnTimespans(request.timespans, batch.batch, batch.steps, this.model.kind === 'cfc');
+    const returnDynamics = request.returnDynamics ?? true;
+    const session = request.session === undefined ? undefined : this.sessions.get(request.session);
+    if (session && session.batch !== batch.batch) throw new InvalidInputError(`session ${session.id} holds ${session.batch} sequences, the call has ${batch.batch}`, 'send the same batch size the session was created with');
+    const S = this.stateSize;
+    const W = this.outputWidth;
+    let output: Float32Array;
+    let values: Float32Array;
+    let ms: number;
+    let source: LnnTiming['source'] = 'cpu';
+    let trajectory: Float32Array | undefined;
+    if (this.path === 'cpu') {
+      const state = (session?.state as Float32Array | undefined) ?? new Float32Array(batch.batch * S);
+      const start = performance.now();
+      const result = this.runCpu(batch.data, timespans, batch.batch, batch.steps, state);
+      ms = performance.now() - start;
+      output = result.output;
+      trajectory = result.trajectory;
+      values = returnDynamics ? result.trajectory : state.slice();
+    } else {
+      const { device } = this.gpu!;
+      const seq = bufferFrom(device, lnnSeqData(batch.data, timespans), STORAGE, 'lnn seq');
+      const state = (session?.state as GPUBuffer | undefined) ?? bufferFrom(device, new Float32Array(batch.batch * S), STORAGE, 'lnn state');
+      const run = this.gpuModel!.encode(state, seq, batch.batch, batch.steps);
+      try {
+        const timing = await runCompute(device, run.steps);
+        ms = timing.ms;
+        source = timing.source;
+        output = await readFloat32(device, run.output, batch.batch * batch.steps * W);
+        values = returnDynamics ? await readFloat32(device, run.trajectory, batch.batch * batch.steps * S) : await readFloat32(device, state, batch.batch * S);
+        trajectory = returnDynamics ? values : undefined;
+      } finally {
+        run.release();
+        seq.destroy();
+        if (!session) state.destroy();
+      }
+    }
+    return {
+      output,
+      shape: [batch.batch, batch.steps, W],
+      dynamics: lnnDynamics(values, this.threshold, returnDynamics ? 'trajectory' : 'final'),
+      trajectory: returnDynamics ? trajectory : undefined,
+      timing: { ms, source, wallMs: performance.now() - wallStart },
+      path: this.path,
+    };
+  }
+
+  /**
+   * FORCE/RLS on the readout from (input sequence, target per step) pairs. Each sequence runs from a zero
+   * state; every step after the washout is one sample. The update is kept only if the held-out mean
+   * squared error does not grow; otherwise the readout (and P) stay as they were and rolledBack is true.
+   */
+  async adapt(request: LnnAdaptRequest): Promise<LnnAdaptResult> {
+    this.alive();
+    const wallStart = performance.now();
+    if (!this.rls) throw new LnnUnsupportedError('this model has no linear readout to adapt', 'use a CfC with proj_size (projSize), as the default model has');
+    if (typeof request !== 'object' || request === null) throw new InvalidInputError('adapt() needs a request object', 'call adapt({ inputs, targets, strength? })');
+    const strength = request.strength ?? 1;
+    if (typeof strength !== 'number' || !(strength > 0 && strength <= 1)) throw new InvalidInputError(`strength is ${String(strength)}`, 'strength must be a number in (0, 1]');
+    const train = this.samples('inputs', 'targets', request);
+    const shape = this.rls.shape;
+    const w = this.washout;
+    let trainSet: { count: number; steps: number; skip: number; batches: number };
+    let heldSet: { count: number; steps: number; skip: number; rowOffset: number; targetOffset: number };
+    let held: Samples | undefined;
+    if (request.heldOut !== undefined) {
+      held = this.samples('heldOut.inputs', 'heldOut.targets', request.heldOut);
+      this.requireSteps(train.batch.steps, 1, 'inputs');
+      this.requireSteps(held.batch.steps, 1, 'heldOut.inputs');
+      trainSet = { count: train.batch.batch * (train.batch.steps - w), steps: train.batch.steps, skip: w, batches: train.batch.batch };
+      heldSet = { count: held.batch.batch * (held.batch.steps - w), steps: held.batch.steps, skip: w, rowOffset: 0, targetOffset: train.targets.length };
+    } else if (train.batch.batch >= 2) {
+      // The last quarter of the sequences (at least one) is held out.
+      this.requireSteps(train.batch.steps, 1, 'inputs');
+      const heldRows = Math.max(1, Math.floor(train.batch.batch / 4));
+      const trainRows = train.batch.batch - heldRows;
+      const T = train.batch.steps;
+      trainSet = { count: trainRows * (T - w), steps: T, skip: w, batches: trainRows };
+      heldSet = { count: heldRows * (T - w), steps: T, skip: w, rowOffset: trainRows * T, targetOffset: trainRows * T * shape.rows };
+    } else {
+      // One sequence: its last quarter of steps (after the washout) is held out.
+      const T = train.batch.steps;
+      this.requireSteps(T, 2, 'inputs');
+      const split = w + Math.min(T - w - 1, Math.ceil(0.75 * (T - w)));
+      trainSet = { count: split - w, steps: T, skip: w, batches: 1 };
+      heldSet = { count: T - split, steps: T, skip: split, rowOffset: 0, targetOffset: 0 };
+    }
+    const run: RlsRun = { train: trainSet, held: heldSet, strength };
+    const result = this.path === 'cpu' ? this.adaptCpu(train, held, run) : await this.adaptGpu(train, held, run);
+    const keep = result.errorAfter <= result.errorBefore;
+    if (keep) this.acceptReadout(result.newState);
+    else result.discard();
+    return {
+      parametersChanged: keep && trainSet.count > 0,
+      errorBefore: result.errorBefore,
+      errorAfter: result.errorAfter,
+      rolledBack: !keep,
+      updates: trainSet.count,
+      heldOutSamples: heldSet.count,
+      timing: { ms: result.ms, source: result.source, wallMs: performance.now() - wallStart },
+      path: this.path,
+    };
+  }
+
+  /**
+   * The predecessor's interface: a feedback signal in [−1, 1] and a strength, mapped onto a real FORCE
+   * update. The model's current output y_t on `sequence` becomes the target y_t + feedback (per output,
+   * in output units); adapt() then fits the readout to it with that strength, judged on the held-out
+   * last quarter of the sequence.
+   */
+  async adaptFeedback(request: LnnFeedbackRequest): Promise<LnnAdaptResult> {
+    this.alive();
+    const feedback = requireNumberInRange('feedback', request?.feedback, -1, 1);
+    const current = await this.infer({ sequence: request.sequence, timespans: request.timespans, returnDynamics: false });
+    const [B, T, W] = current.shape;
+    const targets = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => Array.from({ length: W }, (_, p) => current.output[(b * T + t) * W + p] + feedback)));
+    return this.adapt({ inputs: request.sequence, targets: B === 1 ? targets[0] : targets, timespans: request.timespans, strength: request.strength });
+  }
+
+  /** The readout as [W | bias] rows (rows × (O + 1)). */
+  async readoutWeights(): Promise<Float32Array> {
+    if (!this.rls) throw new LnnUnsupportedError('this model has no linear readout', 'use a CfC with projSize');
+    const n = this.rls.shape.rows * (this.rls.shape.width + 1);
+    if (this.path === 'cpu') return this.rls.cpuState.slice(0, n);
+    return readFloat32(this.gpu!.device, this.gpuModel!.readout, n);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.sessions.clear();
+    this.gpuModel?.destroy();
+    this.destroyed = true;
+  }
+
+  private alive(): void {
+    if (this.destroyed) throw new InvalidInputError('LnnService used after destroy()', 'create a new LnnService');
+  }
+
+  private requireSteps(steps: number, min: number, name: string): void {
+    if (steps - this.washout < min) throw new InvalidInputError(`${name} has ${steps} steps; washout is ${this.washout}`, `give sequences of at least ${this.washout + min} steps`);
+  }
+
+  private samples(inputName: string, targetName: string, set: LnnAdaptSet): Samples {
+    if (typeof set !== 'object' || set === null) throw new InvalidInputError(`${inputName} is missing`, 'pass { inputs, targets }');
+    const batch = toLnnBatch(inputName, set.inputs, this.inputSize);
+    const targets = toLnnBatch(targetName, set.targets, this.rls!.shape.rows);
+    if (targets.batch !== batch.batch || targets.steps !== batch.steps) {
+      throw new InvalidInputError(`${targetName} is ${targets.batch} × ${targets.steps}, ${inputName} is ${batch.batch} × ${batch.steps}`, 'give one target per input step');
+    }
+    return { batch, targets: targets.data, timespans: toLnnTimespans(set.timespans, batch.batch, batch.steps, true) };
+  }
+
+  private runCpu(inputs: Float32Array, ts: Float32Array, batch: number, steps: number, state: Float32Array): LnnSequenceResult {
+    if (this.model.kind === 'ltc') return ltcSequenceCpu(this.model, inputs, ts, batch, steps, state);
+    return cfcSequenceCpu(this.model, inputs, ts, batch, steps, state);
+  }
+
+  private adaptCpu(train: Samples, held: Samples | undefined, run: RlsRun) {
+    const start = performance.now();
+    const shape = this.rls!.shape;
+    const trainRun = this.runCpu(train.batch.data, train.timespans, train.batch.batch, train.batch.steps, new Float32Array(train.batch.batch * this.stateSize));
+    const heldRun = held ? this.runCpu(held.batch.data, held.timespans, held.batch.batch, held.batch.steps, new Float32Array(held.batch.batch * this.stateSize)) : trainRun;
+    const heldTargets = held ? concat(train.targets, held.targets) : train.targets;
+    const trainSet: RlsSampleSet = { trajectory: trainRun.trajectory, targets: train.targets, ...run.train, rowOffset: 0, targetOffset: 0 };
+    const heldSet: RlsSampleSet = { trajectory: heldRun.trajectory, targets: heldTargets, ...run.held };
+    const state = this.rls!.cpuState.slice();
+    const errorBefore = rlsHeldError(state, shape, heldSet);
+    rlsUpdateCpu(state, shape, trainSet, run.strength);
+    const errorAfter = rlsHeldError(state, shape, heldSet);
+    return { errorBefore, errorAfter, newState: state as Float32Array | GPUBuffer, discard: () => {}, ms: performance.now() - start, source: 'cpu' as const };
+  }
+
+  private async adaptGpu(train: Samples, held: Samples | undefined, run: RlsRun) {
+    const { device, pool } = this.gpu!;
+    const shape = this.rls!.shape;
+    const S = this.stateSize;
+    const made: GPUBuffer[] = [];
+    const make = (data: Float32Array, label: string) => {
+      const b = bufferFrom(device, data, STORAGE, label);
+      made.push(b);
+      return b;
+    };
+    const trainRun = this.gpuModel!.encode(make(new Float32Array(train.batch.batch * S), 'lnn adapt state'), make(lnnSeqData(train.batch.data, train.timespans), 'lnn adapt seq'), train.batch.batch, train.batch.steps);
+    const heldRun = held
+      ? this.gpuModel!.encode(make(new Float32Array(held.batch.batch * S), 'lnn held state'), make(lnnSeqData(held.batch.data, held.timespans), 'lnn held seq'), held.batch.batch, held.batch.steps)
+      : undefined;
+    const targets = make(held ? concat(train.targets, held.targets) : train.targets, 'lnn targets');
+    const stateOut = device.createBuffer({ size: this.gpuModel!.readout.size, usage: STORAGE, label: 'lnn readout' });
+    const errorAt = rlsErrorIndex(shape);
+    const work = pool.acquire((errorAt + 2) * 4, STORAGE, 'lnn rls work');
+    const uniform = rlsShapeUniform(device, shape, run);
+    try {
+      const rls = rlsUpdateStep(device, uniform, {
+        trainTrajectory: trainRun.trajectory,
+        heldTrajectory: heldRun ? heldRun.trajectory : trainRun.trajectory,
+        targets,
+        stateIn: this.gpuModel!.readout,
+        stateOut,
+        work,
+      });
+      const timing = await runCompute(device, [...trainRun.steps, ...(heldRun?.steps ?? []), rls]);
+      const [errorBefore, errorAfter] = await readFloat32(device, work, 2, errorAt * 4);
+      return { errorBefore, errorAfter, newState: stateOut as Float32Array | GPUBuffer, discard: () => stateOut.destroy(), ms: timing.ms, source: timing.source };
+    } catch (error) {
+      stateOut.destroy();
+      throw error;
+    } finally {
+      trainRun.release();
+      heldRun?.release();
+      uniform.destroy();
+      pool.release(work);
+      for (const b of made) b.destroy();
+    }
+  }
+
+  private acceptReadout(state: Float32Array | GPUBuffer): void {
+    if (state instanceof Float32Array) {
+      this.rls!.cpuState = state;
+      const { rows, width } = this.rls!.shape;
+      const readout = (this.model as { readout?: { weight: Float32Array; bias: Float32Array } }).readout!;
+      for (let p = 0; p < rows; p++) {
+        readout.weight.set(state.subarray(p * (width + 1), p * (width + 1) + width), p * width);
+        readout.bias[p] = state[p * (width + 1) + width];
+      }
+      return;
+    }
+    const old = this.gpuModel!.readout;
+    this.gpuModel!.readout = state;
+    void this.gpu!.device.queue.onSubmittedWorkDone().then(() => old.destroy());
+  }
+}
+
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
