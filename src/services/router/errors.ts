@@ -1,0 +1,15 @@
+import { AuraError } from '../../errors';
+
+/** A router weights file is malformed or does not fit the features it is given. */
+export class RouterWeightsError extends AuraError {
+  constructor(message: string, hint: string) {
+    super('ROUTER_WEIGHTS', message, hint);
+  }
+}
+
+/** Every service the router could choose is unavailable (not running, or its breaker is open). */
+export class NoServiceAvailableError extends AuraError {
+  constructor(message: string, hint: string) {
+    super('NO_SERVICE_AVAILABLE', message, hint);
+  }
+}

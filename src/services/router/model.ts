@@ -1,0 +1,79 @@
+import { RouterWeightsError } from './errors';
+import { featureCount, type RouterFeatureLayout } from './features';
+
+export const ROUTER_WEIGHTS_FORMAT = 'aura-router-softmax-regression-v1';
+
+/**
+ * A multinomial logistic (softmax) regression over standardised features:
+ * logits = W · ((x − mean) / std) + bias. Written by scripts/train-router.ts.
+ */
+export interface RouterWeights {
+  format: typeof ROUTER_WEIGHTS_FORMAT;
+  services: string[];
+  layout: RouterFeatureLayout;
+  /** A readable name per feature (bag-of-words buckets name the training words that hash there). */
+  featureNames: string[];
+  mean: number[];
+  std: number[];
+  /** [services][features] */
+  weight: number[][];
+  bias: number[];
+  /** How the weights were made and how well they did (held-out accuracy, split, seed…). */
+  training: Record<string, unknown>;
+}
+
+function isNumberArray(a: unknown, length: number): a is number[] {
+  return Array.isArray(a) && a.length === length && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+}
+
+/** Checks a weights object (e.g. parsed from JSON) and returns it typed. */
+export function parseRouterWeights(input: unknown): RouterWeights {
+  const fix = 'regenerate the file with `npx vite-node scripts/train-router.ts`';
+  const w = input as Partial<RouterWeights> | null;
+  if (!w || typeof w !== 'object' || w.format !== ROUTER_WEIGHTS_FORMAT) {
+    throw new RouterWeightsError(`router weights are not in format ${ROUTER_WEIGHTS_FORMAT}`, fix);
+  }
+  const layout = w.layout;
+  if (!layout || !Number.isInteger(layout.hashBuckets) || !Array.isArray(layout.textStats) || !Array.isArray(layout.seriesStats) || !Number.isInteger(layout.embeddingSize)) {
+    throw new RouterWeightsError('router weights have no valid feature layout', fix);
+  }
+  const D = featureCount(layout);
+  const S = Array.isArray(w.services) ? w.services.length : 0;
+  if (S < 1 || !w.services!.every((s) => typeof s === 'string')) throw new RouterWeightsError('router weights name no services', fix);
+  if (!isNumberArray(w.mean, D) || !isNumberArray(w.std, D) || !w.std.every((s) => s > 0)) {
+    throw new RouterWeightsError(`router weights need mean and positive std of ${D} features`, fix);
+  }
+  if (!Array.isArray(w.weight) || w.weight.length !== S || !w.weight.every((row) => isNumberArray(row, D)) || !isNumberArray(w.bias, S)) {
+    throw new RouterWeightsError(`router weights need a ${S} × ${D} weight matrix and ${S} biases`, fix);
+  }
+  if (!Array.isArray(w.featureNames) || w.featureNames.length !== D) throw new RouterWeightsError(`router weights need ${D} feature names`, fix);
+  return w as RouterWeights;
+}
+
+/** Standardised features (x − mean) / std. */
+export function standardize(weights: RouterWeights, x: Float32Array): Float64Array {
+  const z = new Float64Array(x.length);
+  for (let j = 0; j < x.length; j++) z[j] = (x[j] - weights.mean[j]) / weights.std[j];
+  return z;
+}
+
+/** Logits of one standardised feature vector. */
+export function routerLogitsOf(weights: RouterWeights, z: Float64Array): Float64Array {
+  const logits = new Float64Array(weights.services.length);
+  for (let s = 0; s < logits.length; s++) {
+    const row = weights.weight[s];
+    let sum = weights.bias[s];
+    for (let j = 0; j < z.length; j++) sum += row[j] * z[j];
+    logits[s] = sum;
+  }
+  return logits;
+}
+
+/** The features that pushed service `s` up the most: [name, contribution W·z]. */
+export function topContributions(weights: RouterWeights, z: Float64Array, s: number, count: number): Array<[string, number]> {
+  const row = weights.weight[s];
+  const scored: Array<[string, number]> = [];
+  for (let j = 0; j < z.length; j++) if (row[j] * z[j] > 0) scored.push([weights.featureNames[j], row[j] * z[j]]);
+  scored.sort((a, b) => b[1] - a[1]);
+  return scored.slice(0, count);
+}

@@ -1,0 +1,195 @@
+import { InvalidInputError, requireInteger, requireNumberInRange } from '../../errors';
+import type { GpuContext } from '../../gpu/device';
+import { gatingCpu } from '../../kernels/gating-cpu';
+import { gatingGpu } from '../../kernels/gating-gpu';
+import type { GatingResult } from '../../kernels/gating-options';
+import { SERVICE_NAMES, type ExecutionPath, type RouteDecision, type ServiceName } from '../../pipeline/stages';
+import { CircuitBreaker, type CircuitBreakerOptions } from './breaker';
+import { defaultRouterWeights } from './default-weights';
+import { NoServiceAvailableError } from './errors';
+import { routerFeatureVector, type RequestFeatures } from './features';
+import { parseRouterWeights, routerLogitsOf, standardize, topContributions, type RouterWeights } from './model';
+
+export interface ServiceRouterOptions {
+  /** 'gpu' runs the gating kernel on `gpu`; 'cpu' runs its CPU reference. */
+  backend: ExecutionPath;
+  gpu?: GpuContext;
+  /** Trained weights; the committed default when absent. */
+  weights?: unknown;
+  /** Services chosen per request at most (default 2). */
+  k?: number;
+  /** A second choice whose weight is below this is not selected (default 0.15). */
+  minWeight?: number;
+  /** Logit lowered per unit of load (default 1): a service's odds are multiplied by e^(−penalty·load). */
+  loadPenalty?: number;
+  breaker?: CircuitBreakerOptions;
+}
+
+export interface ServiceRouteDecision extends RouteDecision {
+  /** Model probability of every scored service, after load adjustment, over the services considered. */
+  probabilities: Partial<Record<ServiceName, number>>;
+  /** Services left out of the gating, and why. */
+  excluded: Array<{ service: ServiceName; reason: string }>;
+  path: ExecutionPath;
+}
+
+export interface RouteItem {
+  request: RequestFeatures;
+  embedding?: Float32Array;
+}
+
+/**
+ * Request features → softmax-regression logits over the services → load adjustment → the gating
+ * kernel (softmax → top-k → renormalise, Mixtral) over the services that are running and whose
+ * breaker is not open → the selected services with weights, confidence, auxiliary losses and a reason.
+ * A batch of requests is one gating dispatch (one token per request).
+ */
+export class ServiceRouter {
+  readonly weights: RouterWeights;
+  readonly backend: ExecutionPath;
+  /** One circuit breaker per service; the pipeline records outcomes on them. */
+  readonly breakers = new Map<ServiceName, CircuitBreaker>();
+  private readonly gpu?: GpuContext;
+  private readonly k: number;
+  private readonly minWeight: number;
+  private readonly loadPenalty: number;
+  private readonly load = new Map<ServiceName, number>();
+  private readonly scored: ServiceName[];
+
+  constructor(options: ServiceRouterOptions) {
+    if (options.backend !== 'gpu' && options.backend !== 'cpu') {
+      throw new InvalidInputError(`backend is ${String(options.backend)}`, "use 'gpu' or 'cpu'");
+    }
+    if (options.backend === 'gpu' && !options.gpu) {
+      throw new InvalidInputError('backend gpu needs a GpuContext', 'pass { gpu: await acquireGpu() } or use backend cpu');
+    }
+    this.backend = options.backend;
+    this.gpu = options.gpu;
+    this.weights = parseRouterWeights(options.weights ?? defaultRouterWeights());
+    this.k = requireInteger('k', options.k ?? 2, 1, SERVICE_NAMES.length);
+    this.minWeight = requireNumberInRange('minWeight', options.minWeight ?? 0.15, 0, 1);
+    this.loadPenalty = requireNumberInRange('loadPenalty', options.loadPenalty ?? 1, 0, 1000);
+    this.scored = this.weights.services.filter((s): s is ServiceName => (SERVICE_NAMES as readonly string[]).includes(s));
+    for (const s of SERVICE_NAMES) this.breakers.set(s, new CircuitBreaker(options.breaker));
+  }
+
+  /**
+   * The load signal of a service, ≥ 0: its queue length divided by how many requests it runs at
+   * once (0 idle, 1 fully busy, 2 a full queue waiting). It lowers the service's logit by
+   * loadPenalty · load before gating.
+   */
+  setLoad(service: ServiceName, load: number): void {
+    if (!SERVICE_NAMES.includes(service)) throw new InvalidInputError(`unknown service ${String(service)}`, `use one of ${SERVICE_NAMES.join(', ')}`);
+    this.load.set(service, requireNumberInRange('load', load, 0, 1e6));
+  }
+
+  breaker(service: ServiceName): CircuitBreaker {
+    return this.breakers.get(service)!;
+  }
+
+  /** Routes a batch (the pipeline's RequestRouter): one gating dispatch for all items. */
+  async route(items: RouteItem[], available: readonly ServiceName[] = SERVICE_NAMES): Promise<{ decisions: ServiceRouteDecision[]; gpuMs?: number; path: ExecutionPath }> {
+    if (!Array.isArray(items) || items.length === 0) throw new InvalidInputError('no requests to route', 'pass at least one { request }');
+    const excluded: ServiceRouteDecision['excluded'] = [];
+    const candidates: ServiceName[] = [];
+    for (const s of this.scored) {
+      if (!available.includes(s)) excluded.push({ service: s, reason: 'not running' });
+      else if (this.breaker(s).state === 'open') excluded.push({ service: s, reason: 'circuit breaker open' });
+      else candidates.push(s);
+    }
+    if (candidates.length === 0) {
+      throw new NoServiceAvailableError(
+        `no service can take the request (${excluded.map((e) => `${e.service}: ${e.reason}`).join('; ')})`,
+        'start a service, or wait for an open breaker to turn half-open',
+      );
+    }
+    const E = candidates.length;
+    const T = items.length;
+    const columns = candidates.map((s) => this.weights.services.indexOf(s));
+    const adjusted = new Float32Array(T * E);
+    const standardized: Float64Array[] = [];
+    const raw: Float64Array[] = [];
+    items.forEach((item, t) => {
+      const x = routerFeatureVector({ ...item.request, embedding: item.embedding ?? item.request.embedding }, this.weights.layout);
+      const z = standardize(this.weights, x);
+      const logits = routerLogitsOf(this.weights, z);
+      standardized.push(z);
+      raw.push(logits);
+      columns.forEach((c, e) => (adjusted[t * E + e] = logits[c] - this.loadPenalty * (this.load.get(candidates[e]) ?? 0)));
+    });
+    const k = Math.min(this.k, E);
+    const options = { tokens: T, experts: E, k };
+    let gating: GatingResult;
+    let gpuMs: number | undefined;
+    if (this.backend === 'gpu') {
+      const result = await gatingGpu(this.gpu!, adjusted, options);
+      gating = result;
+      gpuMs = result.timing.ms;
+    } else {
+      gating = gatingCpu(adjusted, options);
+    }
+    const decisions = items.map((item, t) => this.decide(item, t, k, candidates, columns, adjusted, standardized[t], raw[t], gating, excluded));
+    return { decisions, gpuMs, path: this.backend };
+  }
+
+  /** Routes one request. */
+  async routeOne(request: RequestFeatures, available: readonly ServiceName[] = SERVICE_NAMES): Promise<ServiceRouteDecision> {
+    return (await this.route([{ request }], available)).decisions[0];
+  }
+
+  private decide(
+    item: RouteItem, t: number, k: number, candidates: ServiceName[], columns: number[], adjusted: Float32Array,
+    z: Float64Array, logits: Float64Array, gating: GatingResult, excluded: ServiceRouteDecision['excluded'],
+  ): ServiceRouteDecision {
+    const E = candidates.length;
+    // Probabilities over the candidates (after load adjustment), for confidence and the response.
+    let max = -Infinity;
+    for (let e = 0; e < E; e++) max = Math.max(max, adjusted[t * E + e]);
+    let sum = 0;
+    for (let e = 0; e < E; e++) sum += Math.exp(adjusted[t * E + e] - max);
+    const probabilities: Partial<Record<ServiceName, number>> = {};
+    candidates.forEach((s, e) => (probabilities[s] = Math.exp(adjusted[t * E + e] - max) / sum));
+    // Keep the gate's first choice, and later ones of weight ≥ minWeight; renormalise the kept.
+    const chosen: Array<{ service: ServiceName; weight: number }> = [];
+    for (let j = 0; j < k; j++) {
+      const e = gating.indices[t * k + j];
+      const w = gating.weights[t * k + j];
+      if (e >= 0 && (j === 0 || w >= this.minWeight)) chosen.push({ service: candidates[e], weight: w });
+    }
+    const total = chosen.reduce((a, c) => a + c.weight, 0);
+    const selected = chosen.map((c) => ({ service: c.service, weight: c.weight / total }));
+    const top = selected[0].service;
+    const reason = this.reasonFor(item, selected, k, E, top, z, logits, candidates, excluded);
+    return {
+      selected,
+      confidence: probabilities[top]!,
+      reason,
+      auxLoss: { loadBalancing: gating.losses.balance, zLoss: gating.losses.z },
+      probabilities,
+      excluded,
+      path: gating.path,
+    };
+  }
+
+  private reasonFor(
+    item: RouteItem, selected: Array<{ service: ServiceName; weight: number }>, k: number, E: number, top: ServiceName,
+    z: Float64Array, logits: Float64Array, candidates: ServiceName[], excluded: ServiceRouteDecision['excluded'],
+  ): string {
+    const r = item.request;
+    const kinds: string[] = [];
+    if (r.text !== undefined) kinds.push(`text of ${r.text.length} characters`);
+    if (r.series !== undefined) kinds.push(`series of ${r.series.length} values`);
+    const picks = selected.map((s) => `${s.service} ${s.weight.toFixed(2)}`).join(', ');
+    const evidence = topContributions(this.weights, z, this.weights.services.indexOf(top), 3)
+      .map(([name, c]) => `${name} (+${c.toFixed(2)})`)
+      .join(', ');
+    const parts = [`${kinds.join(' and ')} → ${picks} (softmax → top-${k} → renormalise over ${E} services, ${this.backend})`];
+    if (evidence) parts.push(`strongest evidence for ${top}: ${evidence}`);
+    for (const s of candidates) {
+      const load = this.load.get(s) ?? 0;
+      if (load > 0 && this.loadPenalty > 0) parts.push(`${s} logit ${logits[this.weights.services.indexOf(s)].toFixed(2)} lowered by ${(this.loadPenalty * load).toFixed(2)} for load ${load}`);
+    }
+    for (const e of excluded) parts.push(`${e.service} excluded: ${e.reason}`);
+    return parts.join('; ');
+  }
+}

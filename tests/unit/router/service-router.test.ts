@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ServiceRouter } from '../../../src/services/router/service-router';
+import { evaluateRouter, featureMatrix, parseLabelledRequests } from '../../../src/services/router/dataset';
+import { defaultRouterWeights } from '../../../src/services/router/default-weights';
+import { parseRouterWeights } from '../../../src/services/router/model';
+import { NoServiceAvailableError, RouterWeightsError } from '../../../src/services/router/errors';
+import { InvalidInputError } from '../../../src/errors';
+import { SERVICE_NAMES } from '../../../src/pipeline/stages';
+import { TOLERANCE, maxAbsDiff, testGpu } from '../../helpers/gpu';
+
+const examples = parseLabelledRequests(readFileSync(new URL('../../../data/router/requests.jsonl', import.meta.url), 'utf8'));
+const test = examples.filter((e) => e.split === 'test');
+const weights = parseRouterWeights(defaultRouterWeights());
+const spikes = Array.from({ length: 120 }, (_, i) => ((i * 37) % 11 === 0 ? 1 : 0));
+const sensor = Array.from({ length: 80 }, (_, i) => 21.5 + 0.8 * Math.sin(i / 6) + 0.01 * i);
+
+describe('trained default weights', () => {
+  it('held-out accuracy is at least 90%, recomputed from the committed weights', () => {
+    const result = evaluateRouter(weights, test, featureMatrix(test, weights.layout));
+    expect(test.length).toBeGreaterThanOrEqual(100);
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(result.accuracy).toBeCloseTo(weights.training.testAccuracy as number, 6);
+  });
+
+  it('the ServiceRouter (CPU gating) picks the same top service as the evaluation, for the whole test split in one batch', async () => {
+    const router = new ServiceRouter({ backend: 'cpu' });
+    const { decisions, path } = await router.route(test.map((e) => ({ request: { text: e.text, series: e.series } })));
+    expect(path).toBe('cpu');
+    const correct = decisions.filter((d, i) => d.selected[0].service === test[i].services[0]).length;
+    expect(correct / test.length).toBeCloseTo(evaluateRouter(weights, test, featureMatrix(test, weights.layout)).accuracy, 6);
+  });
+});
+
+describe('ServiceRouter', () => {
+  it('routes a question to language, a spike train to neuromorphic, a sensor series to lnn', async () => {
+    const router = new ServiceRouter({ backend: 'cpu' });
+    expect((await router.routeOne({ text: 'What is the capital of Australia?' })).selected[0].service).toBe('language');
+    expect((await router.routeOne({ series: spikes })).selected[0].service).toBe('neuromorphic');
+    expect((await router.routeOne({ series: sensor })).selected[0].service).toBe('lnn');
+    const d = await router.routeOne({ text: 'Remember that the gate code is 4521.' });
+    expect(d.selected[0].service).toBe('memory');
+    expect(d.confidence).toBeGreaterThan(0);
+    expect(d.confidence).toBeLessThanOrEqual(1);
+    expect(d.selected.reduce((a, s) => a + s.weight, 0)).toBeCloseTo(1, 6);
+    expect(d.reason).toMatch(/memory/);
+    expect(Number.isFinite(d.auxLoss.loadBalancing) && Number.isFinite(d.auxLoss.zLoss)).toBe(true);
+  });
+
+  it('GPU and CPU backends make the same decisions', async () => {
+    const gpu = await testGpu();
+    const items = test.slice(0, 40).map((e) => ({ request: { text: e.text, series: e.series } }));
+    const a = await new ServiceRouter({ backend: 'gpu', gpu }).route(items);
+    const b = await new ServiceRouter({ backend: 'cpu' }).route(items);
+    expect(a.path).toBe('gpu');
+    a.decisions.forEach((d, i) => {
+      expect(d.selected.map((s) => s.service)).toEqual(b.decisions[i].selected.map((s) => s.service));
+      expect(maxAbsDiff(d.selected.map((s) => s.weight), b.decisions[i].selected.map((s) => s.weight))).toBeLessThanOrEqual(TOLERANCE.f32Elementwise);
+    });
+    expect(Math.abs(a.decisions[0].auxLoss.loadBalancing - b.decisions[0].auxLoss.loadBalancing)).toBeLessThanOrEqual(TOLERANCE.f32Reduction);
+  });
+
+  it('a batch gives the same decisions as one request at a time', async () => {
+    const router = new ServiceRouter({ backend: 'cpu' });
+    const items = test.slice(0, 10).map((e) => ({ request: { text: e.text, series: e.series } }));
+    const batch = await router.route(items);
+    for (let i = 0; i < items.length; i++) {
+      const one = await router.routeOne(items[i].request);
+      expect(one.selected).toEqual(batch.decisions[i].selected);
+    }
+  });
+
+  it('load lowers a service’s score: a busy service loses the request and the reason says so', async () => {
+    const router = new ServiceRouter({ backend: 'cpu', loadPenalty: 1 });
+    const request = { series: sensor };
+    const before = await router.routeOne(request);
+    expect(before.selected[0].service).toBe('lnn');
+    router.setLoad('lnn', 1000);
+    const after = await router.routeOne(request);
+    expect(after.selected[0].service).not.toBe('lnn');
+    expect(after.probabilities.lnn!).toBeLessThan(before.probabilities.lnn!);
+    expect(after.reason).toMatch(/lnn logit .* lowered by 1000\.00 for load 1000/);
+    expect(() => router.setLoad('lnn', -1)).toThrow(InvalidInputError);
+  });
+
+  it('an open breaker excludes its service until half-open; no service at all is a typed error', async () => {
+    let now = 0;
+    const router = new ServiceRouter({ backend: 'cpu', breaker: { failureThreshold: 2, resetAfterMs: 1000, now: () => now } });
+    const request = { text: 'Do all replicas agree on the firmware update?' };
+    expect((await router.routeOne(request)).selected[0].service).toBe('consensus');
+    router.breaker('consensus').recordFailure();
+    router.breaker('consensus').recordFailure();
+    const open = await router.routeOne(request);
+    expect(open.selected.map((s) => s.service)).not.toContain('consensus');
+    expect(open.excluded).toContainEqual({ service: 'consensus', reason: 'circuit breaker open' });
+    expect(open.reason).toMatch(/consensus excluded: circuit breaker open/);
+    now = 1000;
+    expect((await router.routeOne(request)).selected[0].service).toBe('consensus');
+    await expect(router.routeOne(request, [])).rejects.toBeInstanceOf(NoServiceAvailableError);
+    const only = await router.routeOne(request, ['memory']);
+    expect(only.selected).toEqual([{ service: 'memory', weight: 1 }]);
+  });
+
+  it('rejects bad input and bad weights with typed errors', async () => {
+    const router = new ServiceRouter({ backend: 'cpu' });
+    await expect(router.route([])).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(router.routeOne({})).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(router.routeOne({ series: [1, Infinity] })).rejects.toBeInstanceOf(InvalidInputError);
+    expect(() => new ServiceRouter({ backend: 'gpu' })).toThrow(InvalidInputError);
+    expect(() => new ServiceRouter({ backend: 'cpu', weights: { format: 'x' } })).toThrow(RouterWeightsError);
+    expect(() => new ServiceRouter({ backend: 'cpu', weights: { ...weights, bias: [1] } })).toThrow(RouterWeightsError);
+    expect(() => new ServiceRouter({ backend: 'cpu', k: SERVICE_NAMES.length + 1 })).toThrow(InvalidInputError);
+  });
+});
