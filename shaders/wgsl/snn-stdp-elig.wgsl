@@ -1,6 +1,8 @@
-// R-STDP, step 2 of each time step (after the traces): eligibility of synapse (o, i), summed over the
-// batch: e ← e·eligDecay + Σ_b (A+·x[b, i]·s_post[b, o] − A−·y[b, o]·s_pre[b, i]).
-// Potentiation when the post neuron fires after input i was active, depression the other way round.
+// R-STDP, step 1 of each time step (before the traces move): eligibility of synapse (o, i), summed over
+// the batch: e ← e·eligDecay + Σ_b (A+·x'[b, i]·s_post[b, o] − A−·y'[b, o]·s_pre[b, i]), where
+// x' = x·preDecay + s_pre includes this step's input spikes (a pre spike reaches the post neuron in the
+// same step: causal, potentiation) and y' = y·postDecay holds only earlier post spikes (post before pre:
+// depression).
 override WORKGROUP_SIZE: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> params: StdpParams;
@@ -21,8 +23,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let postBase = params.batch * params.inWidth;
   var dw = 0.0;
   for (var b = 0u; b < params.batch; b++) {
-    let ltp = params.aPlus * traces[b * params.inWidth + i] * post[b * params.outWidth + o];
-    let ltd = params.aMinus * traces[postBase + b * params.outWidth + o] * pre[b * params.inWidth + i];
+    let preNow = pre[b * params.inWidth + i];
+    let xNow = traces[b * params.inWidth + i] * params.preDecay + preNow;
+    let yBefore = traces[postBase + b * params.outWidth + o] * params.postDecay;
+    let ltp = params.aPlus * xNow * post[b * params.outWidth + o];
+    let ltd = params.aMinus * yBefore * preNow;
     dw = dw + (ltp - ltd);
   }
   elig[k] = elig[k] * params.eligDecay + dw;

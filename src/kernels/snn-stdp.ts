@@ -6,8 +6,9 @@ import { SNN_WORKGROUP_SIZE } from './snn-encode';
 
 /**
  * Reward-modulated STDP (eligibility traces; Izhikevich 2007, Frémaux & Gerstner 2016) on the synapses
- * of one layer. Each step: traces x ← x·e^(−1/τ+) + s_pre, y ← y·e^(−1/τ−) + s_post, then
- * e ← e·e^(−1/τ_e) + Σ_b (A+·x·s_post − A−·y·s_pre). After the run: W ← clamp(W + η·r·e, ±wMax).
+ * of one layer. Each step: e ← e·e^(−1/τ_e) + Σ_b (A+·x'·s_post − A−·y'·s_pre) with x' = x·e^(−1/τ+) + s_pre
+ * (a pre spike drives the post neuron in the same step: causal) and y' = y·e^(−1/τ−) (earlier post spikes
+ * only); then the traces move to x', y'·… + s_post. After the run: W ← clamp(W + η·r·e, ±wMax).
  */
 export interface StdpOptions {
   tauPlus?: number;
@@ -36,7 +37,7 @@ export function stdpParams(o: StdpOptions = {}): StdpParams {
     postDecay: f(Math.exp(-1 / (o.tauMinus ?? 20))),
     eligDecay: f(Math.exp(-1 / (o.tauElig ?? 1000))),
     aPlus: f(o.aPlus ?? 0.01),
-    aMinus: f(o.aMinus ?? 0.012),
+    aMinus: f(o.aMinus ?? 0.01),
     learningRate: f(o.learningRate ?? 0.5),
     wMax: f(o.wMax ?? 4),
   };
@@ -46,20 +47,23 @@ export function stdpParams(o: StdpOptions = {}): StdpParams {
 export function stdpStepCpu(p: StdpParams, batch: number, inWidth: number, outWidth: number, pre: Float32Array, post: Float32Array, traces: Float32Array, elig: Float32Array): void {
   const f = Math.fround;
   const preCount = batch * inWidth;
-  for (let k = 0; k < preCount; k++) traces[k] = f(f(traces[k] * p.preDecay) + pre[k]);
-  for (let k = 0; k < batch * outWidth; k++) traces[preCount + k] = f(f(traces[preCount + k] * p.postDecay) + post[k]);
   for (let o = 0; o < outWidth; o++) {
     for (let i = 0; i < inWidth; i++) {
       let dw = 0;
       for (let b = 0; b < batch; b++) {
-        const ltp = f(f(p.aPlus * traces[b * inWidth + i]) * post[b * outWidth + o]);
-        const ltd = f(f(p.aMinus * traces[preCount + b * outWidth + o]) * pre[b * inWidth + i]);
+        const preNow = pre[b * inWidth + i];
+        const xNow = f(f(traces[b * inWidth + i] * p.preDecay) + preNow);
+        const yBefore = f(traces[preCount + b * outWidth + o] * p.postDecay);
+        const ltp = f(f(p.aPlus * xNow) * post[b * outWidth + o]);
+        const ltd = f(f(p.aMinus * yBefore) * preNow);
         dw = f(dw + f(ltp - ltd));
       }
       const k = o * inWidth + i;
       elig[k] = f(f(elig[k] * p.eligDecay) + dw);
     }
   }
+  for (let k = 0; k < preCount; k++) traces[k] = f(f(traces[k] * p.preDecay) + pre[k]);
+  for (let k = 0; k < batch * outWidth; k++) traces[preCount + k] = f(f(traces[preCount + k] * p.postDecay) + post[k]);
 }
 
 /** CPU reference of the reward-gated weight update. */
@@ -77,7 +81,7 @@ function stdpUniforms(device: GPUDevice, p: StdpParams, shape: { batch: number; 
   ]);
 }
 
-/** The two per-step dispatches (traces, then eligibility). */
+/** The two per-step dispatches (eligibility from the old traces, then the traces). */
 export function stdpSteps(
   device: GPUDevice, p: StdpParams, shape: { batch: number; inWidth: number; outWidth: number },
   b: { pre: GPUBuffer; post: GPUBuffer; traces: GPUBuffer; elig: GPUBuffer },
@@ -89,8 +93,8 @@ export function stdpSteps(
   const elig = snnPipeline(device, 'snn-stdp-elig', { WORKGROUP_SIZE: w }, ['snn-stdp-params']);
   return {
     steps: [
-      { pipeline: trace, buffers: [uniforms, b.pre, b.post, b.traces], workgroups: dispatchFor(device, traceCount, w) },
       { pipeline: elig, buffers: [uniforms, b.pre, b.post, b.traces, b.elig], workgroups: dispatchFor(device, shape.inWidth * shape.outWidth, w) },
+      { pipeline: trace, buffers: [uniforms, b.pre, b.post, b.traces], workgroups: dispatchFor(device, traceCount, w) },
     ],
     uniforms,
   };
