@@ -29,8 +29,8 @@ export function memoryTopKItemsPerThread(): number {
   return Number(match[1]);
 }
 
-export function memoryTopKBlock(): number {
-  return MEMORY_TOPK_WORKGROUP_SIZE * memoryTopKItemsPerThread();
+export function memoryTopKBlock(workgroupSize = MEMORY_TOPK_WORKGROUP_SIZE): number {
+  return workgroupSize * memoryTopKItemsPerThread();
 }
 
 export function vectorNorm(v: ArrayLike<number>): number {
@@ -114,13 +114,14 @@ export function memoryDistanceStep(
   query: GPUBuffer,
   scores: GPUBuffer,
   rows: number,
+  workgroupSize = MEMORY_DISTANCE_WORKGROUP_SIZE,
 ): ComputeStep {
   const pipeline = getPipeline(device, {
     shader: 'memory-distance',
     code: loadWgsl('memory-distance'),
-    constants: { WORKGROUP_SIZE: MEMORY_DISTANCE_WORKGROUP_SIZE },
+    constants: { WORKGROUP_SIZE: workgroupSize },
   });
-  return { pipeline, buffers: [params, vectors, query, scores], workgroups: dispatchFor(device, rows, MEMORY_DISTANCE_WORKGROUP_SIZE) };
+  return { pipeline, buffers: [params, vectors, query, scores], workgroups: dispatchFor(device, rows, workgroupSize) };
 }
 
 export function memoryDistanceParams(device: GPUDevice, rows: number, dim: number, metric: MemoryMetric, outOffset: number, queryNorm: number): GPUBuffer {
@@ -132,13 +133,14 @@ export function memoryDistanceParams(device: GPUDevice, rows: number, dim: numbe
  * block remains. Returns the steps, the buffers holding the final k (score, index) pairs, and the
  * transient buffers to release after the submission.
  */
-export function memoryTopKSteps(ctx: GpuContext, scores: GPUBuffer, count: number, k: number) {
+export function memoryTopKSteps(ctx: GpuContext, scores: GPUBuffer, count: number, k: number, workgroupSize = MEMORY_TOPK_WORKGROUP_SIZE) {
   const { device } = ctx;
-  const block = memoryTopKBlock();
+  const block = memoryTopKBlock(workgroupSize);
+  if (k >= block) throw new InvalidInputError(`k = ${k} is not below the selection block of ${block}`, `use k < ${block} or a larger workgroup size`);
   const pipeline = getPipeline(device, {
     shader: 'memory-topk',
     code: loadWgsl('memory-topk'),
-    constants: { WORKGROUP_SIZE: MEMORY_TOPK_WORKGROUP_SIZE },
+    constants: { WORKGROUP_SIZE: workgroupSize },
   });
   const steps: ComputeStep[] = [];
   const uniforms: GPUBuffer[] = [];
@@ -195,6 +197,8 @@ export async function vectorTopKGpu(
   query: Float32Array,
   k: number,
   metric: MemoryMetric,
+  /** Workgroup size of both kernels (a power of two); tests use 1 to reach >65,535 workgroups cheaply. */
+  workgroupSize?: number,
 ): Promise<{ indices: Uint32Array; scores: Float32Array; timing: GpuTiming }> {
   requireTopK(k);
   if (rows < 1) throw new InvalidInputError('no rows', 'pass at least one vector');
@@ -206,9 +210,9 @@ export async function vectorTopKGpu(
   const qb = bufferFrom(device, query, STORAGE, 'query');
   const sb = ctx.pool.acquire(rows * 4, STORAGE, 'scores');
   const params = memoryDistanceParams(device, rows, dim, metric, 0, vectorNorm(query));
-  const topk = memoryTopKSteps(ctx, sb, rows, k);
+  const topk = memoryTopKSteps(ctx, sb, rows, k, workgroupSize);
   try {
-    const timing = await runCompute(device, [memoryDistanceStep(device, params, vb, qb, sb, rows), ...topk.steps]);
+    const timing = await runCompute(device, [memoryDistanceStep(device, params, vb, qb, sb, rows, workgroupSize), ...topk.steps]);
     return { ...(await readTopK(device, topk.scores, topk.indices, k, rows)), timing };
   } finally {
     vb.destroy();

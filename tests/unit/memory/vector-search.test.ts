@@ -74,14 +74,15 @@ describe('GPU top-k equals exact CPU top-k (ties: lower index first)', () => {
     }));
 });
 
-describe('more than 65,535 workgroups (folded dispatch), cheapest config: dim 1, k 1', () => {
-  it('rows = 65,536 · 256 + 5', () =>
+describe('more than 65,535 workgroups (folded dispatch), cheapest config: workgroup size 1, dim 1, k 1', () => {
+  // Distance: 262,149 workgroups; first selection pass (block of 4): 65,538 workgroups.
+  it('rows = 65,537 · 4 + 1', () =>
     withGpu(async (ctx) => {
-      const rows = 65_536 * 256 + 5;
+      const rows = 65_537 * 4 + 1;
       const vectors = new Float32Array(rows);
       for (let i = 0; i < rows; i++) vectors[i] = (i * 7919) % 100_003;
       const query = new Float32Array([100_002.5]);
-      const gpu = await vectorTopKGpu(ctx, vectors, rows, 1, query, 1, 'dot');
+      const gpu = await vectorTopKGpu(ctx, vectors, rows, 1, query, 1, 'dot', 1);
       const cpu = vectorTopKCpu(vectors, rows, 1, query, 1, 'dot');
       expect([...gpu.indices]).toEqual([...cpu.indices]);
     }));

@@ -1,0 +1,491 @@
+import { InvalidInputError, requireInteger, requireNumberInRange } from '../../errors';
+import { acquireGpu, type GpuContext } from '../../gpu/device';
+import { requireTopK, type MemoryMetric } from '../../kernels/memory-vector-search';
+import { decodeMemoryData, encodeMemoryData, sha256Hex, type EncodedData, type MemoryData } from './codec';
+import { MemoryBudgetError, MemoryNotFoundError, MemoryQuotaError, RemoteUnavailableError } from './errors';
+import { IdbTier, memoryRequestPersistence, memoryStorageEstimate, type MemoryIndexRecord, type WriteGuard } from './idb-tier';
+import { createEvictionPolicy, type EvictionPolicy, type PolicyName } from './policy';
+import { RemoteTier, type RemoteTierOptions } from './remote-tier';
+import {
+  DEFAULT_SHAPE_OPTIONS,
+  persistenceDiagram,
+  persistenceLandscape,
+  shapePointCloud,
+  type PersistencePair,
+  type ShapeInput,
+  type ShapeOptions,
+} from './shape';
+import { requireMemoryKey, requireMemoryVector } from './validate';
+import { VectorIndex } from './vector-index';
+
+export type MemoryTier = 'L1' | 'L2' | 'L3';
+
+export interface MemoryServiceOptions {
+  /** Names the IndexedDB database (`aura-memory-<name>`). */
+  name?: string;
+  /** Dimension of stored vectors (default 384). */
+  dimension?: number;
+  /** Where vector and shape distances are computed. */
+  backend?: 'gpu' | 'cpu';
+  /** The runtime's device; acquired when backend is 'gpu' and none is given. */
+  gpu?: GpuContext;
+  /** Admission/eviction for L1 and L2 (default 'w-tinylfu'; 'lru' for comparison). */
+  policy?: PolicyName;
+  /** Bytes of hot values held in memory (L1). */
+  l1BudgetBytes?: number;
+  /** Bytes of vectors resident for search (on the GPU on the gpu backend). */
+  vectorBudgetBytes?: number;
+  /** Bytes of values in IndexedDB (L2); beyond it, values with a remote copy are demoted to L3. */
+  l2BudgetBytes?: number;
+  maxValueBytes?: number;
+  /** Rows per GPU vector chunk. */
+  chunkRows?: number;
+  remote?: RemoteTierOptions;
+  shape?: Partial<ShapeOptions>;
+  /** Called inside each IndexedDB write per value: throw a QuotaExceededError to simulate a full disk. */
+  writeGuard?: WriteGuard;
+  /** Ask the browser to make storage persistent (navigator.storage.persist()). */
+  persist?: boolean;
+}
+
+export interface MemoryStoreItem {
+  key: string;
+  data: MemoryData;
+  vector?: ArrayLike<number>;
+  shape?: ShapeInput;
+}
+
+export interface MemoryStoreResult {
+  key: string;
+  tier: MemoryTier;
+  sizeBytes: number;
+}
+
+export interface MemoryRetrieveResult {
+  data: MemoryData;
+  tier: MemoryTier;
+  accessCount: number;
+  timing: { ms: number; source: MemoryTier };
+}
+
+export interface MemoryQueryOptions {
+  metric?: MemoryMetric;
+  /** Drop results scoring below this (cosine/dot similarity, or −distance for l2). */
+  minSimilarity?: number;
+}
+
+export type MemoryEvent =
+  | { type: 'quota'; keys: string[]; evicted: string[]; recovered: boolean }
+  | { type: 'promote'; key: string; from: MemoryTier; to: MemoryTier }
+  | { type: 'demote'; key: string; from: MemoryTier; to: MemoryTier }
+  | { type: 'remote-error'; key: string; message: string };
+
+interface Entry {
+  record: MemoryIndexRecord;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * The memory service: values in three tiers (L1 memory with vectors resident on the GPU, L2
+ * IndexedDB, L3 content-addressed remote), vector search, and search by topological shape.
+ * Writes go through to L2 (and to L3 when a remote is configured) in one transaction per batch;
+ * L1 and L2 residency is decided by the admission/eviction policy; reads promote.
+ */
+export class MemoryService {
+  readonly dimension: number;
+  readonly backend: 'gpu' | 'cpu';
+  readonly policyName: PolicyName;
+  readonly shapeOptions: ShapeOptions;
+  private readonly entries = new Map<string, Entry>();
+  private readonly l1Values = new Map<string, EncodedData>();
+  private readonly dirty = new Set<string>();
+  private readonly listeners: Array<(e: MemoryEvent) => void> = [];
+  readonly counters = { l1Hits: 0, l2Hits: 0, l3Hits: 0, quotaErrors: 0, demotions: 0, promotions: 0 };
+
+  private constructor(
+    private readonly options: Required<Pick<MemoryServiceOptions, 'l1BudgetBytes' | 'l2BudgetBytes' | 'maxValueBytes'>>,
+    private readonly gpu: GpuContext | null,
+    private readonly l1Policy: EvictionPolicy,
+    private readonly l2Policy: EvictionPolicy,
+    private readonly l2: IdbTier,
+    private readonly remote: RemoteTier | null,
+    private readonly vectors: VectorIndex,
+    private readonly signatures: VectorIndex,
+    dimension: number,
+    policyName: PolicyName,
+    shapeOptions: ShapeOptions,
+  ) {
+    this.dimension = dimension;
+    this.backend = gpu ? 'gpu' : 'cpu';
+    this.policyName = policyName;
+    this.shapeOptions = shapeOptions;
+  }
+
+  /** Opens (or reopens after a reload) the memory named `options.name`, loading its index from IndexedDB. */
+  static async open(options: MemoryServiceOptions = {}): Promise<MemoryService> {
+    const dimension = requireInteger('dimension', options.dimension ?? 384, 1, 65_536);
+    const backend = options.backend ?? 'gpu';
+    if (backend !== 'gpu' && backend !== 'cpu') throw new InvalidInputError(`backend is '${String(backend)}'`, "use 'gpu' or 'cpu'");
+    const policy = options.policy ?? 'w-tinylfu';
+    const l1BudgetBytes = requireNumberInRange('l1BudgetBytes', options.l1BudgetBytes ?? 64 * MiB, 1, Number.MAX_SAFE_INTEGER);
+    const l2BudgetBytes = requireNumberInRange('l2BudgetBytes', options.l2BudgetBytes ?? 1024 * MiB, 1, Number.MAX_SAFE_INTEGER);
+    const maxValueBytes = requireNumberInRange('maxValueBytes', options.maxValueBytes ?? 16 * MiB, 1, Number.MAX_SAFE_INTEGER);
+    const vectorBudgetBytes = requireNumberInRange('vectorBudgetBytes', options.vectorBudgetBytes ?? 256 * MiB, 1, Number.MAX_SAFE_INTEGER);
+    const chunkRows = requireInteger('chunkRows', options.chunkRows ?? 16_384, 1, 1 << 24);
+    const name = requireMemoryKey(options.name ?? 'default');
+    const shapeOptions = { ...DEFAULT_SHAPE_OPTIONS, ...options.shape };
+    const gpu = backend === 'gpu' ? (options.gpu ?? (await acquireGpu())) : null;
+    const remote = options.remote ? new RemoteTier(options.remote) : null;
+    const l2 = await IdbTier.open(name, options.writeGuard);
+    if (options.persist) await memoryRequestPersistence();
+    const vectors = new VectorIndex(dimension, { gpu, chunkRows, budgetBytes: vectorBudgetBytes, label: 'memory vectors' });
+    const signatureDim = shapeOptions.levels * shapeOptions.samples;
+    const signatures = new VectorIndex(signatureDim, { gpu, chunkRows: Math.min(chunkRows, 4096), budgetBytes: vectorBudgetBytes, label: 'shape signatures' });
+    const service = new MemoryService(
+      { l1BudgetBytes, l2BudgetBytes, maxValueBytes },
+      gpu,
+      createEvictionPolicy(policy, l1BudgetBytes, 4096),
+      createEvictionPolicy(policy, l2BudgetBytes, 65_536),
+      l2,
+      remote,
+      vectors,
+      signatures,
+      dimension,
+      policy,
+      shapeOptions,
+    );
+    await service.loadIndex();
+    return service;
+  }
+
+  on(listener: (e: MemoryEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Stores one item (one IndexedDB transaction). */
+  async store(item: MemoryStoreItem): Promise<MemoryStoreResult> {
+    return (await this.storeMany([item]))[0];
+  }
+
+  /** Stores a batch: validated whole first, then ONE IndexedDB transaction for all of it. */
+  async storeMany(items: readonly MemoryStoreItem[]): Promise<MemoryStoreResult[]> {
+    if (!Array.isArray(items) || items.length === 0) throw new InvalidInputError('no items to store', 'pass at least one { key, data }');
+    const seen = new Set<string>();
+    const prepared: Array<{ key: string; encoded: EncodedData; vector?: Float32Array; signature?: Float32Array; hash: string }> = [];
+    for (const [i, item] of items.entries()) {
+      if (item === null || typeof item !== 'object') throw new InvalidInputError(`items[${i}] is ${String(item)}`, 'pass { key, data, vector?, shape? }');
+      const key = requireMemoryKey(item.key);
+      if (seen.has(key)) throw new InvalidInputError(`key '${key}' appears twice in one batch`, 'store each key once per batch');
+      seen.add(key);
+      const encoded = encodeMemoryData(item.data, this.options.maxValueBytes);
+      const vector = item.vector === undefined ? undefined : requireMemoryVector(`vector of '${key}'`, item.vector, this.dimension);
+      const signature = item.shape === undefined ? undefined : await this.signatureOf(item.shape);
+      prepared.push({ key, encoded, vector, signature: signature?.signature, hash: await sha256Hex(encoded.bytes) });
+    }
+    this.requireL2Room(prepared.reduce((s, p) => s + p.encoded.bytes.byteLength, 0), prepared.map((p) => p.key));
+    // Write-through to L3 first, so a value evicted from L2 later always has a remote copy.
+    const inRemote = await this.uploadAll(prepared.map((p) => ({ key: p.key, bytes: p.encoded.bytes, hash: p.hash })));
+    const records: MemoryIndexRecord[] = prepared.map((p) => ({
+      key: p.key,
+      kind: p.encoded.kind,
+      sizeBytes: p.encoded.bytes.byteLength,
+      hash: p.hash,
+      accessCount: this.entries.get(p.key)?.record.accessCount ?? 0,
+      inL2: true,
+      inRemote: inRemote.has(p.key),
+      createdAt: Date.now(),
+      vector: p.vector,
+      signature: p.signature,
+    }));
+    const puts = records.map((record, i) => ({ record, value: { kind: prepared[i].encoded.kind, bytes: prepared[i].encoded.bytes } }));
+    await this.writeWithQuotaRecovery(puts);
+    for (const [i, record] of records.entries()) {
+      this.entries.set(record.key, { record });
+      if (record.vector) this.vectors.upsertMany([{ key: record.key, vector: record.vector }]);
+      else this.vectors.remove(record.key);
+      if (record.signature) this.signatures.upsertMany([{ key: record.key, vector: record.signature }]);
+      else this.signatures.remove(record.key);
+      this.l1Values.delete(record.key);
+      this.admitToL1(record.key, prepared[i].encoded);
+    }
+    await this.admitToL2(records.map((r) => r.key));
+    return records.map((r) => ({ key: r.key, tier: this.tierOf(r.key), sizeBytes: r.sizeBytes }));
+  }
+
+  /** Reads an item from the highest tier that holds it and promotes it by the policy. */
+  async retrieve(key: string): Promise<MemoryRetrieveResult> {
+    requireMemoryKey(key);
+    const start = performance.now();
+    const entry = this.entries.get(key);
+    if (!entry) throw new MemoryNotFoundError(key);
+    const record = entry.record;
+    record.accessCount++;
+    this.dirty.add(key);
+    let source: MemoryTier;
+    let encoded = this.l1Values.get(key);
+    if (encoded) {
+      source = 'L1';
+      this.counters.l1Hits++;
+      this.l1Policy.recordAccess(key);
+      if (record.inL2) this.l2Policy.recordAccess(key);
+    } else if (record.inL2) {
+      source = 'L2';
+      this.counters.l2Hits++;
+      const [value] = await this.l2.readValues([key]);
+      if (!value) throw new MemoryNotFoundError(key);
+      encoded = { kind: value.kind, bytes: value.bytes };
+      this.l2Policy.recordAccess(key);
+      this.admitToL1(key, encoded);
+    } else {
+      source = 'L3';
+      this.counters.l3Hits++;
+      if (!this.remote) throw new RemoteUnavailableError(`'${key}' is held only remotely and no remote tier is configured`);
+      const bytes = await this.remote.get(record.hash, key);
+      encoded = { kind: record.kind, bytes };
+      // Promotion: back into L2 (one transaction) and, if admitted, L1.
+      record.inL2 = true;
+      try {
+        await this.writeWithQuotaRecovery([{ record, value: { kind: record.kind, bytes } }]);
+        this.emit({ type: 'promote', key, from: 'L3', to: 'L2' });
+        this.counters.promotions++;
+        await this.admitToL2([key]);
+      } catch (error) {
+        record.inL2 = false;
+        if (!(error instanceof MemoryQuotaError)) throw error;
+      }
+      this.admitToL1(key, encoded);
+    }
+    const tier = this.tierOf(key);
+    if (tier !== source && source !== 'L3') {
+      this.counters.promotions++;
+      this.emit({ type: 'promote', key, from: source, to: tier });
+    }
+    return { data: decodeMemoryData(encoded), tier, accessCount: record.accessCount, timing: { ms: performance.now() - start, source } };
+  }
+
+  /** Top-k stored vectors by similarity, best first; equal scores: earlier-stored slot first. */
+  async query(vector: ArrayLike<number>, k: number, options: MemoryQueryOptions = {}): Promise<Array<{ key: string; score: number }>> {
+    return (await this.queryWithInfo(vector, k, options)).results;
+  }
+
+  async queryWithInfo(vector: ArrayLike<number>, k: number, options: MemoryQueryOptions = {}) {
+    const query = requireMemoryVector('query vector', vector, this.dimension);
+    requireTopK(k);
+    const metric = options.metric ?? 'cosine';
+    if (metric !== 'cosine' && metric !== 'dot' && metric !== 'l2') throw new InvalidInputError(`metric is '${String(metric)}'`, "use 'cosine', 'dot' or 'l2'");
+    const min = options.minSimilarity === undefined ? -Infinity : requireNumberInRange('minSimilarity', options.minSimilarity, -Number.MAX_VALUE, Number.MAX_VALUE);
+    const found = await this.vectors.search(query, k, metric);
+    // "+ 0" turns the −0 of −√0 into 0.
+    const results = found.keys.map((key, i) => ({ key, score: found.scores[i] + 0 })).filter((r) => r.score >= min);
+    return { results, path: found.path, ms: found.ms, metric };
+  }
+
+  /** Items whose persistence-landscape signature is nearest (L2 distance) to that of `data`. */
+  async queryShape(data: ShapeInput, k: number): Promise<{ results: Array<{ key: string; distance: number }>; diagram: PersistencePair[]; path: 'gpu' | 'cpu' }> {
+    requireTopK(k);
+    const { signature, diagram, path } = await this.signatureOf(data);
+    const found = await this.signatures.search(signature, k, 'l2');
+    return { results: found.keys.map((key, i) => ({ key, distance: 0 - found.scores[i] })), diagram, path };
+  }
+
+  /** Diagram and signature of a shape (pairwise distances on the service's backend). */
+  async signatureOf(data: ShapeInput) {
+    const cloud = shapePointCloud(data, this.shapeOptions);
+    const { diagram, path } = await persistenceDiagram(cloud, this.gpu);
+    return { diagram, signature: persistenceLandscape(diagram, this.shapeOptions), path };
+  }
+
+  /** Which tier serves the key now. */
+  tierOf(key: string): MemoryTier {
+    const entry = this.entries.get(key);
+    if (!entry) throw new MemoryNotFoundError(key);
+    if (this.l1Values.has(key)) return 'L1';
+    return entry.record.inL2 ? 'L2' : 'L3';
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    keys.forEach(requireMemoryKey);
+    await this.l2.writeBatch({ deletes: [...keys] });
+    for (const key of keys) {
+      this.entries.delete(key);
+      this.l1Values.delete(key);
+      this.l1Policy.remove(key);
+      this.l2Policy.remove(key);
+      this.vectors.remove(key);
+      this.signatures.remove(key);
+      this.dirty.delete(key);
+    }
+  }
+
+  /** Writes access counts changed since the last flush, in one transaction. */
+  async flush(): Promise<void> {
+    const puts = [...this.dirty].filter((k) => this.entries.has(k)).map((k) => ({ record: this.entries.get(k)!.record }));
+    this.dirty.clear();
+    if (puts.length) await this.l2.writeBatch({ puts });
+  }
+
+  async stats() {
+    let l1Bytes = 0;
+    for (const v of this.l1Values.values()) l1Bytes += v.bytes.byteLength;
+    let l2Bytes = 0;
+    let l2Items = 0;
+    let l3Only = 0;
+    for (const { record } of this.entries.values()) {
+      if (record.inL2) (l2Bytes += record.sizeBytes), l2Items++;
+      else l3Only++;
+    }
+    return {
+      backend: this.backend,
+      policy: this.policyName,
+      items: this.entries.size,
+      l1: { items: this.l1Values.size, bytes: l1Bytes, budgetBytes: this.options.l1BudgetBytes },
+      vectors: { items: this.vectors.size, bytes: this.vectors.bytes, gpuBytes: this.vectors.gpuBytes },
+      l2: { items: l2Items, bytes: l2Bytes, budgetBytes: this.options.l2BudgetBytes },
+      l3: { onlyRemote: l3Only, ...(this.remote?.stats ?? {}) },
+      counters: { ...this.counters },
+      storage: await memoryStorageEstimate(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.l2.close();
+    this.vectors.destroy();
+    this.signatures.destroy();
+  }
+
+  private async loadIndex(): Promise<void> {
+    const records = await this.l2.loadIndex();
+    records.sort((a, b) => a.createdAt - b.createdAt || (a.key < b.key ? -1 : 1));
+    for (const record of records) {
+      this.entries.set(record.key, { record });
+      if (record.inL2 && record.inRemote) this.l2Policy.add(record.key, record.sizeBytes);
+    }
+    this.vectors.upsertMany(records.filter((r) => r.vector).map((r) => ({ key: r.key, vector: r.vector! })));
+    this.signatures.upsertMany(records.filter((r) => r.signature).map((r) => ({ key: r.key, vector: r.signature! })));
+  }
+
+  private admitToL1(key: string, encoded: EncodedData): void {
+    this.l1Values.set(key, encoded);
+    for (const evicted of this.l1Policy.add(key, encoded.bytes.byteLength)) {
+      if (this.l1Values.delete(evicted) && evicted !== key) {
+        this.counters.demotions++;
+        this.emit({ type: 'demote', key: evicted, from: 'L1', to: this.entries.get(evicted)?.record.inL2 ? 'L2' : 'L3' });
+      }
+    }
+  }
+
+  /**
+   * Offers keys to the L2 policy; values it evicts that have a remote copy are demoted to L3 (their
+   * bytes dropped from IndexedDB in one transaction). Values without a remote copy are never dropped.
+   */
+  private async admitToL2(keys: readonly string[]): Promise<void> {
+    if (!this.remote) return;
+    const evicted: string[] = [];
+    for (const key of keys) {
+      const record = this.entries.get(key)?.record;
+      if (record?.inRemote) evicted.push(...this.l2Policy.add(key, record.sizeBytes));
+    }
+    await this.demoteToL3(evicted);
+  }
+
+  private async demoteToL3(keys: readonly string[]): Promise<string[]> {
+    const records = [...new Set(keys)].map((k) => this.entries.get(k)?.record).filter((r): r is MemoryIndexRecord => Boolean(r?.inL2 && r.inRemote));
+    if (!records.length) return [];
+    const updated = records.map((r) => ({ ...r, inL2: false }));
+    await this.l2.writeBatch({ puts: updated.map((record) => ({ record })), dropValues: updated.map((r) => r.key) });
+    for (const record of records) {
+      record.inL2 = false;
+      this.l2Policy.remove(record.key);
+      this.counters.demotions++;
+      this.emit({ type: 'demote', key: record.key, from: 'L2', to: 'L3' });
+    }
+    return records.map((r) => r.key);
+  }
+
+  /**
+   * One transaction for the batch. On QuotaExceededError nothing of the batch was written and
+   * nothing before it was lost; the policy's victims that have a remote copy are demoted to free
+   * the batch's bytes, and the batch is tried once more. Otherwise a MemoryQuotaError is thrown.
+   */
+  private async writeWithQuotaRecovery(puts: Array<{ record: MemoryIndexRecord; value: { kind: MemoryIndexRecord['kind']; bytes: Uint8Array } }>): Promise<void> {
+    try {
+      await this.l2.writeBatch({ puts });
+      return;
+    } catch (error) {
+      if (!(error instanceof MemoryQuotaError)) throw error;
+      this.counters.quotaErrors++;
+      const needed = puts.reduce((s, p) => s + p.value.bytes.byteLength, 0);
+      const victims = this.evictionCandidates(needed, new Set(puts.map((p) => p.record.key)));
+      const evicted = await this.demoteToL3(victims);
+      let recovered = false;
+      if (evicted.length) {
+        try {
+          await this.l2.writeBatch({ puts });
+          recovered = true;
+        } catch (retryError) {
+          if (!(retryError instanceof MemoryQuotaError)) throw retryError;
+        }
+      }
+      this.emit({ type: 'quota', keys: error.keys, evicted, recovered });
+      if (!recovered) throw error;
+    }
+  }
+
+  /** L2 values the policy would evict first, that have a remote copy, until `bytes` are covered. */
+  private evictionCandidates(bytes: number, exclude: Set<string>): string[] {
+    const out: string[] = [];
+    let freed = 0;
+    for (const key of this.l2Policy.evictionOrder()) {
+      if (freed >= bytes) break;
+      const record = this.entries.get(key)?.record;
+      if (!record?.inL2 || !record.inRemote || exclude.has(key)) continue;
+      out.push(key);
+      freed += record.sizeBytes;
+    }
+    return out;
+  }
+
+  private requireL2Room(bytes: number, keys: string[]): void {
+    if (this.remote) return; // over budget, values with a remote copy are demoted
+    let used = 0;
+    for (const { record } of this.entries.values()) if (record.inL2 && !keys.includes(record.key)) used += record.sizeBytes;
+    if (used + bytes > this.options.l2BudgetBytes) {
+      throw new MemoryBudgetError(
+        `L2 holds ${used} bytes; ${bytes} more would exceed its budget of ${this.options.l2BudgetBytes}`,
+        'raise l2BudgetBytes, delete items, or configure a remote tier so values can be demoted',
+      );
+    }
+  }
+
+  /** Uploads to L3; an unreachable remote leaves the values in L2 only (pinned there), never lost. */
+  private async uploadAll(items: Array<{ key: string; bytes: Uint8Array; hash: string }>): Promise<Set<string>> {
+    const done = new Set<string>();
+    if (!this.remote) return done;
+    const remote = this.remote;
+    await Promise.all(
+      items.map(async ({ key, bytes, hash }) => {
+        try {
+          await remote.put(bytes, hash);
+          done.add(key);
+        } catch (error) {
+          this.emit({ type: 'remote-error', key, message: (error as Error).message });
+        }
+      }),
+    );
+    return done;
+  }
+
+  private emit(event: MemoryEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,171 @@
+import { STORAGE, checkBindingSize } from '../../gpu/buffers';
+import { runCompute } from '../../gpu/compute';
+import type { GpuContext } from '../../gpu/device';
+import {
+  memoryDistanceParams,
+  memoryDistanceStep,
+  memoryTopKSteps,
+  readTopK,
+  topKCpu,
+  vectorNorm,
+  vectorScoresCpu,
+  type MemoryMetric,
+} from '../../kernels/memory-vector-search';
+import { MemoryBudgetError } from './errors';
+
+export interface VectorSearchResult {
+  keys: string[];
+  scores: Float32Array;
+  path: 'gpu' | 'cpu';
+  ms: number;
+}
+
+/**
+ * Vectors resident for search. Rows are compact (removal moves the last row into the hole), mirrored
+ * in a growable Float32Array (the CPU path, and the source for rewriting rows) and, on the GPU path,
+ * in fixed-size chunk buffers added as the index grows: a query runs the distance kernel over every
+ * chunk and the top-k kernel over all scores in ONE submission, and reads back only k pairs.
+ */
+export class VectorIndex {
+  private mirror: Float32Array;
+  private readonly keys: string[] = [];
+  private readonly slots = new Map<string, number>();
+  private readonly chunks: GPUBuffer[] = [];
+
+  constructor(
+    readonly dim: number,
+    private readonly options: { gpu: GpuContext | null; chunkRows: number; budgetBytes: number; label: string },
+  ) {
+    this.mirror = new Float32Array(dim * 64);
+    if (options.gpu) checkBindingSize(options.gpu.device, options.chunkRows * dim * 4, `${options.label} chunk`);
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  get bytes(): number {
+    return this.keys.length * this.dim * 4;
+  }
+
+  /** GPU bytes held in chunks (whole chunks, some rows unused). */
+  get gpuBytes(): number {
+    return this.chunks.length * this.options.chunkRows * this.dim * 4;
+  }
+
+  has(key: string): boolean {
+    return this.slots.has(key);
+  }
+
+  get(key: string): Float32Array | undefined {
+    const slot = this.slots.get(key);
+    return slot === undefined ? undefined : this.mirror.slice(slot * this.dim, (slot + 1) * this.dim);
+  }
+
+  /** Adds or replaces vectors; the GPU copy is written once per touched chunk. */
+  upsertMany(entries: ReadonlyArray<{ key: string; vector: Float32Array }>): void {
+    const added = entries.filter((e) => !this.slots.has(e.key)).length;
+    const needed = (this.keys.length + added) * this.dim * 4;
+    if (needed > this.options.budgetBytes) {
+      throw new MemoryBudgetError(
+        `${this.options.label} would need ${needed} bytes for ${this.keys.length + added} vectors; its budget is ${this.options.budgetBytes}`,
+        'raise vectorBudgetBytes or delete items that carry vectors',
+      );
+    }
+    let lo = Infinity;
+    let hi = -1;
+    for (const { key, vector } of entries) {
+      let slot = this.slots.get(key);
+      if (slot === undefined) {
+        slot = this.keys.length;
+        this.keys.push(key);
+        this.slots.set(key, slot);
+        this.growMirror(this.keys.length);
+      }
+      this.mirror.set(vector, slot * this.dim);
+      lo = Math.min(lo, slot);
+      hi = Math.max(hi, slot);
+    }
+    if (hi >= 0) this.syncRows(lo, hi + 1);
+  }
+
+  remove(key: string): void {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return;
+    const last = this.keys.length - 1;
+    if (slot !== last) {
+      const moved = this.keys[last];
+      this.mirror.copyWithin(slot * this.dim, last * this.dim, (last + 1) * this.dim);
+      this.keys[slot] = moved;
+      this.slots.set(moved, slot);
+      this.syncRows(slot, slot + 1);
+    }
+    this.keys.pop();
+    this.slots.delete(key);
+  }
+
+  async search(query: Float32Array, k: number, metric: MemoryMetric): Promise<VectorSearchResult> {
+    const start = performance.now();
+    const n = this.keys.length;
+    if (n === 0) return { keys: [], scores: new Float32Array(0), path: this.options.gpu ? 'gpu' : 'cpu', ms: 0 };
+    const gpu = this.options.gpu;
+    let top: { indices: Uint32Array; scores: Float32Array };
+    if (gpu) top = await this.searchGpu(gpu, query, k, metric);
+    else top = topKCpu(vectorScoresCpu(this.mirror, n, this.dim, query, metric, new Float32Array(n)), n, k);
+    return { keys: [...top.indices].map((i) => this.keys[i]), scores: top.scores, path: gpu ? 'gpu' : 'cpu', ms: performance.now() - start };
+  }
+
+  private async searchGpu(ctx: GpuContext, query: Float32Array, k: number, metric: MemoryMetric) {
+    const { device } = ctx;
+    const n = this.keys.length;
+    const rowsPerChunk = this.options.chunkRows;
+    const queryBuffer = ctx.pool.acquire(this.dim * 4, STORAGE, 'query');
+    device.queue.writeBuffer(queryBuffer, 0, query as Float32Array<ArrayBuffer>);
+    const scores = ctx.pool.acquire(n * 4, STORAGE, 'scores');
+    const qn = vectorNorm(query);
+    const params: GPUBuffer[] = [];
+    const steps = [];
+    for (let c = 0; c * rowsPerChunk < n; c++) {
+      const rows = Math.min(rowsPerChunk, n - c * rowsPerChunk);
+      const p = memoryDistanceParams(device, rows, this.dim, metric, c * rowsPerChunk, qn);
+      params.push(p);
+      steps.push(memoryDistanceStep(device, p, this.chunks[c], queryBuffer, scores, rows));
+    }
+    const topk = memoryTopKSteps(ctx, scores, n, k);
+    try {
+      await runCompute(device, [...steps, ...topk.steps], { timing: false });
+      return await readTopK(device, topk.scores, topk.indices, k, n);
+    } finally {
+      params.forEach((p) => p.destroy());
+      ctx.pool.release(queryBuffer, scores);
+      topk.release();
+    }
+  }
+
+  private growMirror(rows: number): void {
+    if (rows * this.dim <= this.mirror.length) return;
+    const next = new Float32Array(Math.max(rows * this.dim, this.mirror.length * 2));
+    next.set(this.mirror);
+    this.mirror = next;
+  }
+
+  /** Copies rows [lo, hi) of the mirror to their chunks, adding chunks as the index grows. */
+  private syncRows(lo: number, hi: number): void {
+    const gpu = this.options.gpu;
+    if (!gpu) return;
+    const rowsPerChunk = this.options.chunkRows;
+    while (this.chunks.length * rowsPerChunk < hi) {
+      this.chunks.push(gpu.device.createBuffer({ size: rowsPerChunk * this.dim * 4, usage: STORAGE, label: `${this.options.label} chunk ${this.chunks.length}` }));
+    }
+    for (let c = Math.floor(lo / rowsPerChunk); c * rowsPerChunk < hi; c++) {
+      const from = Math.max(lo, c * rowsPerChunk);
+      const to = Math.min(hi, (c + 1) * rowsPerChunk);
+      gpu.device.queue.writeBuffer(this.chunks[c], (from - c * rowsPerChunk) * this.dim * 4, this.mirror as Float32Array<ArrayBuffer>, from * this.dim, (to - from) * this.dim);
+    }
+  }
+
+  destroy(): void {
+    this.chunks.forEach((b) => b.destroy());
+    this.chunks.length = 0;
+  }
+}

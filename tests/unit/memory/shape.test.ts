@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SHAPE_OPTIONS,
+  delayEmbedding,
+  persistenceDiagram,
+  persistenceLandscape,
+  shapePointCloud,
+} from '../../../src/services/memory/shape';
+import { InvalidInputError } from '../../../src/errors';
+import { testGpu } from '../../helpers/gpu';
+
+const finiteDeaths = (d: { death: number }[]) => d.filter((p) => Number.isFinite(p.death)).map((p) => p.death);
+
+describe('0-dimensional persistence equals hand-computed diagrams (CPU and GPU distances)', () => {
+  for (const backend of ['cpu', 'gpu'] as const) {
+    const gpu = () => (backend === 'gpu' ? testGpu() : Promise.resolve(null));
+
+    it(`${backend}: points on a line 0, 1, 3, 6 die at the gaps 1, 2, 3`, async () => {
+      const cloud = shapePointCloud({ points: [[0], [1], [3], [6]] }, DEFAULT_SHAPE_OPTIONS);
+      const { diagram, path } = await persistenceDiagram(cloud, await gpu());
+      expect(path).toBe(backend);
+      expect(diagram).toEqual([
+        { birth: 0, death: 1 },
+        { birth: 0, death: 2 },
+        { birth: 0, death: 3 },
+        { birth: 0, death: Infinity },
+      ]);
+    });
+
+    it(`${backend}: two separated clusters give one long bar`, async () => {
+      const points = [[0, 0], [0, 1], [1, 0], [10, 0], [10, 1], [11, 0]];
+      const { diagram } = await persistenceDiagram(shapePointCloud({ points }, DEFAULT_SHAPE_OPTIONS), await gpu());
+      const deaths = finiteDeaths(diagram);
+      // Inside each cluster: two merges at distance 1. Between: the closest pair (1,0)–(10,0) is 9 apart.
+      expect(deaths).toEqual([1, 1, 1, 1, 9]);
+      expect(diagram.filter((p) => p.death > 5)).toHaveLength(2); // the long bar and the infinite one
+    });
+
+    it(`${backend}: a noisy circle's delay embedding has one component and no long finite bar`, async () => {
+      // sin sampled 64 times a period; dimension 2, delay 16 (a quarter period) → (sin t, cos t):
+      // a circle of radius 1 with 64 points. Clean chord 2·sin(π/64); noise ≤ 0.01 per coordinate
+      // moves each death by at most 2·√2·0.01.
+      const n = 64;
+      const noise = (i: number) => 0.01 * Math.sin(i * 12.9898) ;
+      const series = Array.from({ length: n + 16 }, (_, i) => Math.sin((2 * Math.PI * i) / n) + noise(i));
+      const cloud = shapePointCloud({ series, dimension: 2, delay: 16 }, DEFAULT_SHAPE_OPTIONS);
+      expect(cloud.n).toBe(n);
+      const { diagram } = await persistenceDiagram(cloud, await gpu());
+      const deaths = finiteDeaths(diagram);
+      const chord = 2 * Math.sin(Math.PI / n);
+      const slack = 2 * Math.SQRT2 * 0.01 + 1e-6;
+      expect(deaths).toHaveLength(n - 1);
+      for (const d of deaths) {
+        expect(d).toBeGreaterThanOrEqual(chord - slack);
+        expect(d).toBeLessThanOrEqual(chord + slack);
+      }
+      expect(diagram.at(-1)!.death).toBe(Infinity);
+    });
+  }
+});
+
+describe('delay embedding and landscapes', () => {
+  it('embeds x_t → (x_t, x_{t+τ}, x_{t+2τ})', () => {
+    const { points, n } = delayEmbedding([0, 1, 2, 3, 4, 5], 3, 2);
+    expect(n).toBe(2);
+    expect([...points]).toEqual([0, 2, 4, 1, 3, 5]);
+  });
+
+  it('the landscape of one bar (0, 1) is a tent of height 0.5 at t = 0.5', () => {
+    const l = persistenceLandscape([{ birth: 0, death: 1 }, { birth: 0, death: Infinity }], { levels: 2, samples: 5, maxScale: 1 });
+    expect([...l.slice(0, 5)]).toEqual([0, 0.25, 0.5, 0.25, 0]);
+    expect([...l.slice(5)]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('rejects NaN, ragged points, too-short series and too many points with typed errors', () => {
+    const o = DEFAULT_SHAPE_OPTIONS;
+    expect(() => shapePointCloud({ series: [1, NaN, 3] }, o)).toThrow(InvalidInputError);
+    expect(() => shapePointCloud({ points: [[1, 2], [3]] }, o)).toThrow(/same dimension/);
+    expect(() => shapePointCloud({ series: [1] }, o)).toThrow(/embedded points/);
+    expect(() => shapePointCloud({ series: new Array(o.maxPoints + 5).fill(0) }, o)).toThrow(/maxPoints/);
+  });
+});
