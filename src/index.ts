@@ -7,3 +7,4 @@ export * from './services/language/index';
 export * from './services/neuromorphic/index';
 export * from './services/router/index';
 export * from './services/lnn/index';
+export * from './services/memory/index';
