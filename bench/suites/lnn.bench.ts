@@ -1,0 +1,92 @@
+import type { BenchSuite } from '../types';
+import { LnnService } from '../../src/services/lnn/service';
+import { createCfcModel, createLtcModel, type LnnModel } from '../../src/services/lnn/model';
+import { fullyConnectedWiring } from '../../src/services/lnn/wirings';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** batch × steps × 1 values of a few sines (deterministic). */
+function sequences(batch: number, steps: number): number[][][] {
+  return Array.from({ length: batch }, (_, b) => Array.from({ length: steps }, (_, t) => [Math.sin(0.3 * t + 0.7 * b)]));
+}
+
+/**
+ * LNN sequence inference (64 units, 100 steps, batch 1 and 64 at 'full', 1 and 8 at 'small'; one dispatch per sequence batch) for a
+ * CfC (backbone 1 × 64, lecun_tanh, 1-output readout) and an LTC (FullyConnected 64, 6 unfolds), and one
+ * FORCE adaptation call (100-step sequence: 75 rank-1 RLS updates on the 65-wide readout, held-out error
+ * before and after), each on the GPU path and the CPU reference path in the same run. `cpu/gpu` > 1 means
+ * the GPU path was faster. The seed's target for adaptation on a GPU is < 15 ms.
+ */
+export const suite: BenchSuite = {
+  name: 'lnn',
+  hosts: ['node', 'browser'],
+  async run(ctx) {
+    const units = 64;
+    const steps = 100;
+    const iterations = ctx.size === 'full' ? 10 : 1;
+    // SwiftShader runs batch 64 of the LTC for ~30 s; 'small' (this CPU machine) stops at batch 8.
+    const batches = ctx.size === 'full' ? [1, 64] : [1, 8];
+    const adapter = `${ctx.gpu.adapter.vendor} ${ctx.gpu.adapter.architecture}${ctx.gpu.adapter.isFallback ? ' (fallback)' : ''}`;
+    ctx.log(`${units} units, ${steps} steps, batches ${batches.join(', ')}, median of ${iterations} after a warm-up, adapter ${adapter}`);
+    const models: Array<[string, LnnModel]> = [
+      ['cfc', createCfcModel({ inputSize: 1, units, backboneUnits: units, backboneLayers: 1, projSize: 1, seed: 1 })],
+      ['ltc', createLtcModel(fullyConnectedWiring(units, 1, { outputDim: 1 }), { seed: 1 })],
+    ];
+    for (const [name, model] of models) {
+      const gpu = new LnnService(ctx.gpu, { backend: 'gpu', model });
+      const cpu = new LnnService(null, { backend: 'cpu', model });
+      for (const batch of batches) {
+        const sequence = sequences(batch, steps);
+        const cold0 = performance.now();
+        await gpu.infer({ sequence, returnDynamics: false }); // compile and warm up
+        const coldMs = performance.now() - cold0;
+        const kernel: number[] = [];
+        const wall: number[] = [];
+        const cpuMs: number[] = [];
+        let source = '';
+        for (let i = 0; i < iterations; i++) {
+          const r = await gpu.infer({ sequence, returnDynamics: false });
+          kernel.push(r.timing.ms);
+          wall.push(r.timing.wallMs);
+          source = r.timing.source;
+          cpuMs.push((await cpu.infer({ sequence, returnDynamics: false })).timing.wallMs);
+        }
+        const row = { model: name, units, steps, batch, gpuKernelMs: median(kernel), gpuCallMs: median(wall), cpuMs: median(cpuMs), coldMs, timing: source, stepsPerSecond: (batch * steps) / (median(wall) / 1000) };
+        ctx.record(`infer.${name}.batch${batch}`, { ...row, cpuOverGpu: row.cpuMs / row.gpuCallMs });
+        ctx.log(
+          `${name} infer batch ${batch}: gpu ${row.gpuKernelMs.toFixed(2)} ms kernel (${source}), ${row.gpuCallMs.toFixed(2)} ms call, cold ${coldMs.toFixed(0)} ms; cpu ${row.cpuMs.toFixed(2)} ms; cpu/gpu ${(row.cpuMs / row.gpuCallMs).toFixed(2)}×`,
+        );
+      }
+      gpu.destroy();
+      cpu.destroy();
+    }
+
+    const model = models[0][1];
+    const gpu = new LnnService(ctx.gpu, { backend: 'gpu', model });
+    const cpu = new LnnService(null, { backend: 'cpu', model });
+    const inputs = sequences(1, steps)[0];
+    const targets = inputs.map((_, t) => [Math.sin(0.3 * (t + 1))]);
+    await gpu.adapt({ inputs, targets }); // warm up
+    const kernel: number[] = [];
+    const wall: number[] = [];
+    const cpuMs: number[] = [];
+    let last = { errorBefore: 0, errorAfter: 0, updates: 0 };
+    for (let i = 0; i < iterations; i++) {
+      const r = await gpu.adapt({ inputs, targets });
+      kernel.push(r.timing.ms);
+      wall.push(r.timing.wallMs);
+      last = r;
+      cpuMs.push((await cpu.adapt({ inputs, targets })).timing.wallMs);
+    }
+    const row = { units, steps, updates: last.updates, gpuKernelMs: median(kernel), gpuCallMs: median(wall), cpuMs: median(cpuMs), errorBefore: last.errorBefore, errorAfter: last.errorAfter };
+    ctx.record('adapt.cfc', { ...row, cpuOverGpu: row.cpuMs / row.gpuCallMs, targetMs: 15 });
+    ctx.log(
+      `adapt (cfc, ${steps}-step sequence, ${row.updates} RLS updates, includes the sequence run): gpu ${row.gpuKernelMs.toFixed(2)} ms kernel, ${row.gpuCallMs.toFixed(2)} ms call; cpu ${row.cpuMs.toFixed(2)} ms; cpu/gpu ${(row.cpuMs / row.gpuCallMs).toFixed(2)}× (seed target on a GPU: < 15 ms)`,
+    );
+    gpu.destroy();
+    cpu.destroy();
+  },
+};
