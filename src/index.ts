@@ -6,5 +6,6 @@ export { measureBandwidth, type BandwidthResult, type BandwidthOptions } from '.
 export * from './services/language/index';
 export * from './services/neuromorphic/index';
 export * from './services/router/index';
-export * from './services/lnn/index';
 export * from './services/memory/index';
+export * from './services/lnn/index';
+export * from './services/consensus/index';

@@ -22,8 +22,9 @@ const ED25519 = { name: 'Ed25519' } as const;
 /** An Ed25519 key pair made by WebCrypto (Node 20 and Chromium), with the raw public key as hex. */
 export interface Ed25519Identity { privateKey: CryptoKey; publicKeyHex: string }
 
-export async function generateEd25519Identity(): Promise<Ed25519Identity> {
-  const pair = (await crypto.subtle.generateKey(ED25519, true, ['sign', 'verify'])) as CryptoKeyPair;
+/** A fresh key pair; `extractable` lets exportEd25519Identity copy the private key (tests of twins). */
+export async function generateEd25519Identity(extractable = false): Promise<Ed25519Identity> {
+  const pair = (await crypto.subtle.generateKey(ED25519, extractable, ['sign', 'verify'])) as CryptoKeyPair;
   const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
   return { privateKey: pair.privateKey, publicKeyHex: bytesToHex(raw) };
 }
@@ -85,4 +86,15 @@ export class SimulatedVerifier implements ConsensusVerifier {
 
 function simulatedSignature(secret: string, text: string): string {
   return sha256Hex(`${secret}\u0000${text}`);
+}
+
+/** Exports an identity (PKCS#8 private key, hex) so another process can hold the same key. */
+export async function exportEd25519Identity(identity: Ed25519Identity): Promise<{ privateKeyHex: string; publicKeyHex: string }> {
+  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', identity.privateKey));
+  return { privateKeyHex: bytesToHex(pkcs8), publicKeyHex: identity.publicKeyHex };
+}
+
+export async function importEd25519Identity(exported: { privateKeyHex: string; publicKeyHex: string }): Promise<Ed25519Identity> {
+  const privateKey = await crypto.subtle.importKey('pkcs8', hexToBytes(exported.privateKeyHex), ED25519, true, ['sign']);
+  return { privateKey, publicKeyHex: exported.publicKeyHex };
 }

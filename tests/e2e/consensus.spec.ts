@@ -1,0 +1,116 @@
+import { test, expect, type Browser, type Page } from '@playwright/test';
+import { startSignalingServer } from '../../src/edge/signaling';
+import type { consensusTab as Tab, StartOptions } from './consensus/tab';
+
+// Four replicas, one per page, with real Ed25519 (WebCrypto) in Chromium. Pages of one browser
+// context share BroadcastChannel; WebRTC runs over loopback with iceServers: [].
+type TabWindow = Window & { consensusTab: typeof Tab; consensusReady?: boolean };
+
+async function openTabs(browser: Browser, count: number): Promise<Page[]> {
+  const context = await browser.newContext();
+  const pages = await Promise.all([...Array(count)].map(() => context.newPage()));
+  await Promise.all(pages.map(async (p) => {
+    await p.goto('/tests/e2e/consensus/tab.html');
+    await p.waitForFunction(() => (window as unknown as TabWindow).consensusReady === true);
+  }));
+  return pages;
+}
+
+async function startReplicas(pages: Page[], o: Omit<StartOptions, 'id' | 'members'>, exportable = false) {
+  const keys = await Promise.all(pages.map((p) => p.evaluate((x) => (window as unknown as TabWindow).consensusTab.makeIdentity(x), exportable)));
+  const members = keys.map((k) => k.publicKeyHex);
+  await Promise.all(pages.map((p, id) => p.evaluate((opts) => (window as unknown as TabWindow).consensusTab.start(opts), { ...o, id, members })));
+  return { keys, members };
+}
+
+const decisions = (p: Page) => p.evaluate(() => (window as unknown as TabWindow).consensusTab.decisions());
+const status = (p: Page) => p.evaluate(() => (window as unknown as TabWindow).consensusTab.status());
+const propose = (p: Page, values: unknown[]) => p.evaluate((v) => (window as unknown as TabWindow).consensusTab.proposeMany(v as never[]), values);
+
+test('4 tabs over BroadcastChannel commit 100 values in one order; hostile input is rejected without harm', async ({ browser }) => {
+  const pages = await openTabs(browser, 4);
+  await startReplicas(pages, { transport: 'broadcast-channel', group: 'e2e-order' });
+  await Promise.all(pages.map((p, t) => propose(p, [...Array(25).keys()].map((k) => `t${t}-v${k}`))));
+  await expect.poll(async () => (await Promise.all(pages.map(decisions))).map((d) => d.length)).toEqual([100, 100, 100, 100]);
+  const logs = await Promise.all(pages.map(decisions));
+  for (const log of logs.slice(1)) expect(log).toEqual(logs[0]);
+  expect(new Set(logs[0]).size).toBe(100);
+
+  // Malformed, unknown key, bad signature, and replays of every frame seen while a value commits.
+  const before = (await status(pages[2])).faults;
+  await pages[2].evaluate(() => (window as unknown as TabWindow).consensusTab.hostile());
+  const [replayed] = await Promise.all([
+    pages[2].evaluate(() => (window as unknown as TabWindow).consensusTab.replayFrames('e2e-order', 1500)),
+    propose(pages[1], ['after-attack']),
+  ]);
+  const after = (await status(pages[2])).faults;
+  expect(after.malformed - before.malformed).toBe(2);
+  expect(after.unknownKey - before.unknownKey).toBe(1);
+  expect(after.badSignature - before.badSignature).toBe(1);
+  expect(replayed).toBeGreaterThan(0);
+  expect(after.replay - before.replay).toBeGreaterThan(0);
+  await propose(pages[3], ['still-fine']);
+  await expect.poll(async () => (await Promise.all(pages.map(decisions))).map((d) => d.length)).toEqual([102, 102, 102, 102]);
+  const final = await Promise.all(pages.map(decisions));
+  for (const log of final.slice(1)) expect(log).toEqual(final[0]);
+  await pages[0].context().close();
+});
+
+test('closing the leader tab leads to a view change and progress resumes', async ({ browser }) => {
+  const pages = await openTabs(browser, 4);
+  await startReplicas(pages, { transport: 'broadcast-channel', group: 'e2e-leader', config: { requestTimeoutMs: 400 } });
+  await propose(pages[1], ['before']);
+  expect((await status(pages[1])).leader).toBe(0);
+  await pages[0].close();
+  const [r] = await propose(pages[2], ['after-leader-left']);
+  expect(r.view).toBeGreaterThanOrEqual(1);
+  await propose(pages[3], ['and-more']);
+  const rest = pages.slice(1);
+  await expect.poll(async () => (await Promise.all(rest.map(decisions))).map((d) => d.length)).toEqual([3, 3, 3]);
+  const logs = await Promise.all(rest.map(decisions));
+  expect(logs[1]).toEqual(logs[0]);
+  expect(logs[2]).toEqual(logs[0]);
+  expect((await status(pages[1])).leader).not.toBe(0);
+  await pages[1].context().close();
+});
+
+test('an equivocating leader tab cannot make honest tabs commit different values', async ({ browser }) => {
+  const pages = await openTabs(browser, 4);
+  const { keys } = await startReplicas(pages, { transport: 'broadcast-channel', group: 'e2e-twin', config: { requestTimeoutMs: 400 } }, true);
+  // Replace replica 0 by a Byzantine leader holding its key.
+  await pages[0].evaluate(() => location.reload());
+  await pages[0].waitForFunction(() => (window as unknown as TabWindow).consensusReady === true);
+  await pages[0].evaluate(({ k }) => (window as unknown as TabWindow).consensusTab.equivocate(k, 'e2e-twin'), { k: keys[0] });
+  const honest = pages.slice(1);
+  await Promise.all(honest.map((p, t) => propose(p, [`h${t}-a`, `h${t}-b`])));
+  await expect.poll(async () => (await Promise.all(honest.map(decisions))).every((d) => d.filter((x) => x.includes('"h')).length === 6), { timeout: 60_000 }).toBe(true);
+  const logs = await Promise.all(honest.map(decisions));
+  const n = Math.min(...logs.map((l) => l.length));
+  for (const log of logs) expect(log.slice(0, n)).toEqual(logs[0].slice(0, n));
+  const views = await Promise.all(honest.map(status));
+  expect(views.every((s) => s.view >= 1)).toBe(true);
+  await pages[0].context().close();
+});
+
+test('4 pages over WebRTC (signaling through the ws server) commit in one order and reconnect after a drop', async ({ browser }) => {
+  const server = await startSignalingServer();
+  try {
+    const pages = await openTabs(browser, 4);
+    await startReplicas(pages, { transport: 'webrtc', group: 'e2e-rtc', signalingUrl: server.url });
+    const peers = (p: Page) => p.evaluate(() => (window as unknown as TabWindow).consensusTab.connectedPeers());
+    await expect.poll(async () => (await Promise.all(pages.map(peers))).map((x) => x.length), { timeout: 30_000 }).toEqual([3, 3, 3, 3]);
+    await Promise.all(pages.map((p, t) => propose(p, [...Array(5).keys()].map((k) => `rtc${t}-${k}`))));
+    await expect.poll(async () => (await Promise.all(pages.map(decisions))).map((d) => d.length)).toEqual([20, 20, 20, 20]);
+    // Drop one link; the transport rebuilds it and consensus goes on.
+    await pages[1].evaluate(() => (window as unknown as TabWindow).consensusTab.disconnect(3));
+    await expect.poll(async () => (await Promise.all(pages.map(peers))).map((x) => x.length), { timeout: 30_000 }).toEqual([3, 3, 3, 3]);
+    await Promise.all(pages.map((p, t) => propose(p, [`again-${t}`])));
+    await expect.poll(async () => (await Promise.all(pages.map(decisions))).map((d) => d.length)).toEqual([24, 24, 24, 24]);
+    const logs = await Promise.all(pages.map(decisions));
+    for (const log of logs.slice(1)) expect(log).toEqual(logs[0]);
+    expect((await status(pages[0])).transport).toBe('webrtc');
+    await pages[0].context().close();
+  } finally {
+    await server.close();
+  }
+});

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startSignalingServer, type SignalingServer } from '../../../src/edge/signaling';
+import { parseSignal } from '../../../src/services/consensus/signaling';
+
+let server: SignalingServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+function connect(url: string, room: string, peer: number): Promise<{ ws: WebSocket; got: string[] }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url}?room=${room}&peer=${peer}`);
+    const got: string[] = [];
+    ws.on('message', (d) => got.push(d.toString()));
+    ws.on('open', () => resolve({ ws, got }));
+    ws.on('error', reject);
+  });
+}
+
+describe('WebRTC signaling server (ws)', () => {
+  it('relays to one peer or to the room, never across rooms', async () => {
+    server = await startSignalingServer();
+    const a = await connect(server.url, 'r1', 0);
+    const b = await connect(server.url, 'r1', 1);
+    const c = await connect(server.url, 'r1', 2);
+    const other = await connect(server.url, 'r2', 1);
+    expect(server.rooms()).toEqual({ r1: 3, r2: 1 });
+    a.ws.send(JSON.stringify({ kind: 'hello', from: 0, epoch: 1 }));
+    a.ws.send(JSON.stringify({ kind: 'offer', from: 0, to: 2, epoch: 1, data: 'sdp' }));
+    await expect.poll(() => c.got.length).toBe(2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(b.got).toHaveLength(1);
+    expect(other.got).toHaveLength(0);
+    expect(a.got).toHaveLength(0);
+    expect(parseSignal(c.got[1])).toMatchObject({ kind: 'offer', to: 2, data: 'sdp' });
+    for (const x of [a, b, c, other]) x.ws.close();
+  });
+
+  it('refuses a connection without a room or peer id', async () => {
+    server = await startSignalingServer();
+    const ws = new WebSocket(`${server.url}?room=bad room!`);
+    const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
+    expect(code).toBe(1008);
+  });
+
+  it('rejects malformed signaling messages', () => {
+    expect(parseSignal('{nope')).toBeNull();
+    expect(parseSignal({ kind: 'offer', from: -1, epoch: 1 })).toBeNull();
+    expect(parseSignal({ kind: 'launch', from: 1, epoch: 1 })).toBeNull();
+    expect(parseSignal({ kind: 'ice', from: 1, epoch: 1, data: 5 })).toBeNull();
+    expect(parseSignal({ kind: 'ice', from: 1, epoch: 1, data: '{}' })).not.toBeNull();
+  });
+});
