@@ -14,7 +14,7 @@ export type GatingReduction = 'subgroup' | 'workgroup';
 export interface GatingGpuOptions extends GatingOptions {
   /** 'auto' (default) takes subgroups where the device has them. */
   reduction?: GatingReduction | 'auto';
-  /** Tokens per workgroup of the gating pass: a power of two from 16 to 256 (default 64). */
+  /** Tokens per workgroup of the gating pass: a power of two from 1 to 256 (default 64). */
   workgroupSize?: number;
 }
 
@@ -50,8 +50,8 @@ function resolveReduction(ctx: GpuContext, wanted: GatingGpuOptions['reduction']
 
 function resolveWorkgroupSize(size: number | undefined): number {
   const value = size ?? GATING_WORKGROUP_SIZE;
-  if (![16, 32, 64, 128, 256].includes(value)) {
-    throw new InvalidInputError(`workgroupSize is ${value}`, 'use a power of two from 16 to 256');
+  if (![1, 2, 4, 8, 16, 32, 64, 128, 256].includes(value)) {
+    throw new InvalidInputError(`workgroupSize is ${value}`, 'use a power of two from 1 to 256');
   }
   return value;
 }

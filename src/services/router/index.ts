@@ -16,6 +16,7 @@ export { ServiceRouter, type ServiceRouterOptions, type ServiceRouteDecision, ty
 export { CircuitBreaker, type CircuitBreakerOptions, type BreakerState } from './breaker';
 export { routerFeatureVector, defaultFeatureLayout, type RequestFeatures, type RouterFeatureLayout } from './features';
 export { parseRouterWeights, ROUTER_WEIGHTS_FORMAT, type RouterWeights } from './model';
-export { defaultRouterWeights } from './default-weights';
+export { defaultRouterWeights, defaultRouterFallbackWeights } from './default-weights';
+export { embedLabelledRequests, type RouterTextEmbedder } from './text-embeddings';
 export { parseLabelledRequests, evaluateRouter, type LabelledRequest, type RouterEvaluation } from './dataset';
 export { RouterWeightsError, NoServiceAvailableError } from './errors';

@@ -5,8 +5,8 @@ import { gatingGpu } from '../../kernels/gating-gpu';
 import type { GatingResult } from '../../kernels/gating-options';
 import { SERVICE_NAMES, type ExecutionPath, type RouteDecision, type ServiceName } from '../../pipeline/stages';
 import { CircuitBreaker, type CircuitBreakerOptions } from './breaker';
-import { defaultRouterWeights } from './default-weights';
-import { NoServiceAvailableError } from './errors';
+import { defaultRouterFallbackWeights, defaultRouterWeights } from './default-weights';
+import { NoServiceAvailableError, RouterWeightsError } from './errors';
 import { routerFeatureVector, type RequestFeatures } from './features';
 import { parseRouterWeights, routerLogitsOf, standardize, topContributions, type RouterWeights } from './model';
 
@@ -14,8 +14,13 @@ export interface ServiceRouterOptions {
   /** 'gpu' runs the gating kernel on `gpu`; 'cpu' runs its CPU reference. */
   backend: ExecutionPath;
   gpu?: GpuContext;
-  /** Trained weights; the committed default when absent. */
+  /** Trained weights; the committed default (with the BERT embedding) when absent. */
   weights?: unknown;
+  /**
+   * Weights for text that comes without an embedding when `weights` need one; the committed
+   * hashed-words model when absent. Both must score the same services.
+   */
+  fallbackWeights?: unknown;
   /** Services chosen per request at most (default 2). */
   k?: number;
   /** A second choice whose weight is below this is not selected (default 0.15). */
@@ -31,6 +36,8 @@ export interface ServiceRouteDecision extends RouteDecision {
   /** Services left out of the gating, and why. */
   excluded: Array<{ service: ServiceName; reason: string }>;
   path: ExecutionPath;
+  /** Which model scored the request: with the text's BERT embedding, or without one. */
+  features: 'embedding' | 'no-embedding';
 }
 
 export interface RouteItem {
@@ -46,6 +53,7 @@ export interface RouteItem {
  */
 export class ServiceRouter {
   readonly weights: RouterWeights;
+  readonly fallbackWeights: RouterWeights;
   readonly backend: ExecutionPath;
   /** One circuit breaker per service; the pipeline records outcomes on them. */
   readonly breakers = new Map<ServiceName, CircuitBreaker>();
@@ -66,6 +74,10 @@ export class ServiceRouter {
     this.backend = options.backend;
     this.gpu = options.gpu;
     this.weights = parseRouterWeights(options.weights ?? defaultRouterWeights());
+    this.fallbackWeights = parseRouterWeights(options.fallbackWeights ?? defaultRouterFallbackWeights());
+    if (this.fallbackWeights.services.join() !== this.weights.services.join()) {
+      throw new RouterWeightsError('the fallback weights score other services than the weights', 'train both with scripts/train-router.ts');
+    }
     this.k = requireInteger('k', options.k ?? 2, 1, SERVICE_NAMES.length);
     this.minWeight = requireNumberInRange('minWeight', options.minWeight ?? 0.15, 0, 1);
     this.loadPenalty = requireNumberInRange('loadPenalty', options.loadPenalty ?? 1, 0, 1000);
@@ -107,14 +119,14 @@ export class ServiceRouter {
     const T = items.length;
     const columns = candidates.map((s) => this.weights.services.indexOf(s));
     const adjusted = new Float32Array(T * E);
-    const standardized: Float64Array[] = [];
-    const raw: Float64Array[] = [];
-    items.forEach((item, t) => {
-      const x = routerFeatureVector({ ...item.request, embedding: item.embedding ?? item.request.embedding }, this.weights.layout);
-      const z = standardize(this.weights, x);
-      const logits = routerLogitsOf(this.weights, z);
-      standardized.push(z);
-      raw.push(logits);
+    const scored = items.map((item) => {
+      const embedding = item.embedding ?? item.request.embedding;
+      // Text without an embedding goes to the model trained without one (when the main one needs it).
+      const model = item.request.text !== undefined && embedding === undefined && this.weights.layout.embeddingSize > 0 ? this.fallbackWeights : this.weights;
+      const z = standardize(model, routerFeatureVector({ ...item.request, embedding }, model.layout));
+      return { model, z, logits: routerLogitsOf(model, z) };
+    });
+    scored.forEach(({ logits }, t) => {
       columns.forEach((c, e) => (adjusted[t * E + e] = logits[c] - this.loadPenalty * (this.load.get(candidates[e]) ?? 0)));
     });
     const k = Math.min(this.k, E);
@@ -128,7 +140,7 @@ export class ServiceRouter {
     } else {
       gating = gatingCpu(adjusted, options);
     }
-    const decisions = items.map((item, t) => this.decide(item, t, k, candidates, columns, adjusted, standardized[t], raw[t], gating, excluded));
+    const decisions = items.map((item, t) => this.decide(item, t, k, candidates, adjusted, scored[t].model, scored[t].z, scored[t].logits, gating, excluded));
     return { decisions, gpuMs, path: this.backend };
   }
 
@@ -138,8 +150,8 @@ export class ServiceRouter {
   }
 
   private decide(
-    item: RouteItem, t: number, k: number, candidates: ServiceName[], columns: number[], adjusted: Float32Array,
-    z: Float64Array, logits: Float64Array, gating: GatingResult, excluded: ServiceRouteDecision['excluded'],
+    item: RouteItem, t: number, k: number, candidates: ServiceName[], adjusted: Float32Array,
+    model: RouterWeights, z: Float64Array, logits: Float64Array, gating: GatingResult, excluded: ServiceRouteDecision['excluded'],
   ): ServiceRouteDecision {
     const E = candidates.length;
     // Probabilities over the candidates (after load adjustment), for confidence and the response.
@@ -159,7 +171,8 @@ export class ServiceRouter {
     const total = chosen.reduce((a, c) => a + c.weight, 0);
     const selected = chosen.map((c) => ({ service: c.service, weight: c.weight / total }));
     const top = selected[0].service;
-    const reason = this.reasonFor(item, selected, k, E, top, z, logits, candidates, excluded);
+    const features = model.layout.embeddingSize > 0 && item.request.text !== undefined ? 'embedding' : 'no-embedding';
+    const reason = this.reasonFor(item, selected, k, E, top, model, z, logits, candidates, excluded);
     return {
       selected,
       confidence: probabilities[top]!,
@@ -168,26 +181,27 @@ export class ServiceRouter {
       probabilities,
       excluded,
       path: gating.path,
+      features,
     };
   }
 
   private reasonFor(
     item: RouteItem, selected: Array<{ service: ServiceName; weight: number }>, k: number, E: number, top: ServiceName,
-    z: Float64Array, logits: Float64Array, candidates: ServiceName[], excluded: ServiceRouteDecision['excluded'],
+    model: RouterWeights, z: Float64Array, logits: Float64Array, candidates: ServiceName[], excluded: ServiceRouteDecision['excluded'],
   ): string {
     const r = item.request;
     const kinds: string[] = [];
-    if (r.text !== undefined) kinds.push(`text of ${r.text.length} characters`);
+    if (r.text !== undefined) kinds.push(`text of ${r.text.length} characters (${model.layout.embeddingSize > 0 ? 'with its BERT embedding' : 'hashed words, no embedding'})`);
     if (r.series !== undefined) kinds.push(`series of ${r.series.length} values`);
     const picks = selected.map((s) => `${s.service} ${s.weight.toFixed(2)}`).join(', ');
-    const evidence = topContributions(this.weights, z, this.weights.services.indexOf(top), 3)
+    const evidence = topContributions(model, z, model.services.indexOf(top), 3)
       .map(([name, c]) => `${name} (+${c.toFixed(2)})`)
       .join(', ');
     const parts = [`${kinds.join(' and ')} → ${picks} (softmax → top-${k} → renormalise over ${E} services, ${this.backend})`];
     if (evidence) parts.push(`strongest evidence for ${top}: ${evidence}`);
     for (const s of candidates) {
       const load = this.load.get(s) ?? 0;
-      if (load > 0 && this.loadPenalty > 0) parts.push(`${s} logit ${logits[this.weights.services.indexOf(s)].toFixed(2)} lowered by ${(this.loadPenalty * load).toFixed(2)} for load ${load}`);
+      if (load > 0 && this.loadPenalty > 0) parts.push(`${s} logit ${logits[model.services.indexOf(s)].toFixed(2)} lowered by ${(this.loadPenalty * load).toFixed(2)} for load ${load}`);
     }
     for (const e of excluded) parts.push(`${e.service} excluded: ${e.reason}`);
     return parts.join('; ');

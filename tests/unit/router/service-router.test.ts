@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceRouter } from '../../../src/services/router/service-router';
 import { evaluateRouter, featureMatrix, parseLabelledRequests } from '../../../src/services/router/dataset';
-import { defaultRouterWeights } from '../../../src/services/router/default-weights';
+import { defaultRouterFallbackWeights, defaultRouterWeights } from '../../../src/services/router/default-weights';
+import { embedLabelledRequests } from '../../../src/services/router/text-embeddings';
+import { LanguageService } from '../../../src/services/language/language-service';
 import { parseRouterWeights } from '../../../src/services/router/model';
 import { NoServiceAvailableError, RouterWeightsError } from '../../../src/services/router/errors';
 import { InvalidInputError } from '../../../src/errors';
@@ -12,23 +14,47 @@ import { TOLERANCE, maxAbsDiff, testGpu } from '../../helpers/gpu';
 const examples = parseLabelledRequests(readFileSync(new URL('../../../data/router/requests.jsonl', import.meta.url), 'utf8'));
 const test = examples.filter((e) => e.split === 'test');
 const weights = parseRouterWeights(defaultRouterWeights());
+const hashed = parseRouterWeights(defaultRouterFallbackWeights());
 const spikes = Array.from({ length: 120 }, (_, i) => ((i * 37) % 11 === 0 ? 1 : 0));
 const sensor = Array.from({ length: 80 }, (_, i) => 21.5 + 0.8 * Math.sin(i / 6) + 0.01 * i);
 
 describe('trained default weights', () => {
-  it('held-out accuracy is at least 90%, recomputed from the committed weights', () => {
-    const result = evaluateRouter(weights, test, featureMatrix(test, weights.layout));
+  // The default model uses the Language service's embedding (aura-bert-tiny on its CPU/WASM path).
+  let language: LanguageService;
+  let embeddings: Map<string, Float32Array>;
+  beforeAll(async () => {
+    language = await LanguageService.create({ backend: 'cpu', cache: false });
+    embeddings = await embedLabelledRequests(language, test);
+  }, 90_000);
+  afterAll(() => language?.destroy());
+
+  it('held-out accuracy is at least 90% with the BERT embedding, recomputed from the committed weights', () => {
+    expect(weights.layout.embeddingSize).toBe(language.hiddenSize);
+    const result = evaluateRouter(weights, test, featureMatrix(test, weights.layout, embeddings));
     expect(test.length).toBeGreaterThanOrEqual(100);
     expect(result.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(result.accuracy).toBeCloseTo(weights.training.testAccuracy as number, 6);
   });
 
-  it('the ServiceRouter (CPU gating) picks the same top service as the evaluation, for the whole test split in one batch', async () => {
+  it('held-out accuracy is at least 90% for the fallback without an embedding', () => {
+    expect(hashed.layout.embeddingSize).toBe(0);
+    const result = evaluateRouter(hashed, test, featureMatrix(test, hashed.layout));
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(result.accuracy).toBeCloseTo(hashed.training.testAccuracy as number, 6);
+  });
+
+  it('the ServiceRouter (CPU gating) picks the evaluation’s top service for the whole test split in one batch, with and without embeddings', async () => {
     const router = new ServiceRouter({ backend: 'cpu' });
-    const { decisions, path } = await router.route(test.map((e) => ({ request: { text: e.text, series: e.series } })));
-    expect(path).toBe('cpu');
-    const correct = decisions.filter((d, i) => d.selected[0].service === test[i].services[0]).length;
-    expect(correct / test.length).toBeCloseTo(evaluateRouter(weights, test, featureMatrix(test, weights.layout)).accuracy, 6);
+    const withEmbedding = await router.route(test.map((e) => ({ request: { text: e.text, series: e.series }, embedding: embeddings.get(e.id) })));
+    const without = await router.route(test.map((e) => ({ request: { text: e.text, series: e.series } })));
+    expect(withEmbedding.path).toBe('cpu');
+    const accuracy = (ds: typeof without.decisions) => ds.filter((d, i) => d.selected[0].service === test[i].services[0]).length / test.length;
+    expect(accuracy(withEmbedding.decisions)).toBeCloseTo(evaluateRouter(weights, test, featureMatrix(test, weights.layout, embeddings)).accuracy, 6);
+    expect(accuracy(without.decisions)).toBeCloseTo(evaluateRouter(hashed, test, featureMatrix(test, hashed.layout)).accuracy, 6);
+    const textIndex = test.findIndex((e) => e.text !== undefined);
+    expect(withEmbedding.decisions[textIndex].features).toBe('embedding');
+    expect(without.decisions[textIndex].features).toBe('no-embedding');
+    expect(without.decisions[textIndex].reason).toMatch(/no embedding/);
   });
 });
 
