@@ -28,7 +28,7 @@ struct Params {
 // Per workgroup: Σ probabilities [E], Σ selected [E], Σ logsumexp² — summed by gating-loss.wgsl.
 @group(0) @binding(5) var<storage, read_write> partials: array<f32>;
 
-var<workgroup> slots: array<f32, WORKGROUP_SIZE>;
+var<workgroup> slots: array<vec2f, WORKGROUP_SIZE>;
 
 fn is_chosen(lo: u32, hi: u32, e: u32) -> bool {
   if (e < 32u) {
@@ -116,15 +116,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       p = exp(x[e] - top) / total;
       c = select(0.0, 1.0, is_chosen(lo, hi, e));
     }
-    let sum_p = reduce_sum(p, lid);
-    let sum_c = reduce_sum(c, lid);
+    // Probability and selection of one expert travel together: one reduction, not two.
+    let sums = reduce_sum(vec2f(p, c), lid);
     if (lid == 0u) {
-      partials[base + e] = sum_p;
-      partials[base + E + e] = sum_c;
+      partials[base + e] = sums.x;
+      partials[base + E + e] = sums.y;
     }
   }
-  let sum_z = reduce_sum(z_sq, lid);
+  let sum_z = reduce_sum(vec2f(z_sq, 0.0), lid);
   if (lid == 0u) {
-    partials[base + 2u * E] = sum_z;
+    partials[base + 2u * E] = sum_z.x;
   }
 }
