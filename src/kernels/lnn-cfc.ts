@@ -6,7 +6,15 @@ import { dispatchFor } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import { loadWgsl } from '../gpu/wgsl';
 
+/** Threads per workgroup (one workgroup per batch row): the widest layer, rounded up to a power of two, at most this. */
 export const LNN_CFC_WORKGROUP_SIZE = 64;
+
+/** Small models get small workgroups: threads past the widest layer would only idle at every barrier. */
+export function lnnWorkgroupSizeFor(width: number): number {
+  let size = 1;
+  while (size < width && size < LNN_CFC_WORKGROUP_SIZE) size *= 2;
+  return size;
+}
 const SEQ_INPUT = 0xffffffff;
 
 /** A CfC model laid out for lnn-cfc.wgsl: one f32 parameter buffer, the shape words, the readout. */
@@ -18,6 +26,7 @@ export interface PackedCfc {
   /** rows × (O + 1), bias last; one zero row when the model has none (the kernel then ignores it). */
   readout: Float32Array;
   readoutRows: number;
+  workgroupSize: number;
 }
 
 /** Packs the model's parameters (ff1/ff2 already multiplied by ncps's sparsity mask). */
@@ -78,11 +87,12 @@ export function packCfcModel(model: CfcModel): PackedCfc {
   shape.set([rows, 0, 0, model.inputSize], 4);
   shape.set([scratchStride, rows || O, offsets[offsets.length - 1], maxCat], 8);
   shape.set([maxCat + maxUnits, maxCat + 2 * maxUnits, 0, 0], 12);
-  return { params, shape, scratchStride, readout, readoutRows: rows };
+  const workgroupSize = lnnWorkgroupSizeFor(Math.max(maxCat, maxUnits, rows));
+  return { params, shape, scratchStride, readout, readoutRows: rows, workgroupSize };
 }
 
-export function lnnCfcPipeline(device: GPUDevice): GPUComputePipeline {
-  return getPipeline(device, { shader: 'lnn-cfc', code: loadWgsl('lnn-cfc'), constants: { WORKGROUP_SIZE: LNN_CFC_WORKGROUP_SIZE } });
+export function lnnCfcPipeline(device: GPUDevice, workgroupSize: number): GPUComputePipeline {
+  return getPipeline(device, { shader: 'lnn-cfc', code: loadWgsl('lnn-cfc'), constants: { WORKGROUP_SIZE: workgroupSize } });
 }
 
 /** The resident buffers one sequence run binds. `seq` holds inputs (batch×steps×in) then timespans (batch×steps). */
@@ -105,9 +115,9 @@ export function cfcShapeUniform(device: GPUDevice, packed: PackedCfc, batch: num
 }
 
 /** Encodes a whole sequence for every batch row: one dispatch, one workgroup per row. */
-export function cfcSequenceStep(device: GPUDevice, shape: GPUBuffer, b: LnnRunBuffers, batch: number): ComputeStep {
+export function cfcSequenceStep(device: GPUDevice, packed: PackedCfc, shape: GPUBuffer, b: LnnRunBuffers, batch: number): ComputeStep {
   return {
-    pipeline: lnnCfcPipeline(device),
+    pipeline: lnnCfcPipeline(device, packed.workgroupSize),
     buffers: [shape, b.params, b.readout, b.seq, b.state, b.scratch, b.trajectory, b.output],
     workgroups: dispatchFor(device, batch, 1),
   };

@@ -4,8 +4,7 @@ import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import { loadWgsl } from '../gpu/wgsl';
-
-export const LNN_LTC_WORKGROUP_SIZE = 64;
+import { lnnWorkgroupSizeFor } from './lnn-cfc';
 const ABSENT = 0xffffffff;
 
 export interface PackedLtc {
@@ -13,6 +12,7 @@ export interface PackedLtc {
   /** The `Shape` uniform as 16 words, steps and batch filled per run. */
   shape: ArrayBuffer;
   scratchStride: number;
+  workgroupSize: number;
 }
 
 /** Lays out an ncps LTCCell's parameters in the order lnn-ltc.wgsl reads them. */
@@ -42,11 +42,11 @@ export function packLtcModel(m: LtcModel): PackedLtc {
   [m.units, m.sensorySize, m.motorSize, 0, 0, m.odeUnfolds, m.implicitConstraints ? 1 : 0, scratchStride].forEach((v, i) => view.setUint32(i * 4, v, true));
   view.setFloat32(32, m.epsilon, true);
   [inputW, inputB, outputW, outputB].forEach((v, i) => view.setUint32(36 + i * 4, v, true));
-  return { params, shape, scratchStride };
+  return { params, shape, scratchStride, workgroupSize: lnnWorkgroupSizeFor(Math.max(m.units, m.sensorySize)) };
 }
 
-export function lnnLtcPipeline(device: GPUDevice): GPUComputePipeline {
-  return getPipeline(device, { shader: 'lnn-ltc', code: loadWgsl('lnn-ltc'), constants: { WORKGROUP_SIZE: LNN_LTC_WORKGROUP_SIZE } });
+export function lnnLtcPipeline(device: GPUDevice, workgroupSize: number): GPUComputePipeline {
+  return getPipeline(device, { shader: 'lnn-ltc', code: loadWgsl('lnn-ltc'), constants: { WORKGROUP_SIZE: workgroupSize } });
 }
 
 export function ltcShapeUniform(device: GPUDevice, packed: PackedLtc, batch: number, steps: number): GPUBuffer {
@@ -59,12 +59,13 @@ export function ltcShapeUniform(device: GPUDevice, packed: PackedLtc, batch: num
 
 export function ltcSequenceStep(
   device: GPUDevice,
+  packed: PackedLtc,
   shape: GPUBuffer,
   b: { params: GPUBuffer; seq: GPUBuffer; state: GPUBuffer; scratch: GPUBuffer; trajectory: GPUBuffer; output: GPUBuffer },
   batch: number,
 ): ComputeStep {
   return {
-    pipeline: lnnLtcPipeline(device),
+    pipeline: lnnLtcPipeline(device, packed.workgroupSize),
     buffers: [shape, b.params, b.seq, b.state, b.scratch, b.trajectory, b.output],
     workgroups: dispatchFor(device, batch, 1),
   };

@@ -53,8 +53,8 @@ export class LnnGpuModel {
     const scratch = pool.acquire(batch * stride * 4, STORAGE, 'lnn scratch');
     const uniform = this.packedCfc ? cfcShapeUniform(device, this.packedCfc, batch, steps) : ltcShapeUniform(device, this.packedLtc!, batch, steps);
     const step = this.packedCfc
-      ? cfcSequenceStep(device, uniform, { params: this.params, readout: this.readout, seq, state, scratch, trajectory, output }, batch)
-      : ltcSequenceStep(device, uniform, { params: this.params, seq, state, scratch, trajectory, output }, batch);
+      ? cfcSequenceStep(device, this.packedCfc, uniform, { params: this.params, readout: this.readout, seq, state, scratch, trajectory, output }, batch)
+      : ltcSequenceStep(device, this.packedLtc!, uniform, { params: this.params, seq, state, scratch, trajectory, output }, batch);
     return {
       steps: [step],
       trajectory,

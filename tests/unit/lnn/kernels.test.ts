@@ -60,3 +60,8 @@ describe('LTC kernel (ncps ltc_cell.py, fused solver) equals its CPU reference',
     compare(createLtcModel(autoNcpWiring(12, 3, 2, { seed: 4 }), { seed: 5, implicitConstraints: true, inputMapping: 'linear', outputMapping: 'none' }), 2, 7, 2, SEQUENCE_TOLERANCE));
   it('long sequence (300 steps), 6 neurons', () => compare(createLtcModel(fullyConnectedWiring(6, 1, { outputDim: 2 }), { seed: 6 }), 1, 300, 1, SEQUENCE_TOLERANCE));
 });
+
+describe('dispatch folding', () => {
+  it('batch 65,537 rows (> 65,535 workgroups, folded to 2-D) with the cheapest cell: pure, 1 unit, 1 step', () =>
+    compare(createCfcModel({ inputSize: 1, units: 1, mode: 'pure', backboneLayers: 0, seed: 21 }), 65_537, 1, 1, SEQUENCE_TOLERANCE));
+});
