@@ -1,0 +1,131 @@
+import type { BenchContext, BenchSuite } from '../types';
+import { vectorScoresCpu, topKCpu, vectorNorm } from '../../src/kernels/memory-vector-search';
+import { VectorIndex } from '../../src/services/memory/vector-index';
+import { IdbTier, type MemoryIndexRecord } from '../../src/services/memory/idb-tier';
+import { createEvictionPolicy, hotSetWithScansTrace, simulatePolicyHitRatio } from '../../src/services/memory/policy';
+
+const DIM = 384;
+const K = 10;
+
+function randomVectors(n: number, dim: number, seed: number): Float32Array {
+  const x = new Float32Array(n * dim);
+  let s = seed >>> 0;
+  for (let i = 0; i < x.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    x[i] = s / 2 ** 32 - 0.5;
+  }
+  return x;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Query latency, resident vectors: the GPU path (distance + top-k kernels, k pairs read back) against brute force in JS. */
+async function vectorQueries(ctx: BenchContext): Promise<void> {
+  const small = ctx.size === 'small';
+  // Chromium's writeBuffer of 150 MB on SwiftShader alone takes ~20 s, so the small browser run stops at 30,000.
+  const large = small && ctx.host === 'browser' ? 30_000 : 100_000;
+  const sizes = [10_000, large];
+  const repsFor = (n: number) => (small ? (n > 10_000 ? 1 : 3) : 20);
+  if (small) {
+    ctx.log(`size 'small': 3 timed queries at 10,000 vectors and 1 at ${large.toLocaleString('en')} (after one warm-up each), to stay under a minute on SwiftShader; --size full uses 10,000 and 100,000 with 20 each`);
+  }
+  for (const n of sizes) {
+    const reps = repsFor(n);
+    const all = randomVectors(n, DIM, n);
+    const index = new VectorIndex(DIM, { gpu: ctx.gpu, chunkRows: 16_384, budgetBytes: 1 << 30, label: 'bench vectors' });
+    const t0 = performance.now();
+    index.upsertMany(Array.from({ length: n }, (_, i) => ({ key: `v${i}`, vector: all.subarray(i * DIM, (i + 1) * DIM) })));
+    await ctx.gpu.device.queue.onSubmittedWorkDone();
+    const uploadMs = performance.now() - t0;
+    const queries = Array.from({ length: reps }, (_, r) => randomVectors(1, DIM, 1000 + r));
+    const cold0 = performance.now();
+    await index.search(queries[0], K, 'cosine'); // compiles the pipelines
+    const coldMs = performance.now() - cold0;
+    const gpuMs: number[] = [];
+    const cpuMs: number[] = [];
+    let agree = true;
+    const scores = new Float32Array(n);
+    for (const q of queries) {
+      const g0 = performance.now();
+      const gpu = await index.search(q, K, 'cosine');
+      gpuMs.push(performance.now() - g0);
+      const c0 = performance.now();
+      const cpu = topKCpu(vectorScoresCpu(all, n, DIM, q, 'cosine', scores, 0, vectorNorm(q)), n, K);
+      cpuMs.push(performance.now() - c0);
+      agree &&= gpu.keys.join() === [...cpu.indices].map((i) => `v${i}`).join();
+    }
+    index.destroy();
+    const row = { vectors: n, dim: DIM, k: K, gpuMs: median(gpuMs), cpuMs: median(cpuMs), coldGpuMs: coldMs, uploadMs, sameTopK: agree, reps };
+    ctx.record(`query-${n}`, row);
+    ctx.log(
+      `query ${n} × ${DIM}, k=${K}, cosine: GPU ${row.gpuMs.toFixed(1)} ms (first call ${coldMs.toFixed(0)} ms), brute-force JS ${row.cpuMs.toFixed(1)} ms, ` +
+        `ratio GPU/JS ${(row.gpuMs / row.cpuMs).toFixed(2)}; upload ${uploadMs.toFixed(0)} ms; same top-k: ${agree}`,
+    );
+  }
+}
+
+/** IndexedDB (browser): one transaction per batch, against one transaction per item. */
+async function indexedDbThroughput(ctx: BenchContext): Promise<void> {
+  const items = ctx.size === 'small' ? 2000 : 20_000;
+  const perItem = ctx.size === 'small' ? 200 : 1000;
+  const valueBytes = 1024;
+  const tier = await IdbTier.open(`bench-${Date.now()}`);
+  const record = (key: string): MemoryIndexRecord => ({ key, kind: 'bytes', sizeBytes: valueBytes, hash: '', accessCount: 0, inL2: true, inRemote: false, createdAt: 0 });
+  const puts = Array.from({ length: items }, (_, i) => ({ record: record(`k${i}`), value: { kind: 'bytes' as const, bytes: new Uint8Array(valueBytes).fill(i & 255) } }));
+  const w0 = performance.now();
+  await tier.writeBatch({ puts });
+  const writeMs = performance.now() - w0;
+  const r0 = performance.now();
+  const read = await tier.readValues(puts.map((p) => p.record.key));
+  const readMs = performance.now() - r0;
+  const s0 = performance.now();
+  for (let i = 0; i < perItem; i++) await tier.writeBatch({ puts: [{ ...puts[i], record: record(`single${i}`) }] });
+  const singleMs = performance.now() - s0;
+  await tier.writeBatch({ deletes: [...puts.map((p) => p.record.key), ...Array.from({ length: perItem }, (_, i) => `single${i}`)] });
+  tier.close();
+  const row = {
+    items,
+    valueBytes,
+    batchedWritePerS: items / (writeMs / 1000),
+    batchedReadPerS: read.filter(Boolean).length / (readMs / 1000),
+    writeMBps: (items * valueBytes) / 1e6 / (writeMs / 1000),
+    readMBps: (items * valueBytes) / 1e6 / (readMs / 1000),
+    oneTransactionPerItemWritePerS: perItem / (singleMs / 1000),
+  };
+  ctx.record('indexeddb', row);
+  ctx.log(
+    `IndexedDB, ${items} values of ${valueBytes} B: batched write ${row.batchedWritePerS.toFixed(0)} items/s (${row.writeMBps.toFixed(1)} MB/s), ` +
+      `batched read ${row.batchedReadPerS.toFixed(0)} items/s (${row.readMBps.toFixed(1)} MB/s); one transaction per item: ${row.oneTransactionPerItemWritePerS.toFixed(0)} items/s`,
+  );
+}
+
+/** Hit ratio of LRU and W-TinyLFU on a Zipf hot set mixed with one-off scans. */
+function hitRatios(ctx: BenchContext): void {
+  const trace = hotSetWithScansTrace({ length: ctx.size === 'small' ? 200_000 : 1_000_000, hotKeys: 1000, scanLength: 800, scanEvery: 2000, seed: 11 });
+  ctx.log(`hit ratio, ${trace.length} accesses: Zipf(1) over 1,000 hot keys, a scan of 800 new keys after every 2,000 hot accesses`);
+  for (const capacity of [100, 250, 500]) {
+    const lru = simulatePolicyHitRatio(createEvictionPolicy('lru', capacity), trace);
+    const tinylfu = simulatePolicyHitRatio(createEvictionPolicy('w-tinylfu', capacity), trace);
+    ctx.record(`hit-ratio-${capacity}`, { capacity, lru, wTinyLfu: tinylfu });
+    ctx.log(`  capacity ${capacity}: LRU ${(lru * 100).toFixed(1)}%, W-TinyLFU ${(tinylfu * 100).toFixed(1)}%`);
+  }
+}
+
+/**
+ * Memory service: vector query latency (GPU kernels vs brute-force JS, same run), IndexedDB batched
+ * throughput (browser only: Node has no IndexedDB), and LRU vs W-TinyLFU hit ratios (Node: pure logic).
+ */
+export const suite: BenchSuite = {
+  name: 'memory',
+  hosts: ['node', 'browser'],
+  async run(ctx) {
+    const a = ctx.gpu.adapter;
+    ctx.log(`adapter ${a.vendor} ${a.architecture}${a.isFallback ? ' (fallback: SwiftShader on the CPU)' : ''}, host ${ctx.host}`);
+    await vectorQueries(ctx);
+    if (ctx.host === 'browser') await indexedDbThroughput(ctx);
+    else hitRatios(ctx);
+  },
+};
