@@ -38,7 +38,15 @@ export function routerFeatureVector(features: RequestFeatures, layout: RouterFea
   if (features.text === undefined && features.series === undefined) {
     throw new InvalidInputError('the request has neither text nor series', 'route a request with text and/or a numeric series');
   }
-  if (features.series !== undefined) requireFiniteArray('series', features.series);
+  if (features.text !== undefined && typeof features.text !== 'string') {
+    throw new InvalidInputError(`text is a ${typeof features.text}`, 'text must be a string');
+  }
+  if (features.series !== undefined) {
+    if (typeof features.series !== 'object' || features.series === null || typeof features.series.length !== 'number') {
+      throw new InvalidInputError('series is not an array', 'series must be an array of numbers');
+    }
+    requireFiniteArray('series', features.series);
+  }
   const out = new Float32Array(featureCount(layout));
   const words = features.text === undefined ? [] : routerWords(features.text);
   hashedBagOfWords(words, layout.hashBuckets, out, 0);

@@ -8,7 +8,7 @@ import { LanguageService } from '../../../src/services/language/language-service
 import { parseRouterWeights } from '../../../src/services/router/model';
 import { NoServiceAvailableError, RouterWeightsError } from '../../../src/services/router/errors';
 import { InvalidInputError } from '../../../src/errors';
-import { SERVICE_NAMES } from '../../../src/pipeline/stages';
+import { SERVICE_NAMES, type Breaker, type RequestRouter } from '../../../src/pipeline/stages';
 import { TOLERANCE, maxAbsDiff, testGpu } from '../../helpers/gpu';
 
 const examples = parseLabelledRequests(readFileSync(new URL('../../../data/router/requests.jsonl', import.meta.url), 'utf8'));
@@ -127,8 +127,20 @@ describe('ServiceRouter', () => {
     expect(only.selected).toEqual([{ service: 'memory', weight: 1 }]);
   });
 
+  it('is the pipeline’s RequestRouter, its breakers are the pipeline’s Breaker, and one candidate works on the GPU', async () => {
+    const router = new ServiceRouter({ backend: 'gpu', gpu: await testGpu() });
+    const asPipelineRouter: RequestRouter = router;
+    const asPipelineBreaker: Breaker = router.breaker('lnn');
+    expect(asPipelineBreaker.state).toBe('closed');
+    const { decisions, path } = await asPipelineRouter.route([{ request: { id: 'a', text: 'What is inflation?', timeoutMs: 1000 } }], ['memory']);
+    expect(path).toBe('gpu');
+    expect(decisions[0].selected).toEqual([{ service: 'memory', weight: 1 }]);
+  });
+
   it('rejects bad input and bad weights with typed errors', async () => {
     const router = new ServiceRouter({ backend: 'cpu' });
+    await expect(router.routeOne({ text: 42 as unknown as string })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(router.routeOne({ series: 'abc' as unknown as number[] })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(router.route([])).rejects.toBeInstanceOf(InvalidInputError);
     await expect(router.routeOne({})).rejects.toBeInstanceOf(InvalidInputError);
     await expect(router.routeOne({ series: [1, Infinity] })).rejects.toBeInstanceOf(InvalidInputError);
