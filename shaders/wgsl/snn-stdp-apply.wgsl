@@ -1,4 +1,5 @@
 // R-STDP, at the end of a run: W ← clamp(W + η·reward·e, −wMax, wMax), reward in [−1, 1].
+// e is out × in; the weights are stored transposed (in × out) as the synapse kernels read them.
 override WORKGROUP_SIZE: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> params: StdpParams;
@@ -12,5 +13,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   if (k >= params.outWidth * params.inWidth) {
     return;
   }
-  weights[k] = clamp(weights[k] + params.lrReward * elig[k], -params.wMax, params.wMax);
+  let w = (k % params.inWidth) * params.outWidth + k / params.inWidth;
+  weights[w] = clamp(weights[w] + params.lrReward * elig[k], -params.wMax, params.wMax);
 }

@@ -1,5 +1,6 @@
-// Dense synapses: current[b, o] = (accumulate ? current[b, o] : bias[o]) + scale·Σ_i W[o, i]·x[b, i],
-// W in nn.Linear layout (out × in, row-major). Multiply-accumulates are counted when countMacs is set
+// Dense synapses: current[b, o] = (accumulate ? current[b, o] : bias[o]) + scale·Σ_i W[o, i]·x[b, i].
+// On the GPU W is stored transposed (in × out, wT[i·out + o]) so neighbouring threads (outputs) read
+// neighbouring words. Multiply-accumulates are counted when countMacs is set
 // (real-valued inputs); spiking inputs are counted as synaptic operations where the spikes are made.
 override WORKGROUP_SIZE: u32 = 256u;
 
@@ -34,10 +35,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     let b = k / params.outWidth;
     let o = k % params.outWidth;
     var acc = 0.0;
-    let wRow = o * params.inWidth;
     let xRow = params.xOffset + b * params.inWidth;
     for (var i = 0u; i < params.inWidth; i++) {
-      acc = acc + weights[wRow + i] * x[xRow + i];
+      acc = acc + weights[i * params.outWidth + o] * x[xRow + i];
     }
     let base = select(bias[o], current[k], params.accumulate != 0u);
     current[k] = base + acc * params.inputScale;

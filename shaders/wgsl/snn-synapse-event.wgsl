@@ -1,5 +1,6 @@
 // Event-driven synapses, part 2: current[b, o] = (accumulate ? current[b, o] : bias[o]) + Σ W[o, j]
-// over the active inputs j of row b (from snn-compact). Work is proportional to the spikes.
+// over the active inputs j of row b (from snn-compact). Work is proportional to the spikes. W is stored
+// transposed (in × out): the threads of one row read one contiguous run of weights per active input.
 override WORKGROUP_SIZE: u32 = 256u;
 
 struct Params {
@@ -26,11 +27,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let b = k / params.outWidth;
   let o = k % params.outWidth;
   let activeCount = listCount[b];
-  let wRow = o * params.inWidth;
   let lRow = b * params.inWidth;
   var acc = 0.0;
   for (var e = 0u; e < activeCount; e++) {
-    acc = acc + weights[wRow + list[lRow + e]];
+    acc = acc + weights[list[lRow + e] * params.outWidth + o];
   }
   let base = select(bias[o], current[k], params.accumulate != 0u);
   current[k] = base + acc;

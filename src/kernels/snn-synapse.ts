@@ -4,6 +4,13 @@ import { dispatchFor, foldDispatch } from '../gpu/dispatch';
 import { snnPipeline, type SnnCounts } from './snn-counters';
 import { SNN_WORKGROUP_SIZE } from './snn-encode';
 
+/** W (rows × cols, row-major) transposed: the GPU keeps weights as in × out (see snn-synapse-dense.wgsl). */
+export function transposeSnnWeights(w: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
+  return t;
+}
+
 /** Shape of one synapse pass: weights are out × in (nn.Linear layout); x is batch × in from xOffset. */
 export interface SynapseShape {
   batch: number;
@@ -45,6 +52,7 @@ export function synapseCpu(s: SynapseShape, weights: Float32Array, bias: Float32
 }
 
 export interface SynapseBuffers {
+  /** in × out: transposeSnnWeights(nn.Linear weight, out, in). */
   weights: GPUBuffer;
   bias: GPUBuffer;
   x: GPUBuffer;

@@ -10,6 +10,6 @@ export { SnnGpuRunner } from './run-gpu';
 export { snnUniform, snnPcgHash, SnnRandom } from '../../kernels/snn-rng';
 export { encodeStepCpu, encodeStep, encoderParams, SNN_WORKGROUP_SIZE, type SnnEncoding, type SnnEncodingKind } from '../../kernels/snn-encode';
 export { lifStepCpu, lifStep, lifKernelParams, adaptStepCpu, adaptStep, initialAdaptState, SNN_STATE_PLANES, type SnnNeuron, type LifKernelParams } from '../../kernels/snn-lif';
-export { synapseCpu, denseSynapseStep, eventSynapseSteps } from '../../kernels/snn-synapse';
+export { synapseCpu, denseSynapseStep, eventSynapseSteps, transposeSnnWeights } from '../../kernels/snn-synapse';
 export { stdpParams, stdpStepCpu, stdpApplyCpu, type StdpOptions } from '../../kernels/snn-stdp';
 export { emptySnnCounts, createSnnCounters, readSnnCounters, resetSnnCounters, snnTickStep, type SnnCounts } from '../../kernels/snn-counters';

@@ -5,7 +5,7 @@ import { createSnnCounters, readSnnCounters, resetSnnCounters, snnTickStep } fro
 import { encodeStep } from '../../kernels/snn-encode';
 import { adaptStep, initialAdaptState, lifKernelParams, lifStep, SNN_STATE_PLANES, type LifKernelParams } from '../../kernels/snn-lif';
 import { stdpApplyStep, stdpSteps } from '../../kernels/snn-stdp';
-import { denseSynapseStep, eventSynapseSteps } from '../../kernels/snn-synapse';
+import { denseSynapseStep, eventSynapseSteps, transposeSnnWeights } from '../../kernels/snn-synapse';
 import { snnFanout, type SnnNetwork } from './network';
 import type { SnnRunRaw, SnnRunRequest } from './run-cpu';
 
@@ -19,7 +19,7 @@ interface LayerWeights {
 }
 
 /**
- * The GPU path: weights stay resident on the device (and learn there); a run of T steps is encoded as
+ * The GPU path: weights stay resident on the device (transposed, in × out, and learn there); a run of T steps is encoded as
  * one submission (T × the per-step dispatches, the clock advanced by a tick kernel), and only the
  * results are read back.
  */
@@ -31,22 +31,23 @@ export class SnnGpuRunner {
   constructor(private readonly ctx: GpuContext, private readonly net: SnnNetwork, private readonly synapses: 'event' | 'dense' = 'event') {
     const { device } = ctx;
     this.layers = net.layers.map((layer, l) => ({
-      weights: bufferFrom(device, layer.weights, STORAGE, `snn-w${l}`),
+      weights: bufferFrom(device, transposeSnnWeights(layer.weights, layer.outputs, layer.inputs), STORAGE, `snn-w${l}`),
       bias: bufferFrom(device, layer.bias, STORAGE, `snn-b${l}`),
       zeroBias: bufferFrom(device, new Float32Array(layer.outputs), STORAGE, `snn-zero${l}`),
-      recurrent: layer.recurrent && bufferFrom(device, layer.recurrent, STORAGE, `snn-rec${l}`),
+      recurrent: layer.recurrent && bufferFrom(device, transposeSnnWeights(layer.recurrent, layer.outputs, layer.outputs), STORAGE, `snn-rec${l}`),
       fanout: bufferFrom(device, snnFanout(net, l), STORAGE, `snn-fanout${l}`),
       p: lifKernelParams(layer.neuron, layer.thresholdGe),
     }));
     if (net.readout) {
-      this.readout = { weights: bufferFrom(device, net.readout.weights, STORAGE, 'snn-readout-w'), bias: bufferFrom(device, net.readout.bias, STORAGE, 'snn-readout-b') };
+      this.readout = { weights: bufferFrom(device, transposeSnnWeights(net.readout.weights, net.readout.outputs, net.readout.inputs), STORAGE, 'snn-readout-w'), bias: bufferFrom(device, net.readout.bias, STORAGE, 'snn-readout-b') };
     }
     this.counters = createSnnCounters(device);
   }
 
-  /** Reads a layer's weights back (they change under R-STDP). */
+  /** Reads a layer's weights back in nn.Linear layout (out × in); they change under R-STDP. */
   async weights(layer: number): Promise<Float32Array> {
-    return readFloat32(this.ctx.device, this.layers[layer].weights, this.net.layers[layer].inputs * this.net.layers[layer].outputs);
+    const { inputs, outputs } = this.net.layers[layer];
+    return transposeSnnWeights(await readFloat32(this.ctx.device, this.layers[layer].weights, inputs * outputs), inputs, outputs);
   }
 
   async run(req: SnnRunRequest): Promise<SnnRunRaw> {

@@ -3,6 +3,7 @@ import { STORAGE, bufferFrom, readFloat32 } from '../../../src/gpu/buffers';
 import { runCompute } from '../../../src/gpu/compute';
 import { encoderParams } from '../../../src/kernels/snn-encode';
 import { stdpApplyCpu, stdpApplyStep, stdpParams, stdpStepCpu, stdpSteps } from '../../../src/kernels/snn-stdp';
+import { transposeSnnWeights } from '../../../src/kernels/snn-synapse';
 import { NeuromorphicService } from '../../../src/services/neuromorphic/service';
 import { cloneSnnNetwork, type SnnNetwork } from '../../../src/services/neuromorphic/network';
 import { runSnnCpu } from '../../../src/services/neuromorphic/run-cpu';
@@ -34,7 +35,7 @@ describe('R-STDP kernels equal their CPU reference', () => {
       const post = bufferFrom(device, new Float32Array(batch * outW), STORAGE);
       const tb = bufferFrom(device, traces, STORAGE);
       const eb = bufferFrom(device, elig, STORAGE);
-      const wb = bufferFrom(device, weights, STORAGE);
+      const wb = bufferFrom(device, transposeSnnWeights(weights, outW, inW), STORAGE);
       const st = stdpSteps(device, p, shape, { pre, post, traces: tb, elig: eb });
       const ap = stdpApplyStep(device, p, shape, -0.7, { elig: eb, weights: wb });
       try {
@@ -50,7 +51,7 @@ describe('R-STDP kernels equal their CPU reference', () => {
         stdpApplyCpu(p, -0.7, elig, weights);
         expect(maxAbsDiff(await readFloat32(device, tb, traces.length), traces)).toBeLessThanOrEqual(TOLERANCE.f32Elementwise);
         expect(maxAbsDiff(await readFloat32(device, eb, elig.length), elig)).toBeLessThanOrEqual(TOLERANCE.f32Reduction);
-        expect(maxAbsDiff(await readFloat32(device, wb, weights.length), weights)).toBeLessThanOrEqual(TOLERANCE.f32Reduction);
+        expect(maxAbsDiff(transposeSnnWeights(await readFloat32(device, wb, weights.length), inW, outW), weights)).toBeLessThanOrEqual(TOLERANCE.f32Reduction);
         expect(elig.some((e) => e !== 0)).toBe(true);
       } finally {
         for (const b of [pre, post, tb, eb, wb, st.uniforms, ap.uniforms]) b.destroy();
