@@ -3,7 +3,8 @@ export { LnnService, createLnnDefaultModel, type LnnServiceOptions, type LnnInfe
 export { LnnUnknownSessionError, LnnSessionLimitError, LnnModelFormatError, LnnUnsupportedError } from './errors';
 export { createCfcModel, createWiredCfcModel, createLtcModel, type LnnModel, type CfcModel, type LtcModel, type CfcMode, type LnnActivation, type CfcOptions, type LtcOptions } from './model';
 export { fullyConnectedWiring, autoNcpWiring, autoNcpShape, wiringFromConfig, wiringToConfig, type LnnWiring } from './wirings';
-export { loadNcpsModel, exportNcpsModel, type NcpsModelFile } from './ncps-format';
+export { loadNcpsModel, loadNcpsSafetensors, exportNcpsModel, type NcpsModelFile } from './ncps-format';
+export { parseSafetensors } from './safetensors';
 export { cfcSequenceCpu, type LnnSequenceResult } from './cfc-cpu';
 export { ltcSequenceCpu } from './ltc-cpu';
 export { lnnSequenceGpu } from './gpu-model';

@@ -1,5 +1,6 @@
 import { LnnModelFormatError } from './errors';
 import { CFC_MODES, LNN_ACTIVATIONS, type CfcCellParams, type CfcMode, type CfcModel, type LnnActivation, type LnnLinear, type LnnModel, type LtcModel } from './model';
+import { parseSafetensors } from './safetensors';
 import { wiringFromConfig, wiringToConfig } from './wirings';
 
 /**
@@ -25,6 +26,7 @@ interface Tensor {
 function toTensor(name: string, value: unknown): Tensor {
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'shape' in value && 'data' in value) {
     const v = value as { shape: unknown; data: unknown };
+    if (v.data instanceof Float32Array) v.data = Array.from(v.data);
     if (!Array.isArray(v.shape) || !Array.isArray(v.data)) throw new LnnModelFormatError(`tensor ${name} has a malformed {shape, data}`, 'shape is a list of sizes, data a flat list of numbers');
     const shape = v.shape as number[];
     const size = shape.reduce((a, b) => a * b, 1);
@@ -187,6 +189,25 @@ export function loadNcpsModel(file: unknown): LnnModel {
     return model;
   }
   throw new LnnModelFormatError(`model is ${String(f.model)}`, "model is 'cfc', 'wired-cfc' or 'ltc'");
+}
+
+/**
+ * Loads ncps parameters from a safetensors file (`safetensors.torch.save_file(model.state_dict(), path,
+ * metadata={'ncps_model': 'cfc', 'ncps_config': json.dumps(config)})`). `header` overrides the metadata.
+ */
+export function loadNcpsSafetensors(bytes: Uint8Array, header?: { model: NcpsModelFile['model']; config: Record<string, unknown> }): LnnModel {
+  const { tensors, metadata } = parseSafetensors(bytes);
+  let config = header?.config;
+  if (!config) {
+    try {
+      config = JSON.parse(metadata.ncps_config ?? 'null') as Record<string, unknown>;
+    } catch {
+      config = undefined;
+    }
+  }
+  const model = header?.model ?? (metadata.ncps_model as NcpsModelFile['model']);
+  if (!config || !model) throw new LnnModelFormatError('safetensors file names no ncps model or config', "pass { model, config } or save metadata ncps_model and ncps_config (a JSON string)");
+  return loadNcpsModel({ format: 'ncps-torch', model, config, state_dict: tensors });
 }
 
 /** Writes a model in the same layout with nested-list tensors (what `tensor.tolist()` gives). */

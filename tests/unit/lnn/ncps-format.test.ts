@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cfcSequenceCpu } from '../../../src/services/lnn/cfc-cpu';
 import { ltcSequenceCpu } from '../../../src/services/lnn/ltc-cpu';
-import { exportNcpsModel, loadNcpsModel } from '../../../src/services/lnn/ncps-format';
+import { exportNcpsModel, loadNcpsModel, loadNcpsSafetensors } from '../../../src/services/lnn/ncps-format';
 import { lnnSequenceGpu } from '../../../src/services/lnn/gpu-model';
 import { createCfcModel, createLtcModel, createWiredCfcModel, type LnnModel } from '../../../src/services/lnn/model';
 import { autoNcpWiring } from '../../../src/services/lnn/wirings';
@@ -74,5 +74,48 @@ describe('parameters under ncps names load and give the reference outputs', () =
     nan.state_dict['rnn_cell.ff1.bias'] = [NaN, 0];
     expect(() => loadNcpsModel(nan)).toThrow(LnnModelFormatError);
     expect(() => loadNcpsModel({ ...good, format: 'keras' })).toThrow(LnnModelFormatError);
+  });
+});
+
+/** A safetensors file as safetensors.torch.save_file writes it (F32 tensors, optional metadata). */
+function safetensorsOf(tensors: Record<string, { shape: number[]; data: number[] }>, metadata?: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
+  let offset = 0;
+  for (const [name, t] of Object.entries(tensors)) {
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
+    offset += t.data.length * 4;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const bytes = new Uint8Array(8 + json.length + offset);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+  bytes.set(json, 8);
+  const view = new DataView(bytes.buffer);
+  let at = 8 + json.length;
+  for (const t of Object.values(tensors)) for (const v of t.data) {
+    view.setFloat32(at, v, true);
+    at += 4;
+  }
+  return bytes;
+}
+
+describe('safetensors under ncps names', () => {
+  it('loads a wired CfC state dict with the config in the metadata and gives the same outputs', () => {
+    const model = createWiredCfcModel(autoNcpWiring(10, 2, 2, { seed: 3 }), { seed: 4, projSize: 1 });
+    const file = exportNcpsModel(model);
+    const tensors: Record<string, { shape: number[]; data: number[] }> = {};
+    for (const [name, value] of Object.entries(file.state_dict)) {
+      const shape: number[] = [];
+      for (let level: unknown = value; Array.isArray(level); level = level[0]) shape.push(level.length);
+      tensors[name] = { shape, data: (value as unknown[]).flat(shape.length) as number[] };
+    }
+    const bytes = safetensorsOf(tensors, { ncps_model: file.model, ncps_config: JSON.stringify(file.config) });
+    const loaded = loadNcpsSafetensors(bytes);
+    expect(maxRelDiff(run(loaded).ref.output, run(model).ref.output)).toBe(TOLERANCE.exact);
+  });
+
+  it('rejects truncated files and files without a config', () => {
+    const bytes = safetensorsOf({ 'rnn_cell.ff1.bias': { shape: [1], data: [0] } });
+    expect(() => loadNcpsSafetensors(bytes)).toThrow(LnnModelFormatError);
+    expect(() => loadNcpsSafetensors(bytes.subarray(0, 12))).toThrow(LnnModelFormatError);
   });
 });
