@@ -42,9 +42,24 @@ export class PbftNode {
     private readonly io: PbftNodeIo,
   ) {}
 
-  /** An untrusted message from the network: a JSON string or an already-parsed object. */
+  /**
+   * An untrusted message from the network: a JSON string or an already-parsed object. Parsing and
+   * signature checks start at once (WebCrypto runs them off the main thread, in parallel); the
+   * replica then sees the messages one at a time, in arrival order.
+   */
   deliver(raw: unknown): Promise<void> {
-    return this.enqueue(() => this.handleRaw(raw));
+    const checked = this.check(raw);
+    return this.enqueue(async () => {
+      const env = await checked;
+      if (!env) return;
+      // Replays are recognised after verification, so a tampered copy counts as a bad signature.
+      // A repeated request is not a replay: clients retransmit, and replicas answer from the reply cache.
+      const seenKey = `${env.from}:${env.sig}`;
+      if (this.seen.has(seenKey) && env.body.t !== 'request') return this.count('replay');
+      if (this.seen.size >= SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
+      this.seen.add(seenKey);
+      await this.apply(this.replica.receive(env));
+    });
   }
 
   timeout(key: TimerKey): Promise<void> {
@@ -76,7 +91,8 @@ export class PbftNode {
     this.replica.noteFault(kind);
   }
 
-  private async handleRaw(raw: unknown): Promise<void> {
+  /** Parses and verifies a message and every certificate inside it; null (and a counted fault) if it fails. */
+  private async check(raw: unknown): Promise<Envelope | null> {
     let env: Envelope;
     try {
       let value = raw;
@@ -86,23 +102,27 @@ export class PbftNode {
       }
       env = parseEnvelope(value, 'message', undefined, this.verifier.sigLength);
     } catch {
-      return this.count('malformed');
+      this.count('malformed');
+      return null;
     }
     const all = collectEnvelopes(env);
-    if (all.some((e) => !this.verifier.knows(e.from))) return this.count('unknownKey');
-    for (const e of all) {
+    if (all.some((e) => !this.verifier.knows(e.from))) {
+      this.count('unknownKey');
+      return null;
+    }
+    const results = await Promise.all(all.map(async (e) => {
       const text = signingText(e.from, e.body);
-      if (this.verified.get(e.sig) === text) continue;
-      if (!(await this.verifier.verify(e.from, text, e.sig))) return this.count('badSignature');
+      if (this.verified.get(e.sig) === text) return true;
+      if (!(await this.verifier.verify(e.from, text, e.sig))) return false;
       if (this.verified.size >= VERIFIED_LIMIT) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(e.sig, text);
+      return true;
+    }));
+    if (results.includes(false)) {
+      this.count('badSignature');
+      return null;
     }
-    // Replays are recognised after verification, so a tampered copy counts as a bad signature.
-    const seenKey = `${env.from}:${env.sig}`;
-    if (this.seen.has(seenKey)) return this.count('replay');
-    if (this.seen.size >= SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
-    this.seen.add(seenKey);
-    await this.apply(this.replica.receive(env));
+    return env;
   }
 
   /** Signs and sends what the replica emitted; messages to itself are handled in place. */
@@ -110,8 +130,9 @@ export class PbftNode {
     for (const t of out.timers) this.io.setTimer(t.key, t.ms);
     for (const d of out.decisions) this.io.decided?.(d);
     for (const r of out.results) this.io.resolved?.(r);
-    for (const { to, body } of out.send) {
-      const env: Envelope = { from: this.replica.id, body, sig: await this.signer.sign(signingText(this.replica.id, body)) };
+    const sigs = await Promise.all(out.send.map(({ body }) => this.signer.sign(signingText(this.replica.id, body))));
+    for (const [k, { to, body }] of out.send.entries()) {
+      const env: Envelope = { from: this.replica.id, body, sig: sigs[k] };
       if (to !== this.replica.id) this.io.send(to, env);
       if (to === 'all' || to === this.replica.id) {
         this.seen.add(`${env.from}:${env.sig}`);

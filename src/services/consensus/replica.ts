@@ -362,8 +362,9 @@ export class PbftReplica {
     session.replies.push({ reqId: r.reqId, view, seq, index, digest });
     if (session.replies.length > REPLY_CACHE) session.replies.shift();
     this.out.decisions.push({ seq, view, index, client: r.client, session: r.session, reqId: r.reqId, value: r.value, certificate });
+    // The client is a replica too and learns the result by executing it; a client that lags behind
+    // retransmits its request and gets REPLY messages from the reply cache (onRequest).
     if (r.client === this.id && r.session === this.session) this.resolveOwn(r.reqId, { reqId: r.reqId, seq, view, index, value: r.value, certificate, source: 'execution' });
-    else this.emit(r.client, { t: 'reply', view, seq, index, client: r.client, session: r.session, reqId: r.reqId, digest });
   }
 
   private resolveOwn(reqId: number, result: ClientResult): void {
@@ -440,7 +441,8 @@ export class PbftReplica {
     const entries: CommittedEntry[] = [];
     for (let seq = Math.max(b.fromSeq, this.stableSeq + 1); seq <= this.lastExecuted && entries.length < this.L; seq++) {
       const slot = this.slots.get(seq);
-      if (slot?.committed) entries.push({ view: slot.view, seq, requests: slot.requests, commits: slot.commits });
+      // The certificate's view: a committed slot may since have been re-proposed in a later view.
+      if (slot?.committed && slot.commits.length > 0) entries.push({ view: slot.commits[0].body.view, seq, requests: slot.requests, commits: slot.commits });
     }
     if (!checkpoint && entries.length === 0) return;
     this.emit(from, { t: 'state', nonce: b.nonce, checkpoint, entries });

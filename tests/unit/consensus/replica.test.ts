@@ -35,7 +35,7 @@ describe('PbftReplica', () => {
     await h.pump();
     for (const d of h.decisions) expect(d.map((x) => [x.seq, x.value])).toEqual([[1, 'hello']]);
     const kinds = new Set(h.sent.map((e) => e.body.t));
-    for (const t of ['request', 'pre-prepare', 'prepare', 'commit', 'reply']) expect(kinds.has(t as never)).toBe(true);
+    for (const t of ['request', 'pre-prepare', 'prepare', 'commit']) expect(kinds.has(t as never)).toBe(true);
   });
 
   it('answers a duplicate request from the reply cache instead of ordering it again', async () => {

@@ -1,0 +1,92 @@
+import type { BenchContext, BenchSuite } from '../types';
+import { BroadcastChannelTransport } from '../../src/services/consensus/broadcast-transport';
+import { createConsensus, type ConsensusService } from '../../src/services/consensus/service';
+import { Ed25519Signer, Ed25519Verifier, generateEd25519Identity } from '../../src/services/consensus/signer';
+import { BroadcastChannelSignaling } from '../../src/services/consensus/signaling';
+import type { ConsensusTransport } from '../../src/services/consensus/transport';
+import { WebRtcTransport } from '../../src/services/consensus/webrtc-transport';
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+type Kind = 'broadcast-channel' | 'webrtc';
+
+/** Four replicas in this one process or page, each with its own transport endpoint and Ed25519 key. */
+async function cluster(kind: Kind, group: string, batching: boolean): Promise<{ services: ConsensusService[]; transports: ConsensusTransport[] }> {
+  const ids = await Promise.all([0, 1, 2, 3].map(() => generateEd25519Identity()));
+  const members = ids.map((i) => i.publicKeyHex);
+  const transports: ConsensusTransport[] = ids.map((_, id) => kind === 'broadcast-channel'
+    ? new BroadcastChannelTransport(id, group)
+    : new WebRtcTransport({ self: id, members: [0, 1, 2, 3], signaling: new BroadcastChannelSignaling(group), iceServers: [] }));
+  const config = batching ? { batchMax: 64, pipelineDepth: 2, requestTimeoutMs: 5_000 } : { batchMax: 1, pipelineDepth: 8, requestTimeoutMs: 5_000 };
+  const services = ids.map((identity, id) => createConsensus({ id, members, privateKey: identity.privateKey, transport: transports[id], config }));
+  if (kind === 'webrtc') {
+    const deadline = performance.now() + 30_000;
+    while (transports.some((t) => (t.connectedPeers()?.length ?? 0) < 3)) {
+      if (performance.now() > deadline) throw new Error('WebRTC mesh did not connect within 30 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return { services, transports };
+}
+
+async function measure(ctx: BenchContext, kind: Kind, batching: boolean): Promise<void> {
+  const label = `${kind}${batching ? ' batched' : ''}`;
+  const { services } = await cluster(kind, `bench-${kind}-${batching}-${Math.random()}`, batching);
+  try {
+    const sequential = ctx.size === 'full' ? 300 : 60;
+    const concurrent = ctx.size === 'full' ? 4000 : 400;
+    for (let k = 0; k < 5; k++) await services[1].propose(`warm-${k}`);
+    const latencies: number[] = [];
+    for (let k = 0; k < sequential; k++) latencies.push((await services[1].propose(`seq-${k}`)).timing.ms);
+    const started = performance.now();
+    await Promise.all([...Array(concurrent).keys()].map((k) => services[k % 4].propose(`c-${k}`, { timeoutMs: 60_000 })));
+    const seconds = (performance.now() - started) / 1000;
+    const p50 = percentile(latencies, 0.5);
+    const p95 = percentile(latencies, 0.95);
+    const rate = concurrent / seconds;
+    ctx.log(`${label}: latency p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (${sequential} one at a time from a backup); ${rate.toFixed(0)} decisions/s (${concurrent} proposed at once from all 4)`);
+    ctx.record(`${label}.latencyP50Ms`, p50);
+    ctx.record(`${label}.latencyP95Ms`, p95);
+    ctx.record(`${label}.decisionsPerSecond`, rate);
+  } finally {
+    await Promise.all(services.map((s) => s.close()));
+  }
+}
+
+async function signatures(ctx: BenchContext): Promise<void> {
+  const identity = await generateEd25519Identity();
+  const signer = new Ed25519Signer(0, identity.privateKey);
+  const verifier = new Ed25519Verifier([identity.publicKeyHex]);
+  const text = `aura-pbft/1|0|{"digest":"${'a'.repeat(64)}","seq":1,"t":"commit","view":0}`;
+  const count = ctx.size === 'full' ? 5000 : 1000;
+  let t = performance.now();
+  const sigs: string[] = [];
+  for (let k = 0; k < count; k++) sigs.push(await signer.sign(`${text}${k}`));
+  const signsPerSecond = count / ((performance.now() - t) / 1000);
+  t = performance.now();
+  for (let k = 0; k < count; k++) if (!(await verifier.verify(0, `${text}${k}`, sigs[k]))) throw new Error('a valid signature failed to verify');
+  const verifiesPerSecond = count / ((performance.now() - t) / 1000);
+  ctx.log(`Ed25519 (WebCrypto): ${signsPerSecond.toFixed(0)} signs/s, ${verifiesPerSecond.toFixed(0)} verifies/s (${count} each, one at a time)`);
+  ctx.record('ed25519.signsPerSecond', signsPerSecond);
+  ctx.record('ed25519.verifiesPerSecond', verifiesPerSecond);
+}
+
+/**
+ * PBFT with 4 replicas in one process/page (every message Ed25519-signed and verified): latency of one
+ * decision at a time, decisions/s with many proposals in flight, with and without batching, over
+ * BroadcastChannel (Node and Chromium) and WebRTC data channels on loopback (Chromium only), plus
+ * WebCrypto Ed25519 signs/s and verifies/s. No GPU involved. Seed target: < 50 ms per decision.
+ */
+export const suite: BenchSuite = {
+  name: 'consensus',
+  hosts: ['node', 'browser'],
+  async run(ctx) {
+    await signatures(ctx);
+    const kinds: Kind[] = typeof RTCPeerConnection === 'function' ? ['broadcast-channel', 'webrtc'] : ['broadcast-channel'];
+    if (!kinds.includes('webrtc')) ctx.log('WebRTC: not available on this host (no RTCPeerConnection); measured in Chromium');
+    for (const kind of kinds) for (const batching of [false, true]) await measure(ctx, kind, batching);
+  },
+};
