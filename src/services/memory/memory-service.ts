@@ -101,6 +101,8 @@ export class MemoryService {
   private readonly l1Values = new Map<string, EncodedData>();
   private readonly dirty = new Set<string>();
   private readonly listeners: Array<(e: MemoryEvent) => void> = [];
+  /** The service acquired its own device (none was passed) and destroys it on close. */
+  private ownsGpu = false;
   readonly counters = { l1Hits: 0, l2Hits: 0, l3Hits: 0, quotaErrors: 0, demotions: 0, promotions: 0 };
 
   private constructor(
@@ -135,6 +137,7 @@ export class MemoryService {
     const chunkRows = requireInteger('chunkRows', options.chunkRows ?? 16_384, 1, 1 << 24);
     const name = requireMemoryKey(options.name ?? 'default');
     const shapeOptions = { ...DEFAULT_SHAPE_OPTIONS, ...options.shape };
+    const ownsGpu = backend === 'gpu' && !options.gpu;
     const gpu = backend === 'gpu' ? (options.gpu ?? (await acquireGpu())) : null;
     const remote = options.remote ? new RemoteTier(options.remote) : null;
     const l2 = await IdbTier.open(name, options.writeGuard);
@@ -155,6 +158,7 @@ export class MemoryService {
       policy,
       shapeOptions,
     );
+    service.ownsGpu = ownsGpu;
     await service.loadIndex();
     return service;
   }
@@ -215,53 +219,84 @@ export class MemoryService {
 
   /** Reads an item from the highest tier that holds it and promotes it by the policy. */
   async retrieve(key: string): Promise<MemoryRetrieveResult> {
-    requireMemoryKey(key);
+    return (await this.retrieveMany([key]))[0];
+  }
+
+  /**
+   * Reads many items: L1 hits from memory, every L2 read in ONE IndexedDB transaction, L3 blobs
+   * fetched in parallel and verified, then promoted into L2 in one transaction and offered to L1.
+   */
+  async retrieveMany(keys: readonly string[]): Promise<MemoryRetrieveResult[]> {
+    if (!Array.isArray(keys) || keys.length === 0) throw new InvalidInputError('no keys to retrieve', 'pass at least one key');
     const start = performance.now();
-    const entry = this.entries.get(key);
-    if (!entry) throw new MemoryNotFoundError(key);
-    const record = entry.record;
-    record.accessCount++;
-    this.dirty.add(key);
-    let source: MemoryTier;
-    let encoded = this.l1Values.get(key);
-    if (encoded) {
-      source = 'L1';
-      this.counters.l1Hits++;
-      this.l1Policy.recordAccess(key);
-      if (record.inL2) this.l2Policy.recordAccess(key);
-    } else if (record.inL2) {
-      source = 'L2';
-      this.counters.l2Hits++;
-      const [value] = await this.l2.readValues([key]);
-      if (!value) throw new MemoryNotFoundError(key);
-      encoded = { kind: value.kind, bytes: value.bytes };
-      this.l2Policy.recordAccess(key);
-      this.admitToL1(key, encoded);
-    } else {
-      source = 'L3';
-      this.counters.l3Hits++;
-      if (!this.remote) throw new RemoteUnavailableError(`'${key}' is held only remotely and no remote tier is configured`);
-      const bytes = await this.remote.get(record.hash, key);
-      encoded = { kind: record.kind, bytes };
-      // Promotion: back into L2 (one transaction) and, if admitted, L1.
-      record.inL2 = true;
-      try {
-        await this.writeWithQuotaRecovery([{ record, value: { kind: record.kind, bytes } }]);
-        this.emit({ type: 'promote', key, from: 'L3', to: 'L2' });
-        this.counters.promotions++;
-        await this.admitToL2([key]);
-      } catch (error) {
-        record.inL2 = false;
-        if (!(error instanceof MemoryQuotaError)) throw error;
+    const records = keys.map((key) => {
+      requireMemoryKey(key);
+      const entry = this.entries.get(key);
+      if (!entry) throw new MemoryNotFoundError(key);
+      return entry.record;
+    });
+    const found = new Map<string, { encoded: EncodedData; source: MemoryTier }>();
+    const fromL2: MemoryIndexRecord[] = [];
+    const fromL3: MemoryIndexRecord[] = [];
+    for (const record of records) {
+      if (found.has(record.key) || fromL2.includes(record) || fromL3.includes(record)) continue;
+      const hot = this.l1Values.get(record.key);
+      if (hot) found.set(record.key, { encoded: hot, source: 'L1' });
+      else if (record.inL2) fromL2.push(record);
+      else fromL3.push(record);
+    }
+    if (fromL2.length) {
+      const values = await this.l2.readValues(fromL2.map((r) => r.key));
+      fromL2.forEach((record, i) => {
+        const value = values[i];
+        if (!value) throw new MemoryNotFoundError(record.key);
+        found.set(record.key, { encoded: { kind: value.kind, bytes: value.bytes }, source: 'L2' });
+      });
+    }
+    if (fromL3.length) await this.fetchFromRemote(fromL3, found);
+    const results: MemoryRetrieveResult[] = [];
+    for (const record of records) {
+      const { encoded, source } = found.get(record.key)!;
+      record.accessCount++;
+      this.dirty.add(record.key);
+      if (source === 'L1') {
+        this.counters.l1Hits++;
+        this.l1Policy.recordAccess(record.key);
+      } else {
+        this.counters[source === 'L2' ? 'l2Hits' : 'l3Hits']++;
+        if (!this.l1Values.has(record.key)) this.admitToL1(record.key, encoded);
+        else this.l1Policy.recordAccess(record.key);
       }
-      this.admitToL1(key, encoded);
+      if (record.inL2 && source !== 'L3') this.l2Policy.recordAccess(record.key);
+      const tier = this.tierOf(record.key);
+      if (source !== 'L1' && tier === 'L1') {
+        this.counters.promotions++;
+        this.emit({ type: 'promote', key: record.key, from: source, to: tier });
+      }
+      results.push({ data: decodeMemoryData(encoded), tier, accessCount: record.accessCount, timing: { ms: performance.now() - start, source } });
     }
-    const tier = this.tierOf(key);
-    if (tier !== source && source !== 'L3') {
+    return results;
+  }
+
+  /** Fetches and verifies L3 blobs, then promotes them into L2 in one transaction (a full disk only skips the promotion). */
+  private async fetchFromRemote(records: MemoryIndexRecord[], found: Map<string, { encoded: EncodedData; source: MemoryTier }>): Promise<void> {
+    const remote = this.remote;
+    if (!remote) throw new RemoteUnavailableError(`'${records[0].key}' is held only remotely and no remote tier is configured`);
+    const blobs = await Promise.all(records.map((r) => remote.get(r.hash, r.key)));
+    records.forEach((record, i) => found.set(record.key, { encoded: { kind: record.kind, bytes: blobs[i] }, source: 'L3' }));
+    const promoted = records.map((record, i) => ({ record: { ...record, inL2: true }, value: { kind: record.kind, bytes: blobs[i] } }));
+    try {
+      await this.writeWithQuotaRecovery(promoted);
+    } catch (error) {
+      if (error instanceof MemoryQuotaError) return; // served from L3; stays there
+      throw error;
+    }
+    for (const record of records) {
+      record.inL2 = true;
       this.counters.promotions++;
-      this.emit({ type: 'promote', key, from: source, to: tier });
+      this.emit({ type: 'promote', key: record.key, from: 'L3', to: 'L2' });
     }
-    return { data: decodeMemoryData(encoded), tier, accessCount: record.accessCount, timing: { ms: performance.now() - start, source } };
+    await this.admitToL2(records.map((r) => r.key));
   }
 
   /** Top-k stored vectors by similarity, best first; equal scores: earlier-stored slot first. */
@@ -306,6 +341,11 @@ export class MemoryService {
 
   has(key: string): boolean {
     return this.entries.has(key);
+  }
+
+  /** Vectors held for search (what one query scans). */
+  get vectorCount(): number {
+    return this.vectors.size;
   }
 
   keys(): string[] {
@@ -361,6 +401,7 @@ export class MemoryService {
     this.l2.close();
     this.vectors.destroy();
     this.signatures.destroy();
+    if (this.ownsGpu) this.gpu?.destroy();
   }
 
   private async loadIndex(): Promise<void> {

@@ -44,6 +44,30 @@ describe('MemoryService: store, retrieve, tiers', () => {
     await m.close();
   });
 
+  it('a batch is ONE IndexedDB transaction, for writes and for reads', async () => {
+    const m = await MemoryService.open({ name: uniqueName(), dimension: 2, backend: 'cpu', l1BudgetBytes: 1 });
+    const proto = (globalThis as unknown as { IDBDatabase: { prototype: { transaction: (...a: unknown[]) => unknown } } }).IDBDatabase.prototype;
+    const original = proto.transaction;
+    let transactions = 0;
+    proto.transaction = function (this: unknown, ...args: unknown[]) {
+      transactions++;
+      return original.apply(this, args);
+    };
+    try {
+      const keys = Array.from({ length: 50 }, (_, i) => `item-${i}`);
+      await m.storeMany(keys.map((key, i) => ({ key, data: { i }, vector: [i, 1] })));
+      expect(transactions).toBe(1);
+      transactions = 0;
+      const got = await m.retrieveMany(keys);
+      expect(transactions).toBe(1);
+      expect(got.map((r) => (r.data as { i: number }).i)).toEqual(keys.map((_, i) => i));
+      expect(got.every((r) => r.timing.source === 'L2')).toBe(true);
+    } finally {
+      proto.transaction = original;
+    }
+    await m.close();
+  });
+
   it('the L1 budget demotes to L2 and an access promotes back to L1', async () => {
     // 1,000-byte L1, 300-byte values: three fit. LRU makes the movement easy to state.
     const m = await MemoryService.open({ name: uniqueName(), dimension: 2, backend: 'cpu', policy: 'lru', l1BudgetBytes: 1000 });
