@@ -9,8 +9,9 @@ import { noisyScoresCpu } from './gating-noise';
  */
 const f = Math.fround;
 
-export function gatingCpu(logits: Float32Array, options: GatingOptions): GatingResult {
-  const g = resolveGating(logits, options);
+export function gatingCpu(input: Float32Array, options: GatingOptions): GatingResult {
+  const g = resolveGating(input, options);
+  const logits = g.logits;
   const scores = g.noise ? noisyScoresCpu(logits, g.noise.noiseLogits, g.noise.seed) : logits;
   const { tokens: T, experts: E, k } = g;
   const indices = new Int32Array(T * k);

@@ -60,8 +60,9 @@ function resolveWorkgroupSize(size: number | undefined): number {
  * Gating on the GPU in one submission: [noise] → select (top-k, weights, loss partials per
  * workgroup) → loss (sums and the two losses) → [capacity]. Same semantics as `gatingCpu`.
  */
-export async function gatingGpu(ctx: GpuContext, logits: Float32Array, options: GatingGpuOptions): Promise<GatingGpuResult> {
-  const g = resolveGating(logits, options);
+export async function gatingGpu(ctx: GpuContext, input: Float32Array, options: GatingGpuOptions): Promise<GatingGpuResult> {
+  const g = resolveGating(input, options);
+  const logits = g.logits;
   const reduction = resolveReduction(ctx, options.reduction);
   const workgroupSize = resolveWorkgroupSize(options.workgroupSize);
   const { device } = ctx;

@@ -64,6 +64,8 @@ export interface GatingResult {
 }
 
 export interface ResolvedGating {
+  /** The logits both paths use: the input, with subnormals flushed to zero (see flushSubnormals). */
+  logits: Float32Array;
   tokens: number;
   experts: number;
   k: number;
@@ -110,7 +112,7 @@ export function resolveGating(logits: Float32Array, options: GatingOptions): Res
       throw new InvalidInputError('noise.noiseLogits does not match logits', 'pass a Float32Array of the same [tokens × experts] shape');
     }
     requireFiniteArray('noise.noiseLogits', nl);
-    noise = options.noise;
+    noise = { seed: options.noise.seed, noiseLogits: flushSubnormals(nl) };
   }
   let capacity: number | null = null;
   let reroute = false;
@@ -122,7 +124,25 @@ export function resolveGating(logits: Float32Array, options: GatingOptions): Res
     capacity = expertCapacity(factor, k, tokens, experts);
     reroute = options.capacity.overflow === 'reroute';
   }
-  return { tokens, experts, k, modeCode, capacity, reroute, noise };
+  return { logits: flushSubnormals(logits), tokens, experts, k, modeCode, capacity, reroute, noise };
+}
+
+const SMALLEST_NORMAL_F32 = 1.1754943508222875e-38;
+
+/**
+ * GPUs may flush subnormal f32 values to zero (WGSL allows it; SwiftShader does), which would turn
+ * 1e-45 > 0 into a tie. Both paths therefore see subnormal inputs as zero. Returns the input itself
+ * when it holds none (the usual case), else a flushed copy.
+ */
+export function flushSubnormals(x: Float32Array): Float32Array {
+  let copy: Float32Array | null = null;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== 0 && Math.abs(x[i]) < SMALLEST_NORMAL_F32) {
+      copy ??= x.slice();
+      copy[i] = 0;
+    }
+  }
+  return copy ?? x;
 }
 
 /** Choices each expert received (dropped ones count for none). */
