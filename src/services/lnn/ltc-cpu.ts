@@ -23,6 +23,7 @@ export function ltcSequenceCpu(model: LtcModel, inputs: Float32Array, timespans:
   const numS = new Float32Array(U);
   const denS = new Float32Array(U);
   const next = new Float32Array(U);
+  const { sigma, mu, erev, sparsityMask: mask, sensorySigma, sensoryMu, sensoryErev, sensorySparsityMask: sensoryMask, vleak } = model;
   for (let b = 0; b < batch; b++) {
     const v = state.subarray(b * U, (b + 1) * U);
     for (let t = 0; t < steps; t++) {
@@ -38,8 +39,8 @@ export function ltcSequenceCpu(model: LtcModel, inputs: Float32Array, timespans:
         let den = 0;
         for (let i = 0; i < S; i++) {
           const k = i * U + j;
-          const act = sw[k] * sigmoid(model.sensorySigma[k] * (x[i] - model.sensoryMu[k])) * model.sensorySparsityMask[k];
-          num += act * model.sensoryErev[k];
+          const act = sw[k] * sigmoid(sensorySigma[k] * (x[i] - sensoryMu[k])) * sensoryMask[k];
+          num += act * sensoryErev[k];
           den += act;
         }
         numS[j] = num;
@@ -52,12 +53,12 @@ export function ltcSequenceCpu(model: LtcModel, inputs: Float32Array, timespans:
           let den = 0;
           for (let i = 0; i < U; i++) {
             const k = i * U + j;
-            const act = w[k] * sigmoid(model.sigma[k] * (v[i] - model.mu[k])) * model.sparsityMask[k];
-            num += act * model.erev[k];
+            const act = w[k] * sigmoid(sigma[k] * (v[i] - mu[k])) * mask[k];
+            num += act * erev[k];
             den += act;
           }
           const cmt = cm[j] / dt;
-          next[j] = (cmt * v[j] + gleak[j] * model.vleak[j] + (num + numS[j])) / (cmt + gleak[j] + (den + denS[j]) + model.epsilon);
+          next[j] = (cmt * v[j] + gleak[j] * vleak[j] + (num + numS[j])) / (cmt + gleak[j] + (den + denS[j]) + model.epsilon);
         }
         v.set(next);
       }
