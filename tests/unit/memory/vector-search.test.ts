@@ -53,6 +53,12 @@ describe('GPU top-k equals exact CPU top-k (ties: lower index first)', () => {
           // sqrt/division may round differently: scores within f32 tolerance, and the ranks equal
           // wherever neighbouring scores are not within that tolerance of each other.
           expect(maxRelDiff(gpu.scores, cpu.scores)).toBeLessThanOrEqual(TOLERANCE.f32Elementwise);
+          for (let i = 0; i < gpu.indices.length; i++) {
+            if (gpu.indices[i] === cpu.indices[i]) continue;
+            // A different item at rank i must be a near-tie: its exact score is within tolerance of rank i's.
+            const exactScoreOfGpuPick = vectorTopKCpu(vectors.subarray(gpu.indices[i] * dim, (gpu.indices[i] + 1) * dim), 1, dim, query, 1, metric).scores[0];
+            expect(Math.abs(exactScoreOfGpuPick - cpu.scores[i])).toBeLessThanOrEqual(TOLERANCE.f32Elementwise);
+          }
         } else {
           expect(maxAbsDiff(gpu.scores, cpu.scores)).toBe(TOLERANCE.exact);
           expect([...gpu.indices]).toEqual([...cpu.indices]);
