@@ -120,9 +120,12 @@ export class ServiceRouter {
     const columns = candidates.map((s) => this.weights.services.indexOf(s));
     const adjusted = new Float32Array(T * E);
     const scored = items.map((item) => {
-      const embedding = item.embedding ?? item.request.embedding;
-      // Text without an embedding goes to the model trained without one (when the main one needs it).
-      const model = item.request.text !== undefined && embedding === undefined && this.weights.layout.embeddingSize > 0 ? this.fallbackWeights : this.weights;
+      const given = item.embedding ?? item.request.embedding;
+      // Text without a usable embedding (none, or another model's hidden size) goes to the model
+      // trained without one; the decision says so.
+      const usable = given !== undefined && given.length === this.weights.layout.embeddingSize;
+      const model = item.request.text !== undefined && !usable && this.weights.layout.embeddingSize > 0 ? this.fallbackWeights : this.weights;
+      const embedding = model === this.weights && usable ? given : undefined;
       const z = standardize(model, routerFeatureVector({ ...item.request, embedding }, model.layout));
       return { model, z, logits: routerLogitsOf(model, z) };
     });
@@ -191,7 +194,14 @@ export class ServiceRouter {
   ): string {
     const r = item.request;
     const kinds: string[] = [];
-    if (r.text !== undefined) kinds.push(`text of ${r.text.length} characters (${model.layout.embeddingSize > 0 ? 'with its BERT embedding' : 'hashed words, no embedding'})`);
+    const given = item.embedding ?? r.embedding;
+    const embeddingNote =
+      model.layout.embeddingSize > 0
+        ? 'with its BERT embedding'
+        : given !== undefined
+          ? `hashed words: the embedding has ${given.length} values, the weights were trained on ${this.weights.layout.embeddingSize}`
+          : 'hashed words, no embedding';
+    if (r.text !== undefined) kinds.push(`text of ${r.text.length} characters (${embeddingNote})`);
     if (r.series !== undefined) kinds.push(`series of ${r.series.length} values`);
     const picks = selected.map((s) => `${s.service} ${s.weight.toFixed(2)}`).join(', ');
     const evidence = topContributions(model, z, model.services.indexOf(top), 3)

@@ -55,6 +55,11 @@ describe('trained default weights', () => {
     expect(withEmbedding.decisions[textIndex].features).toBe('embedding');
     expect(without.decisions[textIndex].features).toBe('no-embedding');
     expect(without.decisions[textIndex].reason).toMatch(/no embedding/);
+    // An embedding from a model of another hidden size is not misread: the fallback scores the text.
+    const other = await router.routeOne({ text: test[textIndex].text, series: test[textIndex].series, embedding: new Float32Array(384).fill(0.05) });
+    expect(other.features).toBe('no-embedding');
+    expect(other.selected).toEqual(without.decisions[textIndex].selected);
+    expect(other.reason).toMatch(/the embedding has 384 values, the weights were trained on 128/);
   });
 });
 
