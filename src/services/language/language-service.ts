@@ -136,9 +136,16 @@ export class LanguageService {
     const maxPositions = typeof configRecord.max_position_embeddings === 'number' ? configRecord.max_position_embeddings : tokenizer.maxLength;
     const maxLength = Math.min(tokenizer.maxLength, maxPositions);
     const buckets: ShapeBuckets = {
-      sequenceLengths: [...new Set([...(options.buckets?.sequenceLengths ?? [16, 32]).filter((s) => s < maxLength), maxLength])],
+      // Given buckets are taken as they are (the largest becomes the service's maximum length);
+      // the default ends at the model's maximum so every input fits.
+      sequenceLengths: options.buckets?.sequenceLengths
+        ? options.buckets.sequenceLengths.filter((s) => s <= maxLength)
+        : [...new Set([...[16, 32].filter((s) => s < maxLength), maxLength])],
       batchSizes: [...new Set([...(options.buckets?.batchSizes ?? [1, 8, 32]).filter((b) => b < maxBatch), maxBatch])],
     };
+    if (buckets.sequenceLengths.length === 0) {
+      throw new InvalidInputError(`no sequence bucket is at most the model's maximum length ${maxLength}`, `pass buckets.sequenceLengths with values from 3 to ${maxLength}`);
+    }
     const ort = await loadOrt({ wasmPaths: options.wasmPaths });
     const session = await BertSession.create(ort, modelBytes, { ep: useGpu ? 'webgpu' : 'wasm', buckets, hiddenOnGpu: true });
     let gpu: GpuContext | undefined;

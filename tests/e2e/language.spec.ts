@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { test, expect, type AuraWindow } from './fixtures';
+
+// Four texts: the batch fills the 4-row bucket, so no run needs a shape the warm-up did not compile.
+const TEXTS = ['hello world', 'The quick brown fox jumps over the lazy dog.', '你好, café!', 'spiking neurons'];
+
+/**
+ * WebGPU EP (SwiftShader) vs WASM EP, in one page. Tolerance: 1e-4 absolute on unit-length rows —
+ * the two EPs sum the same f32 products in different orders (measured max ≈ 1e-6 here).
+ */
+const EP_TOLERANCE = 1e-4;
+
+test('language: WebGPU EP and WASM EP agree; batched equals one-by-one; GPU pooling equals CPU pooling', async ({ auraPage }) => {
+  test.setTimeout(170_000);
+  const result = await auraPage.evaluate(async (texts) => {
+    const { LanguageService, bertMeanPoolCpu } = (window as unknown as AuraWindow).aura;
+    const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      let m = 0;
+      for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+      return m;
+    };
+    // One small bucket keeps SwiftShader's shader compilation (the first run of a shape) short;
+    // a single text is then padded to 4 rows, 3 of them fully masked.
+    const buckets = { sequenceLengths: [16], batchSizes: [4] };
+    const marks: string[] = [];
+    let t0 = performance.now();
+    const mark = (what: string) => {
+      marks.push(`${what} ${Math.round(performance.now() - t0)}ms`);
+      t0 = performance.now();
+    };
+    const gpu = await LanguageService.create({ backend: 'gpu', buckets, maxBatch: 4, maxWaitMs: 20, cache: false });
+    mark('gpu create+warm-up');
+    const cpu = await LanguageService.create({ backend: 'cpu', buckets, maxBatch: 4, cache: false });
+    mark('cpu create');
+    const g = await gpu.embed(texts, { rows: true });
+    const c = await cpu.embed(texts);
+    mark('embed both');
+    const epDiff = Math.max(...texts.map((_, i) => maxDiff(g.rows![i], c.rows![i])));
+
+    // Batched (concurrent calls through the batcher) vs one call per text.
+    const single: Float32Array[] = [];
+    for (const t of texts) {
+      const e = await gpu.embed([t], { rows: true });
+      single.push(e.rows![0]);
+      e.tensor!.dispose();
+    }
+    const runsBefore = gpu.embedBatchSizes.length;
+    const together = await Promise.all(texts.map((t) => gpu.embed([t], { rows: true })));
+    const batchedRuns = gpu.embedBatchSizes.slice(runsBefore);
+    mark('single + batched');
+    const batchDiff = Math.max(...together.map((e, i) => maxDiff(e.rows![0], single[i])));
+    together.forEach((e) => e.tensor!.dispose());
+
+    // The GPU tensor is on onnxruntime-web's device (adopted), and pooling it equals CPU pooling of
+    // the same session's hidden states read back.
+    const batch = gpu.tokenizer.encodeBatch(texts, { padTo: 16 });
+    const outputs = await gpu.session.run(batch, ['last_hidden_state']);
+    const hidden = outputs.last_hidden_state;
+    const location = hidden.location;
+    const states = (await hidden.getData(true)) as Float32Array;
+    const cpuPooled = bertMeanPoolCpu(states, batch.attentionMask, { batch: texts.length, seq: 16, hidden: gpu.hiddenSize });
+    const poolDiff = Math.max(...texts.map((_, i) => maxDiff(g.rows![i], cpuPooled.subarray(i * gpu.hiddenSize, (i + 1) * gpu.hiddenSize))));
+
+    mark('raw run');
+    const shape = g.tensor!.shape;
+    const sameDevice = g.tensor!.device === gpu.gpu!.device;
+    g.tensor!.dispose();
+    const classes = await gpu.classify(['hello world']);
+    const cpuClasses = await cpu.classify(['hello world']);
+    const classDiff = maxDiff(classes.results[0].probabilities, cpuClasses.results[0].probabilities);
+    mark('classify');
+    const adapter = gpu.gpu!.adapter;
+    await gpu.destroy();
+    await cpu.destroy();
+    return { marks, path: [g.path, c.path], epDiff, batchDiff, batchedRuns, poolDiff, location, shape, sameDevice, classDiff, classPath: classes.path, adapter };
+  }, TEXTS);
+  console.log(`language e2e: adapter ${result.adapter.architecture}; WebGPU vs WASM max|Δ| ${result.epDiff.toExponential(2)}; batched vs single ${result.batchDiff.toExponential(2)}; GPU vs CPU pooling ${result.poolDiff.toExponential(2)}; runs ${result.batchedRuns}; ${result.marks.join(', ')}`);
+  expect(result.path).toEqual(['gpu', 'cpu']);
+  expect(result.location).toBe('gpu-buffer');
+  expect(result.sameDevice).toBe(true);
+  expect(result.shape).toEqual([TEXTS.length, 128]);
+  expect(result.epDiff).toBeLessThanOrEqual(EP_TOLERANCE);
+  expect(result.batchDiff).toBeLessThanOrEqual(EP_TOLERANCE);
+  expect(result.batchedRuns.length).toBeLessThan(TEXTS.length);
+  expect(result.poolDiff).toBeLessThanOrEqual(1e-4);
+  expect(result.classPath).toBe('gpu');
+  expect(result.classDiff).toBeLessThanOrEqual(EP_TOLERANCE);
+});
+
+test('language: a model served from a URL is fetched once, then loaded from IndexedDB without a request', async ({ auraPage }) => {
+  const dir = resolve(import.meta.dirname, '../../public/models/aura-bert-tiny');
+  const hits = new Map<string, number>();
+  await auraPage.route('**/remote-models/**', async (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop()!;
+    hits.set(name, (hits.get(name) ?? 0) + 1);
+    await route.fulfill({ status: 200, body: readFileSync(resolve(dir, name)), headers: { 'content-type': 'application/octet-stream' } });
+  });
+  const result = await auraPage.evaluate(async () => {
+    const { LanguageService, indexedDbModelCache } = (window as unknown as AuraWindow).aura;
+    const base = `${location.origin}/remote-models/`;
+    const source = { model: `${base}model.onnx`, tokenizer: `${base}tokenizer.json`, tokenizerConfig: `${base}tokenizer_config.json`, config: `${base}config.json` };
+    const cache = indexedDbModelCache('aura-models-e2e');
+    const froms: string[][] = [];
+    const rows: Float32Array[] = [];
+    for (let i = 0; i < 2; i++) {
+      const seen: string[] = [];
+      const s = await LanguageService.create({ backend: 'cpu', warmUp: false, source, cache, onProgress: (e) => e.done && seen.push(`${e.source.split('/').pop()}:${e.from}`) });
+      rows.push((await s.embed(['hello world'])).rows![0]);
+      await s.destroy();
+      froms.push(seen.sort());
+    }
+    let diff = 0;
+    for (let i = 0; i < rows[0].length; i++) diff = Math.max(diff, Math.abs(rows[0][i] - rows[1][i]));
+    return { froms, diff };
+  });
+  expect(hits.get('model.onnx')).toBe(1);
+  expect(hits.get('tokenizer.json')).toBe(1);
+  expect(result.froms[0]).toContain('model.onnx:network');
+  expect(result.froms[1]).toEqual(['config.json:cache', 'model.onnx:cache', 'tokenizer.json:cache', 'tokenizer_config.json:cache']);
+  expect(result.diff).toBe(0);
+});
