@@ -9,11 +9,12 @@ import type { RouteChoice, ServiceName, StageResult } from './stages';
 export function aggregate(
   selected: RouteChoice[],
   results: Partial<Record<ServiceName, StageResult>>,
+  /** Services that act on the decision rather than make it (consensus): they decide only alone. */
+  actsOnDecision: (service: ServiceName) => boolean = () => false,
 ): Pick<UnifiedResponse, 'decision' | 'confidence' | 'energy'> {
   let weightOk = 0;
   let weightAll = 0;
   let weighted = 0;
-  let best: { service: ServiceName; weight: number } | undefined;
   const perService: Partial<Record<ServiceName, number>> = {};
   const models = new Set<string>();
   let totalPj = 0;
@@ -23,8 +24,10 @@ export function aggregate(
     if (!result) continue;
     weightOk += choice.weight;
     weighted += choice.weight * result.confidence;
-    if (!best || choice.weight > best.weight) best = choice;
   }
+  const succeeded = selected.filter((c) => results[c.service]);
+  const deciding = succeeded.filter((c) => !actsOnDecision(c.service));
+  const best = (deciding.length > 0 ? deciding : succeeded).reduce<RouteChoice | undefined>((a, c) => (!a || c.weight > a.weight ? c : a), undefined);
   for (const [service, result] of Object.entries(results) as Array<[ServiceName, StageResult]>) {
     perService[service] = result.energyPj;
     totalPj += result.energyPj;

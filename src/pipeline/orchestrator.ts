@@ -1,3 +1,4 @@
+import { MAC_ENERGY_MODEL } from '../metrics/energy';
 import type { MetricsRegistry } from '../metrics/registry';
 import { aggregate, failureOf, outcomeOf } from './aggregate';
 import { Batcher, type BatcherOptions } from './batcher';
@@ -17,6 +18,8 @@ export interface OrchestratorParts {
 
 interface Front {
   embedding?: Float32Array;
+  /** Energy of embedding this request's text (counted for the language service). */
+  embedEnergyPj: number;
   decision: RouteDecision;
   timings: Record<string, StageTiming>;
   batchSize: number;
@@ -54,33 +57,47 @@ export class Orchestrator {
       const results: Partial<Record<ServiceName, StageResult>> = {};
       const perStage: Record<string, StageTiming> = { ...front.timings };
       deadline.enter('services');
-      await Promise.all(
-        decision.selected.map(async ({ service }) => {
-          const stage = this.stages.get(service);
-          const breaker = this.parts.breakers.get(service);
-          if (!stage || (breaker && !breaker.allow())) {
-            const reason = !stage ? 'service not running in this runtime' : `circuit breaker ${breaker!.state} after failures`;
-            skipped.push({ service, reason });
-            services[service] = { status: 'skipped', error: { name: 'Skipped', message: reason } };
-            return;
-          }
-          const t0 = performance.now();
-          try {
-            const result = await deadline.race(stage.run({ request, embedding: front.embedding }, deadline));
-            breaker?.recordSuccess();
-            results[service] = result;
-            services[service] = outcomeOf(result);
-            perStage[service] = { wallMs: performance.now() - t0, gpuMs: result.gpuMs, path: result.path };
-          } catch (error) {
-            if (deadline.signal.aborted) throw deadline.signal.reason;
-            breaker?.recordFailure();
-            services[service] = failureOf(error);
-            perStage[service] = { wallMs: performance.now() - t0 };
-          }
-        }),
-      );
+      const runStage = async (service: ServiceName, decided?: UnifiedResponse['decision']) => {
+        const stage = this.stages.get(service);
+        const breaker = this.parts.breakers.get(service);
+        if (!stage || (breaker && !breaker.allow())) {
+          const reason = !stage ? 'service not running in this runtime' : `circuit breaker ${breaker!.state} after failures`;
+          skipped.push({ service, reason });
+          services[service] = { status: 'skipped', error: { name: 'Skipped', message: reason } };
+          return;
+        }
+        const t0 = performance.now();
+        try {
+          const result = await deadline.race(stage.run({ request, embedding: front.embedding, decision: decided }, deadline));
+          breaker?.recordSuccess();
+          results[service] = result;
+          services[service] = outcomeOf(result);
+          perStage[service] = { wallMs: performance.now() - t0, gpuMs: result.gpuMs, path: result.path };
+        } catch (error) {
+          if (deadline.signal.aborted) throw deadline.signal.reason;
+          breaker?.recordFailure();
+          services[service] = failureOf(error);
+          perStage[service] = { wallMs: performance.now() - t0 };
+        }
+      };
+      // Services that decide run in parallel; those that act on the decision (consensus) run after.
+      const isAfter = (service: ServiceName) => this.stages.get(service)?.afterDecision === true;
+      const deciding = decision.selected.filter((c) => !isAfter(c.service));
+      await Promise.all(deciding.map(({ service }) => runStage(service)));
+      const after = decision.selected.filter((c) => isAfter(c.service));
+      if (after.length > 0) {
+        deadline.enter('agreement');
+        const preliminary = aggregate(deciding, results).decision;
+        for (const { service } of after) await runStage(service, preliminary);
+      }
       const t0 = performance.now();
-      const summary = aggregate(decision.selected, results);
+      const summary = aggregate(decision.selected, results, (service) => isAfter(service));
+      if (front.embedEnergyPj > 0) {
+        summary.energy.perService.language = (summary.energy.perService.language ?? 0) + front.embedEnergyPj;
+        summary.energy.totalPj += front.embedEnergyPj;
+        const models = new Set(summary.energy.model.split(' + ').filter((m) => m !== 'none'));
+        summary.energy.model = [...models.add(MAC_ENERGY_MODEL)].sort().join(' + ');
+      }
       perStage.aggregate = { wallMs: performance.now() - t0, path: 'cpu' };
       const totalMs = performance.now() - started;
       this.observe(perStage, totalMs, summary.energy.perService);
@@ -104,11 +121,15 @@ export class Orchestrator {
   private async embedAndRoute(batch: ValidRequest[]): Promise<Front[]> {
     const timings: Record<string, StageTiming> = {};
     const embeddings: Array<Float32Array | undefined> = batch.map(() => undefined);
+    const embedEnergy = batch.map(() => 0);
     const withText = batch.map((r, i) => [r.text, i] as const).filter(([text]) => text !== undefined);
     if (withText.length > 0 && this.parts.embedder) {
       const t0 = performance.now();
-      const { rows, gpuMs, path } = await this.parts.embedder.embed(withText.map(([text]) => text!));
-      withText.forEach(([, i], j) => (embeddings[i] = rows[j]));
+      const { rows, gpuMs, path, energyPj } = await this.parts.embedder.embed(withText.map(([text]) => text!));
+      withText.forEach(([, i], j) => {
+        embeddings[i] = rows[j];
+        embedEnergy[i] = energyPj[j];
+      });
       timings.embed = { wallMs: performance.now() - t0, gpuMs, path };
     }
     const available = [...this.stages.keys()];
@@ -118,7 +139,7 @@ export class Orchestrator {
       available,
     );
     timings.route = { wallMs: performance.now() - t0, gpuMs, path };
-    return batch.map((_, i) => ({ embedding: embeddings[i], decision: decisions[i], timings, batchSize: batch.length }));
+    return batch.map((_, i) => ({ embedding: embeddings[i], embedEnergyPj: embedEnergy[i], decision: decisions[i], timings, batchSize: batch.length }));
   }
 
   private observe(perStage: Record<string, StageTiming>, totalMs: number, energy: Partial<Record<ServiceName, number>>): void {

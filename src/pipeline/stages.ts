@@ -26,17 +26,21 @@ export interface StageInput {
   request: ValidRequest;
   /** The request's text embedding (when it had text), as computed for routing. */
   embedding?: Float32Array;
+  /** For a stage that runs after the others: the decision they reached. */
+  decision?: { service: ServiceName | 'none'; value: string };
 }
 
 /** A service as the pipeline sees it. */
 export interface ServiceStage {
   readonly name: ServiceName;
+  /** Runs once the other selected services have answered, and is given their decision (consensus). */
+  readonly afterDecision?: boolean;
   run(input: StageInput, deadline: Deadline): Promise<StageResult>;
 }
 
 /** Text → embeddings, for routing features and for the services that use them. */
 export interface TextEmbedder {
-  embed(texts: string[]): Promise<{ rows: Float32Array[]; gpuMs?: number; path: ExecutionPath }>;
+  embed(texts: string[]): Promise<{ rows: Float32Array[]; gpuMs?: number; path: ExecutionPath; energyPj: number[] }>;
 }
 
 export interface RouteChoice {

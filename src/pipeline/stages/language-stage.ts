@@ -1,0 +1,59 @@
+import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
+import type { LanguageService } from '../../services/language/language-service';
+import type { ServiceStage, StageInput, StageResult, TextEmbedder } from '../stages';
+
+interface BertDims {
+  hiddenSize: number;
+  layers: number;
+  intermediateSize: number;
+  labels: number;
+}
+
+/**
+ * Multiply-accumulates of one BERT forward pass over `tokens` tokens, counted from the model's
+ * dimensions: per layer Q, K, V and output projections (4·L·H²), attention scores and mixing (2·L²·H)
+ * and the feed-forward block (2·L·H·I); then the pooler (H²) and the classifier (H·labels).
+ */
+export function bertMacs(dims: BertDims, tokens: number): number {
+  const { hiddenSize: h, layers, intermediateSize: i, labels } = dims;
+  const perLayer = 4 * tokens * h * h + 2 * tokens * tokens * h + 2 * tokens * h * i;
+  return layers * perLayer + h * h + h * labels;
+}
+
+/** The language service as a pipeline stage: the text's class from the model's head. */
+export class LanguageStage implements ServiceStage, TextEmbedder {
+  readonly name = 'language' as const;
+
+  constructor(private readonly language: LanguageService, private readonly dims: BertDims) {}
+
+  /** Embeddings for routing; their energy is the language service's too (no classifier head: labels 0). */
+  async embed(texts: string[]) {
+    const t0 = performance.now();
+    const result = await this.language.embed(texts, { rows: true });
+    result.tensor?.dispose();
+    const energyPj = texts.map((text) => macEnergyPj(bertMacs({ ...this.dims, labels: 0 }, this.tokenCount(text))));
+    return { rows: result.rows!, gpuMs: result.path === 'gpu' ? performance.now() - t0 : undefined, path: result.path, energyPj };
+  }
+
+  private tokenCount(text: string): number {
+    return this.language.tokenizer.encode(text, { maxLength: this.language.maxLength }).ids.length;
+  }
+
+  async run({ request }: StageInput): Promise<StageResult> {
+    if (request.text === undefined) {
+      return { decision: 'no text to classify', confidence: 0, energyPj: 0, energyModel: MAC_ENERGY_MODEL, path: this.language.path, output: null };
+    }
+    const tokens = this.tokenCount(request.text);
+    const { results, path } = await this.language.classify([request.text!], { truncation: true });
+    const top = results[0];
+    const macs = bertMacs(this.dims, tokens);
+    return {
+      decision: `${top.label} (p=${top.score.toFixed(3)})`,
+      confidence: top.score,
+      energyPj: macEnergyPj(macs),
+      energyModel: MAC_ENERGY_MODEL,
+      path,
+      output: { label: top.label, index: top.index, probabilities: Array.from(top.probabilities), tokens, macs },
+    };
+  }
+}

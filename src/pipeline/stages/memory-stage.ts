@@ -1,0 +1,45 @@
+import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
+import type { MemoryService } from '../../services/memory/memory-service';
+import type { ServiceStage, StageInput, StageResult } from '../stages';
+
+/**
+ * Memory as a pipeline stage: recall, never store (storing is the caller's explicit act, so one
+ * request cannot change another's answer). Text is matched by its embedding (cosine); a series by
+ * the shape of its delay embedding (persistent homology signature).
+ */
+export class MemoryStage implements ServiceStage {
+  readonly name = 'memory' as const;
+
+  constructor(private readonly memory: MemoryService, private readonly dimension: number) {}
+
+  async run({ request, embedding }: StageInput): Promise<StageResult> {
+    const path = this.memory.backend;
+    if (embedding && embedding.length === this.dimension) {
+      const { results: matches, ms } = await this.memory.queryWithInfo(embedding, 3, { metric: 'cosine' });
+      const best = matches[0];
+      return {
+        decision: best ? `recalls '${best.key}' (cosine ${best.score.toFixed(3)})` : 'nothing stored yet',
+        confidence: best ? Math.max(0, Math.min(1, best.score)) : 0,
+        energyPj: macEnergyPj(this.memory.vectorCount * this.dimension),
+        energyModel: MAC_ENERGY_MODEL,
+        gpuMs: path === 'gpu' ? ms : undefined,
+        path,
+        output: { matches, searched: this.memory.vectorCount },
+      };
+    }
+    if (request.series && request.series.length >= 8) {
+      const { results, diagram } = await this.memory.queryShape({ series: request.series }, 3);
+      const best = results[0];
+      return {
+        decision: best ? `shape like '${best.key}' (distance ${best.distance.toFixed(3)})` : 'no shapes stored yet',
+        confidence: best ? 1 / (1 + best.distance) : 0,
+        // Pairwise distances of the delay-embedded points dominate: n² · dimension MACs, bounded by n².
+        energyPj: macEnergyPj(request.series.length ** 2),
+        energyModel: MAC_ENERGY_MODEL,
+        path,
+        output: { matches: results, diagram },
+      };
+    }
+    return { decision: 'nothing to recall by', confidence: 0, energyPj: 0, energyModel: MAC_ENERGY_MODEL, path, output: null };
+  }
+}

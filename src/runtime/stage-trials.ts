@@ -1,0 +1,75 @@
+import type { GpuContext } from '../gpu/device';
+import { vectorTopKCpu, vectorTopKGpu } from '../kernels/memory-vector-search';
+import type { PlannableStage } from '../pipeline/planner';
+import type { ExecutionPath } from '../pipeline/stages';
+import type { LanguageService } from '../services/language/language-service';
+import type { LnnService } from '../services/lnn/service';
+import type { NeuromorphicService } from '../services/neuromorphic/service';
+import type { ServiceRouter } from '../services/router/service-router';
+
+/** A service built for each path the planner may try. */
+export type Candidates<T> = Partial<Record<ExecutionPath, T>>;
+
+const SENTENCE = 'remember that the sensor on the north wall reads high every morning';
+
+function sine(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => Math.sin(i / 4));
+}
+
+/**
+ * One representative request per stage, at the sizes the runtime uses, so the planner compares
+ * the two paths on the work they will really do.
+ */
+export const trialFor = {
+  language: (c: Candidates<LanguageService>): PlannableStage => ({
+    name: 'language',
+    signature: `bert:${(c.gpu ?? c.cpu)!.hiddenSize}:${(c.gpu ?? c.cpu)!.maxLength}`,
+    trial: async (path) => {
+      const embedding = await c[path]!.embed([SENTENCE], { rows: true });
+      embedding.tensor?.dispose();
+    },
+  }),
+  neuromorphic: (get: (p: ExecutionPath) => NeuromorphicService): PlannableStage => ({
+    name: 'neuromorphic',
+    signature: `snn:${get('cpu').inputWidth}:${get('cpu').outputWidth}`,
+    trial: async (path) => {
+      const snn = get(path);
+      await snn.process({ input: new Array(snn.inputWidth).fill(0.5), timeSteps: 25, encoding: 'rate' });
+    },
+  }),
+  lnn: (get: (p: ExecutionPath) => LnnService): PlannableStage => ({
+    name: 'lnn',
+    signature: `lnn:${lnnSignature(get('cpu'))}`,
+    trial: async (path) => {
+      await get(path).infer({ sequence: sine(64) });
+    },
+  }),
+  memory: (gpu: GpuContext, dimension: number): PlannableStage => {
+    // A search over 2,000 stored vectors, the scale of a browser's working memory.
+    const rows = 2000;
+    const vectors = Float32Array.from({ length: rows * dimension }, (_, i) => Math.sin(i * 0.37));
+    const query = vectors.slice(0, dimension);
+    return {
+      name: 'memory',
+      signature: `vectors:${rows}x${dimension}`,
+      trial: async (path) => {
+        if (path === 'gpu') await vectorTopKGpu(gpu, vectors, rows, dimension, query, 10, 'cosine');
+        else vectorTopKCpu(vectors, rows, dimension, query, 10, 'cosine');
+      },
+    };
+  },
+  router: (get: (p: ExecutionPath) => ServiceRouter, hidden: number): PlannableStage => ({
+    name: 'router',
+    signature: `router:${hidden}`,
+    trial: async (path) => {
+      const embedding = new Float32Array(hidden).fill(1 / Math.sqrt(hidden));
+      const items = Array.from({ length: 8 }, (_, i) => ({ request: { text: `${SENTENCE} ${i}`, series: sine(32) }, embedding }));
+      await get(path).route(items);
+    },
+  }),
+};
+
+function lnnSignature(lnn: LnnService): string {
+  const model = lnn.model;
+  return model.kind === 'cfc' ? `cfc:${model.inputSize}:${model.stateSize}` : `ltc:${model.units}`;
+}
