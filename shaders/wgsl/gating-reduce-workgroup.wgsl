@@ -1,6 +1,6 @@
-// Workgroup sum of a vec2f through workgroup memory: a tree over `slots` (WORKGROUP_SIZE is a power of two).
+// Workgroup sum of a vec4f through workgroup memory: a tree over `slots` (WORKGROUP_SIZE is a power of two).
 // The result is valid in invocation 0. Must be called in uniform control flow.
-fn reduce_sum(value: vec2f, lid: u32) -> vec2f {
+fn reduce_sum(value: vec4f, lid: u32) -> vec4f {
   slots[lid] = value;
   workgroupBarrier();
   for (var half = WORKGROUP_SIZE / 2u; half > 0u; half = half / 2u) {

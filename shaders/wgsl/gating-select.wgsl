@@ -28,7 +28,7 @@ struct Params {
 // Per workgroup: Σ probabilities [E], Σ selected [E], Σ logsumexp² — summed by gating-loss.wgsl.
 @group(0) @binding(5) var<storage, read_write> partials: array<f32>;
 
-var<workgroup> slots: array<vec2f, WORKGROUP_SIZE>;
+var<workgroup> slots: array<vec4f, WORKGROUP_SIZE>;
 
 fn is_chosen(lo: u32, hi: u32, e: u32) -> bool {
   if (e < 32u) {
@@ -106,24 +106,31 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     let lse = m + log(s);
     z_sq = lse * lse;
   }
-  // Auxiliary-loss partial sums of this workgroup (idle invocations add zero).
+  // Auxiliary-loss partial sums of this workgroup (idle invocations add zero). Probability and
+  // selection of two experts travel together as one vec4: one reduction per pair of experts.
   let stride = 2u * E + 1u;
   let base = group * stride;
-  for (var e = 0u; e < E; e++) {
-    var p = 0.0;
-    var c = 0.0;
+  for (var e = 0u; e < E; e += 2u) {
+    var v = vec4f(0.0);
     if (live) {
-      p = exp(x[e] - top) / total;
-      c = select(0.0, 1.0, is_chosen(lo, hi, e));
+      v.x = exp(x[e] - top) / total;
+      v.y = select(0.0, 1.0, is_chosen(lo, hi, e));
+      if (e + 1u < E) {
+        v.z = exp(x[e + 1u] - top) / total;
+        v.w = select(0.0, 1.0, is_chosen(lo, hi, e + 1u));
+      }
     }
-    // Probability and selection of one expert travel together: one reduction, not two.
-    let sums = reduce_sum(vec2f(p, c), lid);
+    let sums = reduce_sum(v, lid);
     if (lid == 0u) {
       partials[base + e] = sums.x;
       partials[base + E + e] = sums.y;
+      if (e + 1u < E) {
+        partials[base + e + 1u] = sums.z;
+        partials[base + E + e + 1u] = sums.w;
+      }
     }
   }
-  let sum_z = reduce_sum(vec2f(z_sq, 0.0), lid);
+  let sum_z = reduce_sum(vec4f(z_sq, 0.0, 0.0, 0.0), lid);
   if (lid == 0u) {
     partials[base + 2u * E] = sum_z.x;
   }
