@@ -122,6 +122,8 @@ export class LnnService {
   private readonly threshold: number;
   private readonly rls?: { shape: RlsShape; cpuState: Float32Array };
   private destroyed = false;
+  /** adapt() calls run one after another, so each starts from the readout the previous one left. */
+  private adaptQueue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly gpu: GpuContext | null, options: LnnServiceOptions = {}) {
     this.path = options.backend ?? (gpu ? 'gpu' : 'cpu');
@@ -250,7 +252,13 @@ export class LnnService {
    * state; every step after the washout is one sample. The update is kept only if the held-out mean
    * squared error does not grow; otherwise the readout (and P) stay as they were and rolledBack is true.
    */
-  async adapt(request: LnnAdaptRequest): Promise<LnnAdaptResult> {
+  adapt(request: LnnAdaptRequest): Promise<LnnAdaptResult> {
+    const next = this.adaptQueue.then(() => this.adaptNow(request));
+    this.adaptQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async adaptNow(request: LnnAdaptRequest): Promise<LnnAdaptResult> {
     this.alive();
     const wallStart = performance.now();
     if (!this.rls) throw new LnnUnsupportedError('this model has no linear readout to adapt', 'use a CfC with proj_size (projSize), as the default model has');

@@ -3,7 +3,7 @@ import { cfcSequenceCpu } from '../../../src/services/lnn/cfc-cpu';
 import { ltcSequenceCpu } from '../../../src/services/lnn/ltc-cpu';
 import { lnnSequenceGpu } from '../../../src/services/lnn/gpu-model';
 import { createCfcModel, createLtcModel, createWiredCfcModel, lnnStateSize, type CfcMode, type LnnModel } from '../../../src/services/lnn/model';
-import { autoNcpWiring, fullyConnectedWiring } from '../../../src/services/lnn/wirings';
+import { autoNcpWiring, fullyConnectedWiring, wiringFromConfig } from '../../../src/services/lnn/wirings';
 import { TOLERANCE, maxRelDiff, withGpu } from '../../helpers/gpu';
 
 /** Deterministic inputs and irregular elapsed times. */
@@ -64,4 +64,40 @@ describe('LTC kernel (ncps ltc_cell.py, fused solver) equals its CPU reference',
 describe('dispatch folding', () => {
   it('batch 65,537 rows (> 65,535 workgroups, folded to 2-D) with the cheapest cell: pure, 1 unit, 1 step', () =>
     compare(createCfcModel({ inputSize: 1, units: 1, mode: 'pure', backboneLayers: 0, seed: 21 }), 65_537, 1, 1, SEQUENCE_TOLERANCE));
+});
+
+describe('explicit adjacency file (ncps wiring.get_config() JSON)', () => {
+  // A hand-written NCP: 2 sensory → inter {4, 5} → command {2, 3} (with one recurrent synapse) → motor {0, 1}.
+  const config = {
+    units: 6,
+    input_dim: 2,
+    output_dim: 2,
+    adjacency_matrix: [
+      [0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0],
+      [1, 0, 0, 1, 0, 0],
+      [0, -1, 0, 0, 0, 0],
+      [0, 0, 1, 0, 0, 0],
+      [0, 0, -1, 1, 0, 0],
+    ],
+    sensory_adjacency_matrix: [
+      [0, 0, 0, 0, 1, 0],
+      [0, 0, 0, 0, -1, 1],
+    ],
+    inter_neurons: [4, 5],
+    command_neurons: [2, 3],
+    motor_neurons: [0, 1],
+  };
+  it('builds ncps masks from the file and the kernel equals the reference', async () => {
+    const wiring = wiringFromConfig(config);
+    const model = createWiredCfcModel(wiring, { seed: 2 });
+    // inter layer mask rows: neuron 4 sees both inputs, neuron 5 only input 1; recurrent part all ones.
+    expect(Array.from(model.cells[0].sparsityMask!)).toEqual([1, 1, 1, 1, 0, 1, 1, 1]);
+    // command layer inputs are the inter neurons: 2 ← {4, 5}, 3 ← {5}.
+    expect(Array.from(model.cells[1].sparsityMask!)).toEqual([1, 1, 1, 1, 0, 1, 1, 1]);
+    // motor layer: 0 ← {2}, 1 ← {3}.
+    expect(Array.from(model.cells[2].sparsityMask!)).toEqual([1, 0, 1, 1, 0, 1, 1, 1]);
+    await compare(model, 2, 5, 2, SEQUENCE_TOLERANCE);
+    await compare(createLtcModel(wiring, { seed: 3 }), 2, 5, 2, SEQUENCE_TOLERANCE);
+  });
 });
