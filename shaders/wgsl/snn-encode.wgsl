@@ -1,6 +1,8 @@
 // Spike encoders (one time step): rate (Bernoulli of clamp(x·gain + offset, 0, 1)), Poisson
 // (rand < dt·f_max·x), latency (one spike at round((1 − x)·(T − 1)), none at or below the threshold)
 // and direct current (x·gain every step). Randomness from snnUniform(seed, step, row, column).
+// Each input's spikes are tallied in inputCounts; snn-count turns the tallies into counters at the end
+// (no workgroup barriers per step: SwiftShader runs them as costly fiber switches).
 override WORKGROUP_SIZE: u32 = 256u;
 override ENCODING: u32 = 0u; // 0 rate, 1 poisson, 2 latency, 3 direct
 
@@ -13,26 +15,23 @@ struct Params {
   offset: f32,
   poissonScale: f32,
   latencyThreshold: f32,
-  fanout: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read_write> encoded: array<f32>;
 @group(0) @binding(3) var<storage, read_write> counters: array<atomic<u32>>;
-
-var<workgroup> spikesInGroup: atomic<u32>;
+@group(0) @binding(4) var<storage, read_write> inputCounts: array<f32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
   let i = group * WORKGROUP_SIZE + lid;
-  if (lid == 0u) {
-    atomicStore(&spikesInGroup, 0u);
+  if (i >= params.count) {
+    return;
   }
-  workgroupBarrier();
   let step = atomicLoad(&counters[SNN_CLOCK]);
-  if (i < params.count) {
+  {
     let x = input[i];
     let row = i / params.width;
     let col = i % params.width;
@@ -55,15 +54,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     }
     encoded[i] = value;
     if (ENCODING != 3u && value != 0.0) {
-      atomicAdd(&spikesInGroup, 1u);
-    }
-  }
-  workgroupBarrier();
-  if (lid == 0u) {
-    let n = atomicLoad(&spikesInGroup);
-    if (n > 0u) {
-      snnAdd64(SNN_INPUT_SPIKES, n);
-      snnAdd64(SNN_SOP, n * params.fanout);
+      inputCounts[i] = inputCounts[i] + 1.0;
     }
   }
 }

@@ -9,6 +9,7 @@
 //     v ← z ? v_reset : v'; i ← i' + I (the input jump lands after the spike test).
 // H(x) is x > 0 (snnTorch, Norse, Lava) or x ≥ 0 (GeNN) when GE is set.
 // State planes (each batch·width long): 0 v, 1 i, 2 refractory steps left, 3 spike count, 4 Σ|i|.
+// Spikes and their synaptic operations reach the counters through snn-count at the end of the run.
 override WORKGROUP_SIZE: u32 = 256u;
 override MODEL: u32 = 0u;
 override RESET: u32 = 0u; // snnTorch: 0 subtract, 1 zero, 2 none
@@ -31,12 +32,8 @@ struct Params {
 @group(0) @binding(2) var<storage, read> adapt: array<f32>;
 @group(0) @binding(3) var<storage, read_write> state: array<f32>;
 @group(0) @binding(4) var<storage, read_write> spikes: array<f32>;
-@group(0) @binding(5) var<storage, read> fanout: array<u32>;
-@group(0) @binding(6) var<storage, read_write> counters: array<atomic<u32>>;
-@group(0) @binding(7) var<storage, read_write> raster: array<f32>;
-
-var<workgroup> spikesInGroup: atomic<u32>;
-var<workgroup> sopsInGroup: atomic<u32>;
+@group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>>;
+@group(0) @binding(6) var<storage, read_write> raster: array<f32>;
 
 fn crosses(v: f32, threshold: f32) -> bool {
   let d = v - threshold;
@@ -50,13 +47,11 @@ fn crosses(v: f32, threshold: f32) -> bool {
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
   let i = group * WORKGROUP_SIZE + lid;
-  if (lid == 0u) {
-    atomicStore(&spikesInGroup, 0u);
-    atomicStore(&sopsInGroup, 0u);
-  }
-  workgroupBarrier();
   let n = params.count;
-  if (i < n) {
+  if (i >= n) {
+    return;
+  }
+  {
     let input = current[i];
     var v = state[i];
     var syn = state[n + i];
@@ -103,19 +98,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     spikes[i] = select(0.0, 1.0, spike);
     if (spike) {
       state[3u * n + i] = state[3u * n + i] + 1.0;
-      atomicAdd(&spikesInGroup, 1u);
-      atomicAdd(&sopsInGroup, fanout[i % params.width]);
     }
     if (params.raster != 0u) {
       raster[atomicLoad(&counters[SNN_CLOCK]) * n + i] = select(0.0, 1.0, spike);
-    }
-  }
-  workgroupBarrier();
-  if (lid == 0u) {
-    let spikesHere = atomicLoad(&spikesInGroup);
-    if (spikesHere > 0u) {
-      snnAdd64(SNN_NEURON_SPIKES, spikesHere);
-      snnAdd64(SNN_SOP, atomicLoad(&sopsInGroup));
     }
   }
 }

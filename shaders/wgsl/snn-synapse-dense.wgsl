@@ -21,17 +21,15 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> current: array<f32>;
 @group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>>;
 
-var<workgroup> rowsInGroup: atomic<u32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
   let k = group * WORKGROUP_SIZE + lid;
-  if (lid == 0u) {
-    atomicStore(&rowsInGroup, 0u);
+  if (k >= params.batch * params.outWidth) {
+    return;
   }
-  workgroupBarrier();
-  if (k < params.batch * params.outWidth) {
+  {
     let b = k / params.outWidth;
     let o = k % params.outWidth;
     var acc = 0.0;
@@ -41,13 +39,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     }
     let base = select(bias[o], current[k], params.accumulate != 0u);
     current[k] = base + acc * params.inputScale;
-    atomicAdd(&rowsInGroup, 1u);
-  }
-  workgroupBarrier();
-  if (lid == 0u && params.countMacs != 0u) {
-    let rows = atomicLoad(&rowsInGroup);
-    if (rows > 0u) {
-      snnAdd64(SNN_MAC, rows * params.inWidth);
+    if (params.countMacs != 0u) {
+      snnAdd64(SNN_MAC, params.inWidth);
     }
   }
 }

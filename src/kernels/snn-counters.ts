@@ -1,5 +1,6 @@
-import { STORAGE, readUint32 } from '../gpu/buffers';
+import { STORAGE, readUint32, uniformFrom } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
+import { dispatchFor } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import { loadWgsl } from '../gpu/wgsl';
 
@@ -44,6 +45,19 @@ export function resetSnnCounters(device: GPUDevice, counters: GPUBuffer): void {
 /** Advances the step clock: the last dispatch of every simulated time step. */
 export function snnTickStep(device: GPUDevice, counters: GPUBuffer): ComputeStep {
   return { pipeline: snnPipeline(device, 'snn-tick', {}), buffers: [counters], workgroups: [1, 1, 1] };
+}
+
+/**
+ * End of run: adds per-neuron spike tallies (f32 at `offset` in `tallies`, batch·width of them) to the
+ * counters, as spikes (`slot`) and spikes × fan-out synaptic operations.
+ */
+export function snnCountStep(
+  device: GPUDevice, b: { tallies: GPUBuffer; fanout: GPUBuffer; counters: GPUBuffer },
+  shape: { count: number; width: number; offset: number; slot: 'neuronSpikes' | 'inputSpikes' }, workgroupSize = 256,
+): { step: ComputeStep; uniforms: GPUBuffer } {
+  const uniforms = uniformFrom(device, [{ u32: shape.count }, { u32: shape.width }, { u32: shape.offset }, { u32: SNN_COUNTER[shape.slot] }]);
+  const pipeline = snnPipeline(device, 'snn-count', { WORKGROUP_SIZE: workgroupSize });
+  return { step: { pipeline, buffers: [uniforms, b.tallies, b.fanout, b.counters], workgroups: dispatchFor(device, shape.count, workgroupSize) }, uniforms };
 }
 
 export async function readSnnCounters(device: GPUDevice, counters: GPUBuffer): Promise<SnnCounts & { clock: number }> {

@@ -90,18 +90,21 @@ export function encodeStepCpu(
   counts.sop += spikes * fanout;
 }
 
-/** Encodes one step of `input` (batch × width) into `encoded` on the GPU, at the step the clock says. */
+/**
+ * Encodes one step of `input` (batch × width) into `encoded` on the GPU, at the step the clock says,
+ * tallying each input's spikes in `inputCounts` (zeroed by the caller; see snnCountStep).
+ */
 export function encodeStep(
-  device: GPUDevice, p: EncoderParams, buffers: { input: GPUBuffer; encoded: GPUBuffer; counters: GPUBuffer },
-  shape: { count: number; width: number; timeSteps: number; fanout: number }, workgroupSize = SNN_WORKGROUP_SIZE,
+  device: GPUDevice, p: EncoderParams, buffers: { input: GPUBuffer; encoded: GPUBuffer; counters: GPUBuffer; inputCounts: GPUBuffer },
+  shape: { count: number; width: number; timeSteps: number }, workgroupSize = SNN_WORKGROUP_SIZE,
 ): { step: ComputeStep; uniforms: GPUBuffer } {
   const uniforms = uniformFrom(device, [
     { u32: shape.count }, { u32: shape.width }, { u32: p.seed }, { u32: shape.timeSteps },
-    { f32: p.gain }, { f32: p.offset }, { f32: p.poissonScale }, { f32: p.latencyThreshold }, { u32: shape.fanout },
+    { f32: p.gain }, { f32: p.offset }, { f32: p.poissonScale }, { f32: p.latencyThreshold },
   ]);
   const pipeline = snnPipeline(device, 'snn-encode', { WORKGROUP_SIZE: workgroupSize, ENCODING: ENCODING_ID[p.kind] }, ['snn-counters', 'snn-rng']);
   return {
-    step: { pipeline, buffers: [uniforms, buffers.input, buffers.encoded, buffers.counters], workgroups: dispatchFor(device, shape.count, workgroupSize) },
+    step: { pipeline, buffers: [uniforms, buffers.input, buffers.encoded, buffers.counters, buffers.inputCounts], workgroups: dispatchFor(device, shape.count, workgroupSize) },
     uniforms,
   };
 }

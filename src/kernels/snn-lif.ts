@@ -188,7 +188,7 @@ export interface LifBuffers {
   adapt: GPUBuffer;
   state: GPUBuffer;
   spikes: GPUBuffer;
-  fanout: GPUBuffer;
+  /** Holds the step clock (read for the raster). */
   counters: GPUBuffer;
   raster: GPUBuffer;
 }
@@ -205,7 +205,7 @@ export function lifStep(
   ]);
   const pipeline = snnPipeline(device, 'snn-lif', { WORKGROUP_SIZE: workgroupSize, MODEL: p.model, RESET: p.reset, GE: p.ge ? 1 : 0 });
   return {
-    step: { pipeline, buffers: [uniforms, b.current, b.adapt, b.state, b.spikes, b.fanout, b.counters, b.raster], workgroups: dispatchFor(device, count, workgroupSize) },
+    step: { pipeline, buffers: [uniforms, b.current, b.adapt, b.state, b.spikes, b.counters, b.raster], workgroups: dispatchFor(device, count, workgroupSize) },
     uniforms,
   };
 }

@@ -1,8 +1,11 @@
 import { uniformFrom } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
-import { dispatchFor, foldDispatch } from '../gpu/dispatch';
+import { dispatchFor } from '../gpu/dispatch';
 import { snnPipeline, type SnnCounts } from './snn-counters';
 import { SNN_WORKGROUP_SIZE } from './snn-encode';
+
+/** One thread compacts one batch row. */
+const COMPACT_WORKGROUP_SIZE = 64;
 
 /** W (rows × cols, row-major) transposed: the GPU keeps weights as in × out (see snn-synapse-dense.wgsl). */
 export function transposeSnnWeights(w: Float32Array, rows: number, cols: number): Float32Array {
@@ -34,14 +37,17 @@ export function synapseCpu(s: SynapseShape, weights: Float32Array, bias: Float32
   const f = Math.fround;
   const off = s.xOffset ?? 0;
   const scale = f(s.inputScale ?? 1);
+  const active = new Int32Array(s.inWidth);
   for (let b = 0; b < s.batch; b++) {
     const xRow = off + b * s.inWidth;
+    let n = 0;
+    for (let i = 0; i < s.inWidth; i++) if (x[xRow + i] !== 0) active[n++] = i;
     for (let o = 0; o < s.outWidth; o++) {
       const wRow = o * s.inWidth;
       let acc = 0;
-      for (let i = 0; i < s.inWidth; i++) {
-        const xi = x[xRow + i];
-        if (xi !== 0) acc = f(acc + f(weights[wRow + i] * xi));
+      for (let e = 0; e < n; e++) {
+        const i = active[e];
+        acc = f(acc + f(weights[wRow + i] * x[xRow + i]));
       }
       const k = b * s.outWidth + o;
       const base = s.accumulate ? current[k] : bias[o];
@@ -87,11 +93,11 @@ export interface EventBuffers extends SynapseBuffers {
 export function eventSynapseSteps(device: GPUDevice, s: SynapseShape, b: EventBuffers, workgroupSize = SNN_WORKGROUP_SIZE): { steps: ComputeStep[]; uniforms: GPUBuffer[] } {
   const compactUniforms = uniformFrom(device, [{ u32: s.batch }, { u32: s.inWidth }, { u32: s.xOffset ?? 0 }]);
   const eventUniforms = uniformFrom(device, [{ u32: s.batch }, { u32: s.inWidth }, { u32: s.outWidth }, { u32: s.accumulate ? 1 : 0 }]);
-  const compact = snnPipeline(device, 'snn-compact', { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE }, []);
+  const compact = snnPipeline(device, 'snn-compact', { WORKGROUP_SIZE: COMPACT_WORKGROUP_SIZE }, []);
   const event = snnPipeline(device, 'snn-synapse-event', { WORKGROUP_SIZE: workgroupSize }, []);
   return {
     steps: [
-      { pipeline: compact, buffers: [compactUniforms, b.x, b.list, b.listCount], workgroups: foldDispatch(s.batch, device.limits.maxComputeWorkgroupsPerDimension) },
+      { pipeline: compact, buffers: [compactUniforms, b.x, b.list, b.listCount], workgroups: dispatchFor(device, s.batch, COMPACT_WORKGROUP_SIZE) },
       { pipeline: event, buffers: [eventUniforms, b.weights, b.bias, b.list, b.listCount, b.current], workgroups: dispatchFor(device, s.batch * s.outWidth, workgroupSize) },
     ],
     uniforms: [compactUniforms, eventUniforms],

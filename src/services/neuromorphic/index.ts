@@ -12,4 +12,4 @@ export { encodeStepCpu, encodeStep, encoderParams, SNN_WORKGROUP_SIZE, type SnnE
 export { lifStepCpu, lifStep, lifKernelParams, adaptStepCpu, adaptStep, initialAdaptState, SNN_STATE_PLANES, type SnnNeuron, type LifKernelParams } from '../../kernels/snn-lif';
 export { synapseCpu, denseSynapseStep, eventSynapseSteps, transposeSnnWeights } from '../../kernels/snn-synapse';
 export { stdpParams, stdpStepCpu, stdpApplyCpu, type StdpOptions } from '../../kernels/snn-stdp';
-export { emptySnnCounts, createSnnCounters, readSnnCounters, resetSnnCounters, snnTickStep, type SnnCounts } from '../../kernels/snn-counters';
+export { emptySnnCounts, createSnnCounters, readSnnCounters, resetSnnCounters, snnTickStep, snnCountStep, type SnnCounts } from '../../kernels/snn-counters';

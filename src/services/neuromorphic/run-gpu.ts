@@ -1,7 +1,7 @@
 import { STORAGE, bufferFrom, readFloat32 } from '../../gpu/buffers';
 import { runCompute, type ComputeStep } from '../../gpu/compute';
 import type { GpuContext } from '../../gpu/device';
-import { createSnnCounters, readSnnCounters, resetSnnCounters, snnTickStep } from '../../kernels/snn-counters';
+import { createSnnCounters, readSnnCounters, resetSnnCounters, snnCountStep, snnTickStep } from '../../kernels/snn-counters';
 import { encodeStep } from '../../kernels/snn-encode';
 import { adaptStep, initialAdaptState, lifKernelParams, lifStep, SNN_STATE_PLANES, type LifKernelParams } from '../../kernels/snn-lif';
 import { stdpApplyStep, stdpSteps } from '../../kernels/snn-stdp';
@@ -18,6 +18,11 @@ interface LayerWeights {
   p: LifKernelParams;
 }
 
+/** Every input drives each neuron of the first layer. */
+function inputFanout(net: SnnNetwork): Uint32Array {
+  return new Uint32Array(net.layers[0].inputs).fill(net.layers[0].outputs);
+}
+
 /**
  * The GPU path: weights stay resident on the device (transposed, in × out, and learn there); a run of T steps is encoded as
  * one submission (T × the per-step dispatches, the clock advanced by a tick kernel), and only the
@@ -27,6 +32,7 @@ export class SnnGpuRunner {
   private readonly layers: LayerWeights[];
   private readonly readout?: { weights: GPUBuffer; bias: GPUBuffer };
   private readonly counters: GPUBuffer;
+  private readonly inputFanout: GPUBuffer;
 
   constructor(private readonly ctx: GpuContext, private readonly net: SnnNetwork, private readonly synapses: 'event' | 'dense' = 'event') {
     const { device } = ctx;
@@ -42,6 +48,7 @@ export class SnnGpuRunner {
       this.readout = { weights: bufferFrom(device, transposeSnnWeights(net.readout.weights, net.readout.outputs, net.readout.inputs), STORAGE, 'snn-readout-w'), bias: bufferFrom(device, net.readout.bias, STORAGE, 'snn-readout-b') };
     }
     this.counters = createSnnCounters(device);
+    this.inputFanout = bufferFrom(device, inputFanout(net), STORAGE, 'snn-input-fanout');
   }
 
   /** Reads a layer's weights back in nn.Linear layout (out × in); they change under R-STDP. */
@@ -69,10 +76,11 @@ export class SnnGpuRunner {
       const input = bufferFrom(device, req.input, STORAGE, 'snn-input');
       owned.push(input);
       const encoded = acquire(batch * inWidth, 'snn-encoded');
+      const inputCounts = acquire(batch * inWidth, 'snn-input-counts');
       const perStep: ComputeStep[] = [];
       const track = (r: { uniforms: GPUBuffer | GPUBuffer[] }) => owned.push(...([] as GPUBuffer[]).concat(r.uniforms));
 
-      const enc = encodeStep(device, req.encoder, { input, encoded, counters: this.counters }, { count: batch * inWidth, width: inWidth, timeSteps, fanout: net.layers[0].outputs });
+      const enc = encodeStep(device, req.encoder, { input, encoded, counters: this.counters, inputCounts }, { count: batch * inWidth, width: inWidth, timeSteps });
       track(enc);
       perStep.push(enc.step);
 
@@ -119,7 +127,7 @@ export class SnnGpuRunner {
             perStep.push(dense.step);
           }
         }
-        const lif = lifStep(device, w.p, { current, adapt, state, spikes, fanout: w.fanout, counters: this.counters, raster }, { batch, width: layer.outputs, raster: isLast && !!req.raster });
+        const lif = lifStep(device, w.p, { current, adapt, state, spikes, counters: this.counters, raster }, { batch, width: layer.outputs, raster: isLast && !!req.raster });
         track(lif);
         perStep.push(lif.step);
         if (w.p.adaptive) {
@@ -149,6 +157,17 @@ export class SnnGpuRunner {
 
       const steps: ComputeStep[] = [];
       for (let t = 0; t < timeSteps; t++) steps.push(...perStep);
+
+      // The spikes and their synaptic operations, counted from the tallies on the GPU.
+      const count = snnCountStep(device, { tallies: inputCounts, fanout: this.inputFanout, counters: this.counters }, { count: batch * inWidth, width: inWidth, offset: 0, slot: 'inputSpikes' });
+      track(count);
+      steps.push(count.step);
+      net.layers.forEach((layer, l) => {
+        const m = batch * layer.outputs;
+        const c = snnCountStep(device, { tallies: states[l], fanout: this.layers[l].fanout, counters: this.counters }, { count: m, width: layer.outputs, offset: 3 * m, slot: 'neuronSpikes' });
+        track(c);
+        steps.push(c.step);
+      });
 
       const n = batch * last.outputs;
       const lastState = states[L - 1];
@@ -208,5 +227,6 @@ export class SnnGpuRunner {
     this.readout?.weights.destroy();
     this.readout?.bias.destroy();
     this.counters.destroy();
+    this.inputFanout.destroy();
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { STORAGE, bufferFrom, readFloat32 } from '../../../src/gpu/buffers';
 import { runCompute } from '../../../src/gpu/compute';
 import type { GpuContext } from '../../../src/gpu/device';
-import { createSnnCounters, emptySnnCounts, readSnnCounters, snnTickStep } from '../../../src/kernels/snn-counters';
+import { createSnnCounters, emptySnnCounts, readSnnCounters, snnCountStep, snnTickStep } from '../../../src/kernels/snn-counters';
 import { encodeStep, encodeStepCpu, encoderParams, type SnnEncoding } from '../../../src/kernels/snn-encode';
 import { snnPcgHash, snnUniform } from '../../../src/kernels/snn-rng';
 import { withGpu } from '../../helpers/gpu';
@@ -14,17 +14,20 @@ async function encodeGpu(ctx: GpuContext, e: SnnEncoding, input: Float32Array, w
   const counters = createSnnCounters(device);
   const inBuf = bufferFrom(device, input, STORAGE);
   const encoded = bufferFrom(device, new Float32Array(input.length), STORAGE);
-  const all = device.createBuffer({ size: input.length * 4 * timeSteps, usage: STORAGE });
-  const enc = encodeStep(device, p, { input: inBuf, encoded, counters }, { count: input.length, width, timeSteps, fanout }, wg);
+  const inputCounts = bufferFrom(device, new Float32Array(input.length), STORAGE);
+  const fanoutBuf = bufferFrom(device, new Uint32Array(width).fill(fanout), STORAGE);
+  const enc = encodeStep(device, p, { input: inBuf, encoded, counters, inputCounts }, { count: input.length, width, timeSteps }, wg);
+  const count = snnCountStep(device, { tallies: inputCounts, fanout: fanoutBuf, counters }, { count: input.length, width, offset: 0, slot: 'inputSpikes' }, wg);
   const steps: Float32Array[] = [];
   try {
     for (let t = 0; t < timeSteps; t++) {
       await runCompute(device, [enc.step, snnTickStep(device, counters)]);
       steps.push(await readFloat32(device, encoded, input.length));
     }
+    await runCompute(device, [count.step]);
     return { steps, counts: await readSnnCounters(device, counters) };
   } finally {
-    for (const b of [counters, inBuf, encoded, all, enc.uniforms]) b.destroy();
+    for (const b of [counters, inBuf, encoded, inputCounts, fanoutBuf, enc.uniforms, count.uniforms]) b.destroy();
   }
 }
 

@@ -45,7 +45,7 @@ async function runGpu(ctx: GpuContext, p: LifKernelParams, width: number, curren
   const spikes = bufferFrom(device, new Float32Array(n), STORAGE);
   const fanout = bufferFrom(device, new Uint32Array(width).fill(1), STORAGE);
   const raster = bufferFrom(device, new Float32Array(1), STORAGE);
-  const lif = lifStep(device, p, { current, adapt, state, spikes, fanout, counters, raster }, { batch, width, raster: false }, workgroupSize);
+  const lif = lifStep(device, p, { current, adapt, state, spikes, counters, raster }, { batch, width, raster: false }, workgroupSize);
   const ad = p.adaptive ? adaptStep(device, p.adaptive, spikes, adapt, { batch, width }) : undefined;
   const out: Trace = { spikes: [], v: [], i: [], theta: [] };
   try {
