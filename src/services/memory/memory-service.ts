@@ -1,5 +1,6 @@
 import { InvalidInputError, requireInteger, requireNumberInRange } from '../../errors';
 import { acquireGpu, type GpuContext } from '../../gpu/device';
+import type { GpuRuntime } from '../../gpu/runtime';
 import { requireTopK, type MemoryMetric } from '../../kernels/memory-vector-search';
 import { decodeMemoryData, encodeMemoryData, sha256Hex, type EncodedData, type MemoryData } from './codec';
 import { MemoryBudgetError, MemoryNotFoundError, MemoryQuotaError, RemoteUnavailableError } from './errors';
@@ -29,6 +30,8 @@ export interface MemoryServiceOptions {
   backend?: 'gpu' | 'cpu';
   /** The runtime's device; acquired when backend is 'gpu' and none is given. */
   gpu?: GpuContext;
+  /** Or the runtime that owns the device: after a device loss the next call moves to its new device. */
+  runtime?: GpuRuntime;
   /** Admission/eviction for L1 and L2 (default 'w-tinylfu'; 'lru' for comparison). */
   policy?: PolicyName;
   /** Bytes of hot values held in memory (L1). */
@@ -103,11 +106,12 @@ export class MemoryService {
   private readonly listeners: Array<(e: MemoryEvent) => void> = [];
   /** The service acquired its own device (none was passed) and destroys it on close. */
   private ownsGpu = false;
+  private runtime?: GpuRuntime;
   readonly counters = { l1Hits: 0, l2Hits: 0, l3Hits: 0, quotaErrors: 0, demotions: 0, promotions: 0 };
 
   private constructor(
     private readonly options: Required<Pick<MemoryServiceOptions, 'l1BudgetBytes' | 'l2BudgetBytes' | 'maxValueBytes'>>,
-    private readonly gpu: GpuContext | null,
+    private gpu: GpuContext | null,
     private readonly l1Policy: EvictionPolicy,
     private readonly l2Policy: EvictionPolicy,
     private readonly l2: IdbTier,
@@ -137,8 +141,8 @@ export class MemoryService {
     const chunkRows = requireInteger('chunkRows', options.chunkRows ?? 16_384, 1, 1 << 24);
     const name = requireMemoryKey(options.name ?? 'default');
     const shapeOptions = { ...DEFAULT_SHAPE_OPTIONS, ...options.shape };
-    const ownsGpu = backend === 'gpu' && !options.gpu;
-    const gpu = backend === 'gpu' ? (options.gpu ?? (await acquireGpu())) : null;
+    const ownsGpu = backend === 'gpu' && !options.gpu && !options.runtime;
+    const gpu = backend === 'gpu' ? (options.gpu ?? (options.runtime ? await options.runtime.context() : await acquireGpu())) : null;
     const remote = options.remote ? new RemoteTier(options.remote) : null;
     const l2 = await IdbTier.open(name, options.writeGuard);
     if (options.persist) await memoryRequestPersistence();
@@ -159,6 +163,7 @@ export class MemoryService {
       shapeOptions,
     );
     service.ownsGpu = ownsGpu;
+    service.runtime = backend === 'gpu' ? options.runtime : undefined;
     await service.loadIndex();
     return service;
   }
@@ -310,6 +315,7 @@ export class MemoryService {
     const metric = options.metric ?? 'cosine';
     if (metric !== 'cosine' && metric !== 'dot' && metric !== 'l2') throw new InvalidInputError(`metric is '${String(metric)}'`, "use 'cosine', 'dot' or 'l2'");
     const min = options.minSimilarity === undefined ? -Infinity : requireNumberInRange('minSimilarity', options.minSimilarity, -Number.MAX_VALUE, Number.MAX_VALUE);
+    await this.followRuntimeDevice();
     const found = await this.vectors.search(query, k, metric);
     // "+ 0" turns the −0 of −√0 into 0.
     const results = found.keys.map((key, i) => ({ key, score: found.scores[i] + 0 })).filter((r) => r.score >= min);
@@ -319,6 +325,7 @@ export class MemoryService {
   /** Items whose persistence-landscape signature is nearest (L2 distance) to that of `data`. */
   async queryShape(data: ShapeInput, k: number): Promise<{ results: Array<{ key: string; distance: number }>; diagram: PersistencePair[]; path: 'gpu' | 'cpu' }> {
     requireTopK(k);
+    await this.followRuntimeDevice();
     const { signature, diagram, path } = await this.signatureOf(data);
     const found = await this.signatures.search(signature, k, 'l2');
     return { results: found.keys.map((key, i) => ({ key, distance: 0 - found.scores[i] })), diagram, path };
@@ -329,6 +336,23 @@ export class MemoryService {
     const cloud = shapePointCloud(data, this.shapeOptions);
     const { diagram, path } = await persistenceDiagram(cloud, this.gpu);
     return { diagram, signature: persistenceLandscape(diagram, this.shapeOptions), path };
+  }
+
+  /**
+   * Moves the resident vectors to another device (after a device loss): the chunks are rebuilt from
+   * the CPU mirror. Called by itself when the service was opened with a `runtime`.
+   */
+  useGpu(gpu: GpuContext): void {
+    if (this.backend !== 'gpu') throw new InvalidInputError('this memory runs on the CPU backend', "open it with backend: 'gpu' to use a device");
+    this.gpu = gpu;
+    this.vectors.rebind(gpu);
+    this.signatures.rebind(gpu);
+  }
+
+  private async followRuntimeDevice(): Promise<void> {
+    if (!this.runtime) return;
+    const ctx = await this.runtime.context();
+    if (ctx !== this.gpu) this.useGpu(ctx);
   }
 
   /** Which tier serves the key now. */

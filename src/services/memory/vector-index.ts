@@ -34,7 +34,7 @@ export class VectorIndex {
 
   constructor(
     readonly dim: number,
-    private readonly options: { gpu: GpuContext | null; chunkRows: number; budgetBytes: number; label: string },
+    private options: { gpu: GpuContext | null; chunkRows: number; budgetBytes: number; label: string },
   ) {
     this.mirror = new Float32Array(dim * 64);
     if (options.gpu) checkBindingSize(options.gpu.device, options.chunkRows * dim * 4, `${options.label} chunk`);
@@ -162,6 +162,14 @@ export class VectorIndex {
       const to = Math.min(hi, (c + 1) * rowsPerChunk);
       gpu.device.queue.writeBuffer(this.chunks[c], (from - c * rowsPerChunk) * this.dim * 4, this.mirror as Float32Array<ArrayBuffer>, from * this.dim, (to - from) * this.dim);
     }
+  }
+
+  /** Rebuilds the chunks on another device from the mirror (the old device was lost or replaced). */
+  rebind(gpu: GpuContext): void {
+    checkBindingSize(gpu.device, this.options.chunkRows * this.dim * 4, `${this.options.label} chunk`);
+    this.destroy();
+    this.options = { ...this.options, gpu };
+    if (this.keys.length) this.syncRows(0, this.keys.length);
   }
 
   destroy(): void {

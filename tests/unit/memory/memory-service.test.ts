@@ -250,6 +250,29 @@ describe('vector and shape queries on both backends', () => {
   }
 });
 
+describe('device loss', () => {
+  it('with a runtime, a query after the device is lost runs on the new device with the same results', async () => {
+    const { GpuRuntime } = await import('../../../src/gpu/runtime');
+    const runtime = new GpuRuntime();
+    const m = await MemoryService.open({ name: uniqueName(), dimension: 3, backend: 'gpu', runtime, chunkRows: 2 });
+    await m.storeMany([
+      { key: 'a', data: 1, vector: [1, 0, 0] },
+      { key: 'b', data: 2, vector: [0.9, 0.1, 0] },
+      { key: 'c', data: 3, vector: [0, 1, 0] },
+    ]);
+    const before = await m.query([1, 0, 0], 2);
+    const first = await runtime.context();
+    first.device.destroy();
+    await first.device.lost;
+    const after = await m.queryWithInfo([1, 0, 0], 2);
+    expect(after.path).toBe('gpu');
+    expect(await runtime.context()).not.toBe(first);
+    expect(after.results).toEqual(before);
+    await m.close();
+    await runtime.destroy();
+  });
+});
+
 describe('bad input gives typed errors', () => {
   it('bad keys, wrong-dimension vectors, NaN, oversized values, bad k', async () => {
     const m = await MemoryService.open({ name: uniqueName(), dimension: 3, backend: 'cpu', maxValueBytes: 100 });
