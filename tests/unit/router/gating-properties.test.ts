@@ -56,7 +56,7 @@ describe('gating CPU reference invariants (fast-check)', () => {
         expect(r.fraction.reduce((s, f) => s + f, 0)).toBeCloseTo(k, 4);
         expect(r.probability.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 4);
       }),
-      { numRuns: 300, seed: 42 },
+      { numRuns: 150, seed: 42 },
     );
   });
 });
@@ -76,7 +76,7 @@ describe('gating kernel equals the CPU reference on random problems (fast-check,
         expect(Math.abs(gpu.losses.balance - cpu.losses.balance) / Math.max(1, cpu.losses.balance)).toBeLessThanOrEqual(TOLERANCE.f32Reduction);
         expect(Math.abs(gpu.losses.z - cpu.losses.z) / Math.max(1, cpu.losses.z)).toBeLessThanOrEqual(TOLERANCE.f32Reduction);
       }),
-      { numRuns: 40, seed: 7 },
+      { numRuns: 25, seed: 7 },
     );
   }, 60_000);
 });
