@@ -1,4 +1,4 @@
-import { STORAGE, bufferFrom, readFloat32 } from '../../gpu/buffers';
+import { STORAGE, bufferFrom, checkBindingSize, readFloat32 } from '../../gpu/buffers';
 import { runCompute, type ComputeStep } from '../../gpu/compute';
 import type { GpuContext } from '../../gpu/device';
 import type { GpuTiming } from '../../gpu/timing';
@@ -47,6 +47,8 @@ export class LnnGpuModel {
   /** Encodes the whole sequence as one dispatch. `seq` = inputs (batch×steps×in) then timespans (batch×steps). */
   encode(state: GPUBuffer, seq: GPUBuffer, batch: number, steps: number): LnnEncodedRun {
     const { device, pool } = this.ctx;
+    // The trajectory (batch × steps × state) is the largest buffer: refuse clearly before the GPU would.
+    checkBindingSize(device, batch * steps * this.stateSize * 4, `LNN trajectory (${batch} × ${steps} steps × ${this.stateSize} units)`);
     const trajectory = pool.acquire(batch * steps * this.stateSize * 4, STORAGE, 'lnn trajectory');
     const output = pool.acquire(batch * steps * this.outputWidth * 4, STORAGE, 'lnn output');
     const stride = this.packedCfc ? this.packedCfc.scratchStride : this.packedLtc!.scratchStride;

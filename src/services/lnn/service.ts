@@ -6,7 +6,7 @@ import { rlsErrorIndex, rlsShapeUniform, rlsUpdateStep, type RlsRun } from '../.
 import { cellOffsets, cfcSequenceCpu, type LnnSequenceResult } from './cfc-cpu';
 import { lnnDynamics, type LnnDynamics } from './dynamics';
 import { LnnUnsupportedError } from './errors';
-import { LnnGpuModel, lnnSeqData } from './gpu-model';
+import { LnnGpuModel, lnnSeqData, type LnnEncodedRun } from './gpu-model';
 import { toLnnBatch, toLnnTimespans, type LnnBatch, type LnnSequenceInput } from './input';
 import { ltcSequenceCpu } from './ltc-cpu';
 import { createCfcModel, lnnOutputWidth, lnnStateSize, type LnnModel } from './model';
@@ -223,8 +223,9 @@ export class LnnService {
       const { device } = this.gpu!;
       const seq = bufferFrom(device, lnnSeqData(batch.data, timespans), STORAGE, 'lnn seq');
       const state = (session?.state as GPUBuffer | undefined) ?? bufferFrom(device, new Float32Array(batch.batch * S), STORAGE, 'lnn state');
-      const run = this.gpuModel!.encode(state, seq, batch.batch, batch.steps);
+      let run: LnnEncodedRun | undefined;
       try {
+        run = this.gpuModel!.encode(state, seq, batch.batch, batch.steps);
         const timing = await runCompute(device, run.steps);
         ms = timing.ms;
         source = timing.source;
@@ -232,7 +233,7 @@ export class LnnService {
         values = returnDynamics ? await readFloat32(device, run.trajectory, batch.batch * batch.steps * S) : await readFloat32(device, state, batch.batch * S);
         trajectory = returnDynamics ? values : undefined;
       } finally {
-        run.release();
+        run?.release();
         seq.destroy();
         if (!session) state.destroy();
       }
@@ -383,39 +384,37 @@ export class LnnService {
     const shape = this.rls!.shape;
     const S = this.stateSize;
     const made: GPUBuffer[] = [];
+    const runs: LnnEncodedRun[] = [];
     const make = (data: Float32Array, label: string) => {
       const b = bufferFrom(device, data, STORAGE, label);
       made.push(b);
       return b;
     };
-    const trainRun = this.gpuModel!.encode(make(new Float32Array(train.batch.batch * S), 'lnn adapt state'), make(lnnSeqData(train.batch.data, train.timespans), 'lnn adapt seq'), train.batch.batch, train.batch.steps);
-    const heldRun = held
-      ? this.gpuModel!.encode(make(new Float32Array(held.batch.batch * S), 'lnn held state'), make(lnnSeqData(held.batch.data, held.timespans), 'lnn held seq'), held.batch.batch, held.batch.steps)
-      : undefined;
-    const targets = make(held ? concat(train.targets, held.targets) : train.targets, 'lnn targets');
-    const stateOut = device.createBuffer({ size: this.gpuModel!.readout.size, usage: STORAGE, label: 'lnn readout' });
+    const encode = (set: Samples) => {
+      const r = this.gpuModel!.encode(make(new Float32Array(set.batch.batch * S), 'lnn adapt state'), make(lnnSeqData(set.batch.data, set.timespans), 'lnn adapt seq'), set.batch.batch, set.batch.steps);
+      runs.push(r);
+      return r;
+    };
     const errorAt = rlsErrorIndex(shape);
     const work = pool.acquire((errorAt + 2) * 4, STORAGE, 'lnn rls work');
     const uniform = rlsShapeUniform(device, shape, run);
+    made.push(uniform);
+    let stateOut: GPUBuffer | undefined;
     try {
-      const rls = rlsUpdateStep(device, uniform, {
-        trainTrajectory: trainRun.trajectory,
-        heldTrajectory: heldRun ? heldRun.trajectory : trainRun.trajectory,
-        targets,
-        stateIn: this.gpuModel!.readout,
-        stateOut,
-        work,
-      });
-      const timing = await runCompute(device, [...trainRun.steps, ...(heldRun?.steps ?? []), rls]);
+      const trainRun = encode(train);
+      const heldRun = held ? encode(held) : trainRun;
+      const targets = make(held ? concat(train.targets, held.targets) : train.targets, 'lnn targets');
+      stateOut = device.createBuffer({ size: this.gpuModel!.readout.size, usage: STORAGE, label: 'lnn readout' });
+      const rls = rlsUpdateStep(device, uniform, { trainTrajectory: trainRun.trajectory, heldTrajectory: heldRun.trajectory, targets, stateIn: this.gpuModel!.readout, stateOut, work });
+      const timing = await runCompute(device, [...runs.flatMap((r) => r.steps), rls]);
       const [errorBefore, errorAfter] = await readFloat32(device, work, 2, errorAt * 4);
-      return { errorBefore, errorAfter, newState: stateOut as Float32Array | GPUBuffer, discard: () => stateOut.destroy(), ms: timing.ms, source: timing.source };
+      const out = stateOut;
+      return { errorBefore, errorAfter, newState: out as Float32Array | GPUBuffer, discard: () => out.destroy(), ms: timing.ms, source: timing.source };
     } catch (error) {
-      stateOut.destroy();
+      stateOut?.destroy();
       throw error;
     } finally {
-      trainRun.release();
-      heldRun?.release();
-      uniform.destroy();
+      for (const r of runs) r.release();
       pool.release(work);
       for (const b of made) b.destroy();
     }
