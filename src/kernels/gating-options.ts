@@ -8,7 +8,8 @@ import { InvalidInputError, requireFiniteArray, requireInteger, requireNumberInR
  *   `renormalize: false` the kept weights are the plain softmax probabilities (Switch Transformer,
  *   vLLM renormalize=False).
  * - 'topk-softmax': top-k of the logits → softmax over the k kept (Shazeer 2017; Mistral's reference MoE).
- * Ties go to the lower expert index (as torch.topk on CPU and vLLM's kernel).
+ * Ties go to the lower expert index, as in vLLM's topk_softmax kernel ("We want lower indices to 'win'");
+ * torch.topk does not promise an order for ties.
  */
 export type GatingMode = 'softmax-topk' | 'topk-softmax';
 
