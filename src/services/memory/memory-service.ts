@@ -193,6 +193,8 @@ export class MemoryService {
       prepared.push({ key, encoded, vector, signature: signature?.signature, hash: await sha256Hex(encoded.bytes) });
     }
     this.requireL2Room(prepared.reduce((s, p) => s + p.encoded.bytes.byteLength, 0), prepared.map((p) => p.key));
+    this.vectors.requireRoom(prepared.filter((p) => p.vector).map((p) => p.key));
+    this.signatures.requireRoom(prepared.filter((p) => p.signature).map((p) => p.key));
     // Write-through to L3 first, so a value evicted from L2 later always has a remote copy.
     const inRemote = await this.uploadAll(prepared.map((p) => ({ key: p.key, bytes: p.encoded.bytes, hash: p.hash })));
     const records: MemoryIndexRecord[] = prepared.map((p) => ({

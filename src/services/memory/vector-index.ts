@@ -62,9 +62,9 @@ export class VectorIndex {
     return slot === undefined ? undefined : this.mirror.slice(slot * this.dim, (slot + 1) * this.dim);
   }
 
-  /** Adds or replaces vectors; the GPU copy is written once per touched chunk. */
-  upsertMany(entries: ReadonlyArray<{ key: string; vector: Float32Array }>): void {
-    const added = entries.filter((e) => !this.slots.has(e.key)).length;
+  /** Throws MemoryBudgetError when adding these keys would exceed the byte budget. */
+  requireRoom(keys: readonly string[]): void {
+    const added = keys.filter((k) => !this.slots.has(k)).length;
     const needed = (this.keys.length + added) * this.dim * 4;
     if (needed > this.options.budgetBytes) {
       throw new MemoryBudgetError(
@@ -72,6 +72,11 @@ export class VectorIndex {
         'raise vectorBudgetBytes or delete items that carry vectors',
       );
     }
+  }
+
+  /** Adds or replaces vectors; the GPU copy is written once per touched chunk. */
+  upsertMany(entries: ReadonlyArray<{ key: string; vector: Float32Array }>): void {
+    this.requireRoom(entries.map((e) => e.key));
     let lo = Infinity;
     let hi = -1;
     for (const { key, vector } of entries) {

@@ -7,6 +7,7 @@ import { startBlobServer, type BlobServer } from '../../../src/edge/blob-server'
 import { InvalidInputError } from '../../../src/errors';
 import {
   BlobIntegrityError,
+  MemoryBudgetError,
   MemoryNotFoundError,
   MemoryQuotaError,
   MemoryService,
@@ -290,5 +291,10 @@ describe('bad input gives typed errors', () => {
     await expect(m.storeMany([{ key: 'd', data: 1 }, { key: 'd', data: 2 }])).rejects.toThrow(/twice/);
     expect(m.keys()).toEqual([]); // nothing of a rejected batch was stored
     await m.close();
+    const tight = await MemoryService.open({ name: uniqueName(), dimension: 3, backend: 'cpu', vectorBudgetBytes: 24 });
+    await tight.storeMany([{ key: 'a', data: 1, vector: [1, 2, 3] }, { key: 'b', data: 1, vector: [1, 2, 3] }]);
+    await expect(tight.store({ key: 'c', data: 1, vector: [1, 2, 3] })).rejects.toBeInstanceOf(MemoryBudgetError);
+    expect(tight.has('c')).toBe(false); // checked before anything was written
+    await tight.close();
   });
 });
