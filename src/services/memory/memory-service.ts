@@ -211,12 +211,13 @@ export class MemoryService {
     }));
     const puts = records.map((record, i) => ({ record, value: { kind: prepared[i].encoded.kind, bytes: prepared[i].encoded.bytes } }));
     await this.writeWithQuotaRecovery(puts);
+    // Resident vectors: one GPU write per touched chunk for the whole batch.
+    this.vectors.upsertMany(records.filter((r) => r.vector).map((r) => ({ key: r.key, vector: r.vector! })));
+    this.signatures.upsertMany(records.filter((r) => r.signature).map((r) => ({ key: r.key, vector: r.signature! })));
     for (const [i, record] of records.entries()) {
       this.entries.set(record.key, { record });
-      if (record.vector) this.vectors.upsertMany([{ key: record.key, vector: record.vector }]);
-      else this.vectors.remove(record.key);
-      if (record.signature) this.signatures.upsertMany([{ key: record.key, vector: record.signature }]);
-      else this.signatures.remove(record.key);
+      if (!record.vector) this.vectors.remove(record.key);
+      if (!record.signature) this.signatures.remove(record.key);
       this.l1Values.delete(record.key);
       this.admitToL1(record.key, prepared[i].encoded);
     }
@@ -245,8 +246,10 @@ export class MemoryService {
     const found = new Map<string, { encoded: EncodedData; source: MemoryTier }>();
     const fromL2: MemoryIndexRecord[] = [];
     const fromL3: MemoryIndexRecord[] = [];
+    const classified = new Set<string>();
     for (const record of records) {
-      if (found.has(record.key) || fromL2.includes(record) || fromL3.includes(record)) continue;
+      if (classified.has(record.key)) continue;
+      classified.add(record.key);
       const hot = this.l1Values.get(record.key);
       if (hot) found.set(record.key, { encoded: hot, source: 'L1' });
       else if (record.inL2) fromL2.push(record);
