@@ -1,4 +1,5 @@
-import { STORAGE, bufferFrom, readFloat32 } from '../../gpu/buffers';
+import { STORAGE, bufferFrom, checkBindingSize, readFloat32 } from '../../gpu/buffers';
+import { BufferPool } from '../../gpu/buffer-pool';
 import { runCompute, type ComputeStep } from '../../gpu/compute';
 import type { GpuContext } from '../../gpu/device';
 import { createSnnCounters, readSnnCounters, resetSnnCounters, snnCountStep, snnTickStep } from '../../kernels/snn-counters';
@@ -65,6 +66,9 @@ export class SnnGpuRunner {
     const owned: GPUBuffer[] = [];
     const pooled: GPUBuffer[] = [];
     const acquire = (floats: number, label: string, init?: Float32Array) => {
+      // A clear BufferTooLargeError (split the batch, fewer steps) before any GPU work is encoded; the
+      // pool rounds sizes up to a power of two, so check what it will allocate.
+      checkBindingSize(device, BufferPool.bucketSize(Math.max(4, floats * 4)), label);
       const buffer = pool.acquire(Math.max(4, floats * 4), STORAGE, label);
       pooled.push(buffer);
       device.queue.writeBuffer(buffer, 0, (init ?? new Float32Array(floats)) as Float32Array<ArrayBuffer>);

@@ -142,6 +142,9 @@ export class NeuromorphicService {
       if (!(p > 0 && p <= 1)) throw new SnnEncodingRangeError(`dt·maxRateHz is ${p}`, 'the Poisson spike probability per step dt·f_max must be in (0, 1]: lower dt or maxRateHz');
     }
     if (request.reward !== undefined) requireNumberInRange('reward', request.reward, -1, 1);
+    if (request.energyModel !== undefined && !['horowitz-45nm', 'predecessor'].includes(request.energyModel)) {
+      throw new InvalidInputError(`energyModel is ${JSON.stringify(request.energyModel)}`, "energyModel must be 'horowitz-45nm' or 'predecessor'");
+    }
     const rows = isBatch(request.input) ? request.input : [request.input as ArrayLike<number>];
     if (rows.length === 0 || rows.length > SNN_MAX_BATCH) throw new InvalidInputError(`the batch has ${rows.length} samples`, `send 1 to ${SNN_MAX_BATCH} samples`);
     const width = this.inputWidth;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GpuUnavailableError, InvalidInputError } from '../../../src/errors';
+import { BufferTooLargeError, GpuUnavailableError, InvalidInputError } from '../../../src/errors';
+import { createFeedForwardSnn } from '../../../src/services/neuromorphic/network';
 import { SNN_E_AC_PJ, SNN_E_MAC_PJ } from '../../../src/services/neuromorphic/energy';
 import { SnnEncodingRangeError } from '../../../src/services/neuromorphic/errors';
 import { NeuromorphicService, type NeuromorphicRequest } from '../../../src/services/neuromorphic/service';
@@ -107,6 +108,7 @@ describe('NeuromorphicService rejects bad requests with typed errors', () => {
     ['unknown encoding', { encoding: 'morse' as never }, InvalidInputError, /encoding/],
     ['reward out of [−1, 1]', { reward: 2 }, InvalidInputError, /reward/],
     ['seed not an integer', { encoding: { kind: 'rate', seed: 1.5 } }, InvalidInputError, /seed/],
+    ['unknown energy model', { energyModel: 'guess' as never }, InvalidInputError, /energyModel/],
   ];
   for (const [name, patch, type, message] of cases) {
     it(name, async () => {
@@ -122,4 +124,20 @@ describe('NeuromorphicService rejects bad requests with typed errors', () => {
     await expect(service.process({ ...ok, timeSteps: 0 })).rejects.toThrow();
     await expect(service.process(ok)).resolves.toHaveProperty('path', 'cpu');
   });
+});
+
+describe('NeuromorphicService on the GPU: oversized runs', () => {
+  it('a raster that cannot be bound is a BufferTooLargeError before any GPU work', () =>
+    withGpu(async (ctx) => {
+      const service = new NeuromorphicService(ctx, { backend: 'gpu', network: createFeedForwardSnn({ sizes: [1, 65_536], seed: 1 }) });
+      try {
+        // The raster is T × batch × 65,536 floats: pick the batch that makes it one float too many.
+        const max = Math.min(ctx.device.limits.maxStorageBufferBindingSize, ctx.device.limits.maxBufferSize);
+        const rows = Math.floor(max / (4 * 65_536 * 1000)) + 1;
+        const batch = Array.from({ length: rows }, () => [0.5]);
+        await expect(service.process({ input: batch, timeSteps: 1000, encoding: 'rate', raster: true })).rejects.toBeInstanceOf(BufferTooLargeError);
+      } finally {
+        service.destroy();
+      }
+    }));
 });

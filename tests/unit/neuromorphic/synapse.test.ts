@@ -45,7 +45,7 @@ describe('dense and event-driven synapse kernels equal their CPU reference', () 
         try {
           await runCompute(device, [dense.step]);
           const denseOut = await readFloat32(device, buffers.current, start.length);
-          device.queue.writeBuffer(buffers.current, 0, start);
+          device.queue.writeBuffer(buffers.current, 0, start as Float32Array<ArrayBuffer>);
           await runCompute(device, event.steps);
           const eventOut = await readFloat32(device, buffers.current, start.length);
           // Spiking inputs: w·1 is exact, so every path adds the same f32 terms in the same order.
