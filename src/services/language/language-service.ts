@@ -3,7 +3,7 @@ import { InvalidInputError, requireInteger } from '../../errors';
 import { adoptDevice, isNode, type GpuContext } from '../../gpu/device';
 import { Usage, readFloat32 } from '../../gpu/buffers';
 import { Batcher } from '../../pipeline/batcher';
-import { bertMeanPoolCpu, bertMeanPoolResident } from '../../kernels/bert-pooling';
+import { bertMeanPoolCpu, bertMeanPoolGpu, bertMeanPoolResident } from '../../kernels/bert-pooling';
 import { BertSession, type ShapeBuckets, type WarmUpRecord } from './bert-session';
 import { LanguageServiceClosedError, ModelCapabilityError, ModelLoadError } from './errors';
 import { loadModelBytes, loadModelJson, type ModelByteCache, type ModelLoadProgress } from './model-source';
@@ -158,7 +158,11 @@ export class LanguageService {
     const hiddenSize = typeof configRecord.hidden_size === 'number' ? configRecord.hidden_size : await probeHiddenSize(session, tokenizer);
     const labels = labelsOf(configRecord, session);
     const service = new LanguageService(session, tokenizer, labels, gpu, maxBatch, maxWaitMs, hiddenSize);
-    if (options.warmUp ?? true) await session.warmUp(tokenizer.padId, [session.hasHiddenStates ? 'last_hidden_state' : 'logits']);
+    if (options.warmUp ?? true) {
+      await session.warmUp(tokenizer.padId, [session.hasHiddenStates ? 'last_hidden_state' : 'logits']);
+      // The pooling pipeline too, so the first request compiles nothing.
+      if (gpu && hiddenSize > 0) await bertMeanPoolGpu(gpu, new Float32Array(hiddenSize), [1], { batch: 1, seq: 1, hidden: hiddenSize });
+    }
     return service;
   }
 
@@ -187,6 +191,13 @@ export class LanguageService {
     const tensor = await this.gatherRows(parts[0].buffers!, dims);
     const rows = options.rows ? await this.readRows(tensor) : undefined;
     return { path: 'gpu', dims, tensor, rows, truncated };
+  }
+
+  /** Embeddings as plain rows: the simplest call for other services (works on both paths). */
+  async embedRows(texts: readonly string[], options: { truncation?: boolean } = {}): Promise<Float32Array[]> {
+    const e = await this.embed(texts, { ...options, rows: true });
+    e.tensor?.dispose();
+    return e.rows!;
   }
 
   /** Class probabilities from the model's head (softmax of `logits`, labels from config.json id2label). */

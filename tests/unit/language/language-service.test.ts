@@ -80,6 +80,7 @@ describe('LanguageService on the cpu path (WASM EP + CPU pooling) in Node', () =
     await expect(service.embed('hello' as unknown as string[])).rejects.toBeInstanceOf(InvalidInputError);
     const long = Array(100).fill('hello').join(' ');
     await expect(service.embed([long], { truncation: false })).rejects.toBeInstanceOf(TokenizationError);
+    expect((await service.embedRows(['hello']))[0]).toHaveLength(128);
     const cut = await service.embed([long]);
     expect(cut.truncated).toEqual([true]);
   });
