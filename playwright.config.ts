@@ -17,7 +17,7 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
-    command: `npx vite --port ${PORT} --strictPort --host 127.0.0.1`,
+    command: `AURA_E2E=1 npx vite --port ${PORT} --strictPort --host 127.0.0.1`,
     url: `http://localhost:${PORT}/tests/e2e/harness.html`,
     reuseExistingServer: false,
     timeout: 120_000,

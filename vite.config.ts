@@ -19,7 +19,12 @@ export default defineConfig(({ mode }) => {
     };
   }
   return {
-    server: { fs: { allow: ['.'] } },
+    // Tests run against the dev server: no hot reload (a file saved mid-test must not reload the page),
+    // and every browser dependency pre-bundled up front (a dependency found late reloads the page).
+    server: { fs: { allow: ['.'] }, hmr: process.env.AURA_E2E ? false : undefined, watch: process.env.AURA_E2E ? null : undefined },
+    optimizeDeps: {
+      include: ['comlink', 'idb-keyval', 'idb', 'uplot', '@huggingface/tokenizers', '@noble/hashes/sha2.js', '@noble/hashes/utils.js', 'onnxruntime-web/webgpu'],
+    },
     worker: { format: 'es' },
     build: { outDir: 'dist/app', emptyOutDir: true, target: 'es2022' },
   };

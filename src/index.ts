@@ -20,3 +20,5 @@ export { Batcher, type BatcherOptions } from './pipeline/batcher';
 export { planBackends, adapterKey, type BackendPlan, type StagePlan, type BackendChoice, type PlanStore } from './pipeline/planner';
 export { indexedDbPlanStore, filePlanStore } from './pipeline/plan-store';
 export { MetricsRegistry } from './metrics/registry';
+export { createAuraWorker, type AuraWorker } from './worker/create-aura-worker';
+export type { WorkerAuraOptions } from './worker/protocol';

@@ -13,7 +13,7 @@ function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function renderAdapter(panel: HTMLElement, ctx: GpuContext): void {
+export function renderAdapter(panel: HTMLElement, ctx: Pick<GpuContext, 'adapter' | 'features' | 'limits'>): void {
   const a = ctx.adapter;
   panel.innerHTML = `<h2>Adapter</h2>
     <dl>

@@ -53,7 +53,7 @@ export class Orchestrator {
       const front = await deadline.race(this.front.submit(request));
       const { decision } = front;
       const services: Partial<Record<ServiceName, ServiceOutcome>> = {};
-      const skipped: UnifiedResponse['route']['skipped'] = [];
+      const skipped: UnifiedResponse['route']['skipped'] = [...(decision.excluded ?? [])];
       const results: Partial<Record<ServiceName, StageResult>> = {};
       const perStage: Record<string, StageTiming> = { ...front.timings };
       deadline.enter('services');

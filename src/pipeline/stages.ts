@@ -53,6 +53,8 @@ export interface RouteDecision {
   confidence: number;
   reason: string;
   auxLoss: { loadBalancing: number; zLoss: number };
+  /** Services left out of the gating (not running, breaker open), and why. */
+  excluded?: Array<{ service: ServiceName; reason: string }>;
 }
 
 /** Features → services; batched so one gating dispatch serves many requests. */

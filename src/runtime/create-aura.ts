@@ -57,6 +57,8 @@ export interface Aura {
   metrics(): string;
   readonly plan: BackendPlan;
   readonly adapter: AdapterSummary;
+  /** The runtime's one device, shared by every kernel (and onnxruntime-web where BERT runs on WebGPU). */
+  readonly gpu: GpuContext;
   readonly services: {
     language?: LanguageService;
     neuromorphic?: NeuromorphicService;
@@ -175,6 +177,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     metrics: () => metrics.expose(),
     plan,
     adapter: gpu.adapter,
+    gpu,
     services,
     async destroy() {
       await services.language?.destroy();

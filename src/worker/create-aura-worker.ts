@@ -1,0 +1,49 @@
+import * as Comlink from 'comlink';
+import type { BackendPlan } from '../pipeline/planner';
+import type { AuraRequest } from '../pipeline/request';
+import type { UnifiedResponse } from '../pipeline/response';
+import type { AdapterSummary } from '../gpu/device';
+import { CancelledError } from '../pipeline/deadline';
+import { installErrorTransfer } from './error-transfer';
+import type { AuraWorkerApi } from './aura.worker';
+import type { WorkerAuraOptions } from './protocol';
+
+export interface AuraWorker {
+  infer(request: AuraRequest): Promise<UnifiedResponse>;
+  metrics(): Promise<string>;
+  readonly plan: BackendPlan;
+  readonly adapter: AdapterSummary;
+  destroy(): Promise<void>;
+}
+
+/**
+ * The runtime in a Web Worker behind comlink, so inference never blocks the page. Errors keep
+ * name, message, stack, code and hint; an AbortSignal cancels the request inside the worker.
+ */
+export async function createAuraWorker(options: WorkerAuraOptions = {}): Promise<AuraWorker> {
+  installErrorTransfer();
+  const worker = new Worker(new URL('./aura.worker.ts', import.meta.url), { type: 'module', name: 'aura-runtime' });
+  const remote = Comlink.wrap<AuraWorkerApi>(worker);
+  const { plan, adapter } = await remote.init(options);
+  return {
+    plan,
+    adapter,
+    async infer({ signal, ...request }) {
+      const id = request.id ?? crypto.randomUUID();
+      if (signal?.aborted) throw new CancelledError('start');
+      const onAbort = () => void remote.cancel(id);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await remote.infer({ ...request, id });
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    },
+    metrics: () => remote.metrics(),
+    async destroy() {
+      await remote.destroy();
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
