@@ -63,6 +63,34 @@ test('language: WebGPU EP and WASM EP agree; batched equals one-by-one; GPU pool
     const poolDiff = Math.max(...texts.map((_, i) => maxDiff(g.rows![i], cpuPooled.subarray(i * gpu.hiddenSize, (i + 1) * gpu.hiddenSize))));
 
     mark('raw run');
+    // Every GPU buffer the service makes on the shared device (pooling outputs, masks, uniforms,
+    // the caller's tensors, read-backs) is destroyed: counted by wrapping createBuffer/destroy, the
+    // live count stays flat over repeated runs. (ORT's own WebGPU EP allocates inside its wasm
+    // bindings, which this wrapper does not see; its outputs are disposed through Tensor.dispose.)
+    const device = gpu.gpu!.device;
+    const live = new Set<GPUBuffer>();
+    let created = 0;
+    const createBuffer = device.createBuffer.bind(device);
+    device.createBuffer = (descriptor: GPUBufferDescriptor) => {
+      const buffer = createBuffer(descriptor);
+      created++;
+      live.add(buffer);
+      const destroy = buffer.destroy.bind(buffer);
+      buffer.destroy = () => {
+        live.delete(buffer);
+        destroy();
+      };
+      return buffer;
+    };
+    const runMany = async (n: number) => {
+      for (let i = 0; i < n; i++) (await gpu.embed([texts[i % texts.length]])).tensor!.dispose();
+    };
+    await runMany(3);
+    const liveAfterWarm = live.size;
+    await runMany(12);
+    const liveAfterMore = live.size;
+    device.createBuffer = createBuffer;
+    mark('leak check');
     const shape = g.tensor!.shape;
     const sameDevice = g.tensor!.device === gpu.gpu!.device;
     g.tensor!.dispose();
@@ -73,10 +101,12 @@ test('language: WebGPU EP and WASM EP agree; batched equals one-by-one; GPU pool
     const adapter = gpu.gpu!.adapter;
     await gpu.destroy();
     await cpu.destroy();
-    return { marks, path: [g.path, c.path], epDiff, batchDiff, batchedRuns, poolDiff, location, shape, sameDevice, classDiff, classPath: classes.path, adapter };
+    return { marks, created, liveAfterWarm, liveAfterMore, path: [g.path, c.path], epDiff, batchDiff, batchedRuns, poolDiff, location, shape, sameDevice, classDiff, classPath: classes.path, adapter };
   }, TEXTS);
-  console.log(`language e2e: adapter ${result.adapter.architecture}; WebGPU vs WASM max|Δ| ${result.epDiff.toExponential(2)}; batched vs single ${result.batchDiff.toExponential(2)}; GPU vs CPU pooling ${result.poolDiff.toExponential(2)}; runs ${result.batchedRuns}; ${result.marks.join(', ')}`);
+  console.log(`language e2e: adapter ${result.adapter.architecture}; WebGPU vs WASM max|Δ| ${result.epDiff.toExponential(2)}; batched vs single ${result.batchDiff.toExponential(2)}; GPU vs CPU pooling ${result.poolDiff.toExponential(2)}; runs ${result.batchedRuns}; buffers created ${result.created}, live ${result.liveAfterWarm} → ${result.liveAfterMore}; ${result.marks.join(', ')}`);
   expect(result.path).toEqual(['gpu', 'cpu']);
+  expect(result.created).toBeGreaterThan(12 * 3);
+  expect(result.liveAfterMore).toBe(result.liveAfterWarm);
   expect(result.location).toBe('gpu-buffer');
   expect(result.sameDevice).toBe(true);
   expect(result.shape).toEqual([TEXTS.length, 128]);
