@@ -8,6 +8,12 @@ type TabWindow = Window & { consensusTab: typeof Tab; consensusReady?: boolean }
 
 async function openTabs(browser: Browser, count: number): Promise<Page[]> {
   const context = await browser.newContext();
+  // The dev server reloads every page when any watched file changes (others edit shaders while tests
+  // run); a replica's state lives in its page, so these pages get an inert HMR client instead.
+  await context.route('**/@vite/client', (route) => route.fulfill({
+    contentType: 'application/javascript',
+    body: 'const noop = () => {}; export const createHotContext = () => ({ accept: noop, acceptExports: noop, dispose: noop, prune: noop, invalidate: noop, on: noop, off: noop, send: noop, data: {} }); export const updateStyle = noop; export const removeStyle = noop; export const injectQuery = (u) => u;',
+  }));
   const pages = await Promise.all([...Array(count)].map(() => context.newPage()));
   await Promise.all(pages.map(async (p) => {
     await p.goto('/tests/e2e/consensus/tab.html');

@@ -22,7 +22,8 @@ export interface NewViewBody { t: 'new-view'; view: number; viewChanges: Envelop
 /** Asks peers for committed batches (and a checkpoint snapshot) from `fromSeq` on: state transfer. */
 export interface FetchBody { t: 'fetch'; fromSeq: number; nonce: number }
 export interface SessionState { client: number; session: number; floor: number; above: number[]; replies: ReplyRecord[] }
-export interface ReplyRecord { reqId: number; view: number; seq: number; index: number; digest: string }
+/** Part of the replicated state, so it holds nothing that differs between replicas (not the view). */
+export interface ReplyRecord { reqId: number; seq: number; index: number; digest: string }
 /** The replicated state at a checkpoint: enough to resume execution after it. */
 export interface Snapshot { seq: number; chain: string; sessions: SessionState[] }
 export interface CommittedEntry { view: number; seq: number; requests: Envelope<RequestBody>[]; commits: Envelope<CommitBody>[] }
@@ -192,8 +193,8 @@ function parseSnapshot(raw: unknown, path: string): Snapshot {
         above: list(s, 'above', p, MESSAGE_LIMITS.maxList, (x, q) => int({ x }, 'x', q)),
         replies: list(s, 'replies', p, MESSAGE_LIMITS.maxList, (x, q) => {
           const r = obj(x, q);
-          onlyKeys(r, ['reqId', 'view', 'seq', 'index', 'digest'], q);
-          return { reqId: int(r, 'reqId', q), view: int(r, 'view', q), seq: int(r, 'seq', q), index: int(r, 'index', q), digest: hex(r, 'digest', q, DIGEST) };
+          onlyKeys(r, ['reqId', 'seq', 'index', 'digest'], q);
+          return { reqId: int(r, 'reqId', q), seq: int(r, 'seq', q), index: int(r, 'index', q), digest: hex(r, 'digest', q, DIGEST) };
         }),
       };
     }),

@@ -53,9 +53,10 @@ export class PbftNode {
       const env = await checked;
       if (!env) return;
       // Replays are recognised after verification, so a tampered copy counts as a bad signature.
-      // A repeated request is not a replay: clients retransmit, and replicas answer from the reply cache.
+      // Requests and view changes are retransmitted on purpose (lossy networks): the replica answers a
+      // repeated request from its reply cache and a repeated view change by re-sending its new view.
       const seenKey = `${env.from}:${env.sig}`;
-      if (this.seen.has(seenKey) && env.body.t !== 'request') return this.count('replay');
+      if (this.seen.has(seenKey) && env.body.t !== 'request' && env.body.t !== 'view-change') return this.count('replay');
       if (this.seen.size >= SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
       this.seen.add(seenKey);
       await this.apply(this.replica.receive(env));
@@ -130,6 +131,7 @@ export class PbftNode {
     for (const t of out.timers) this.io.setTimer(t.key, t.ms);
     for (const d of out.decisions) this.io.decided?.(d);
     for (const r of out.results) this.io.resolved?.(r);
+    for (const { to, env } of out.relay) this.io.send(to, env);
     const sigs = await Promise.all(out.send.map(({ body }) => this.signer.sign(signingText(this.replica.id, body))));
     for (const [k, { to, body }] of out.send.entries()) {
       const env: Envelope = { from: this.replica.id, body, sig: sigs[k] };

@@ -50,6 +50,8 @@ export interface ClientResult {
 
 export interface Outbox {
   send: Array<{ to: number | 'all'; body: Body }>;
+  /** Messages signed by others, passed on unchanged (a new view to a replica that missed it). */
+  relay: Array<{ to: number; env: Envelope }>;
   timers: Array<{ key: TimerKey; ms: number | null }>;
   decisions: Decision[];
   results: ClientResult[];
@@ -90,6 +92,9 @@ export class PbftReplica {
   private vcAttempts = 0;
   private newViewSent = -1;
   private plan = new Map<number, string>();
+  /** Own view changes not yet answered by a new view: re-sent until one is (lossy networks). */
+  private readonly myViewChanges = new Map<number, ViewChangeBody>();
+  private acceptedNewView: Envelope<NewViewBody> | null = null;
   private progressArmed = false;
   private fetchNonce = 0;
 
@@ -126,7 +131,7 @@ export class PbftReplica {
   }
 
   static emptyOutbox(): Outbox {
-    return { send: [], timers: [], decisions: [], results: [], faults: [] };
+    return { send: [], relay: [], timers: [], decisions: [], results: [], faults: [] };
   }
 
   primaryOf(view: number): number {
@@ -179,7 +184,15 @@ export class PbftReplica {
       if (this.own.size > 0) this.setTimer('retransmit', this.timeoutMs);
     } else {
       this.progressArmed = false;
-      if (this.pending.size > 0 || !this.active) {
+      // A lost checkpoint message leaves the log unstable and, at the high watermark, stalls the primary.
+      const latest = Math.max(0, ...this.snapshots.keys());
+      if (latest > this.stableSeq) this.emit('all', { t: 'checkpoint', seq: latest, digest: digestOf(this.snapshots.get(latest)) });
+      const votes = this.viewChanges.get(this.view)?.size ?? 0;
+      if (!this.active && votes < this.quorum) {
+        // Too few replicas want this view yet: say so again (messages may have been lost) and wait.
+        for (const vc of this.myViewChanges.values()) this.emit('all', vc);
+        this.armProgress(true);
+      } else if (this.pending.size > 0 || !this.active) {
         this.askForState();
         this.startViewChange(this.view + 1);
       }
@@ -195,7 +208,7 @@ export class PbftReplica {
     const session = this.sessions.get(`${b.client}:${b.session}`);
     if (session && isExecuted(session, b.reqId)) {
       const cached = session.replies.find((r) => r.reqId === b.reqId);
-      if (cached) this.emit(b.client, { t: 'reply', view: cached.view, seq: cached.seq, index: cached.index, client: b.client, session: b.session, reqId: b.reqId, digest: cached.digest });
+      if (cached) this.emit(b.client, { t: 'reply', view: this.view, seq: cached.seq, index: cached.index, client: b.client, session: b.session, reqId: b.reqId, digest: cached.digest });
       return;
     }
     const key = requestKey(b);
@@ -341,6 +354,8 @@ export class PbftReplica {
       }
     }
     if (!progressed) return;
+    // Timeouts grow with each view change that brought no progress (PBFT), and reset on progress.
+    this.vcAttempts = 0;
     if (this.pending.size > 0) this.armProgress(true);
     else this.disarmProgress();
     this.tryPropose();
@@ -359,7 +374,7 @@ export class PbftReplica {
     session.above.add(r.reqId);
     while (session.above.has(session.floor + 1)) session.above.delete(++session.floor);
     const digest = digestOf(r.value);
-    session.replies.push({ reqId: r.reqId, view, seq, index, digest });
+    session.replies.push({ reqId: r.reqId, seq, index, digest });
     if (session.replies.length > REPLY_CACHE) session.replies.shift();
     this.out.decisions.push({ seq, view, index, client: r.client, session: r.session, reqId: r.reqId, value: r.value, certificate });
     // The client is a replica too and learns the result by executing it; a client that lags behind
@@ -503,12 +518,17 @@ export class PbftReplica {
     this.active = false;
     this.plan.clear();
     const prepared = [...this.prepared.entries()].filter(([seq]) => seq > this.stableSeq).map(([, p]) => p);
-    this.emit('all', {
+    const vc: ViewChangeBody = {
       t: 'view-change', view, stableSeq: this.stableSeq, stableDigest: this.stableDigest,
       checkpointProof: this.stableProof, prepared,
-    });
+    };
+    this.myViewChanges.set(view, vc);
+    if (this.myViewChanges.size > 3) this.myViewChanges.delete(Math.min(...this.myViewChanges.keys()));
+    this.emit('all', vc);
     this.vcAttempts++;
-    this.armProgress(true, this.timeoutMs * 2 ** Math.min(this.vcAttempts, 8));
+    // PBFT: the timer that moves on to the next view runs only once 2f+1 replicas want this one;
+    // until then the timer re-sends this view change. So no replica races ahead alone.
+    this.armProgress(true);
   }
 
   private validViewChange(env: Envelope<ViewChangeBody>): boolean {
@@ -532,6 +552,11 @@ export class PbftReplica {
 
   private onViewChange(env: Envelope<ViewChangeBody>): void {
     const b = env.body;
+    if (env.from !== this.id && this.acceptedNewView?.body.view === b.view && (b.view < this.view || this.active)) {
+      // The sender missed the new view we are in (or passed through): pass the primary's message on.
+      this.out.relay.push({ to: env.from, env: this.acceptedNewView });
+      return;
+    }
     if (b.view < this.view || (b.view === this.view && this.active)) return this.fault('wrongView');
     if (!this.validViewChange(env)) return this.fault('invalidProof');
     let at = this.viewChanges.get(b.view);
@@ -580,13 +605,13 @@ export class PbftReplica {
     if (voters.size < this.quorum || voters.size !== b.viewChanges.length || !b.viewChanges.every((v) => this.validViewChange(v))) return this.fault('invalidProof');
     const plan = this.computePlan(b.viewChanges);
     if (plan.length !== b.plan.length || plan.some((p, i) => p.seq !== b.plan[i].seq || p.digest !== b.plan[i].digest)) return this.fault('invalidProof');
+    this.acceptedNewView = env;
     this.enterView(b, plan);
   }
 
   private enterView(b: NewViewBody, plan: Array<PlanEntry & { requests: Envelope<RequestBody>[] }>): void {
     this.view = b.view;
     this.active = true;
-    this.vcAttempts = 0;
     this.plan = new Map(plan.map((p) => [p.seq, p.digest]));
     const minS = Math.max(...b.viewChanges.map((v) => v.body.stableSeq));
     const best = b.viewChanges.find((v) => v.body.stableSeq === minS)!;
@@ -595,6 +620,7 @@ export class PbftReplica {
       else this.askForState();
     }
     for (const v of [...this.viewChanges.keys()]) if (v <= b.view) this.viewChanges.delete(v);
+    for (const v of [...this.myViewChanges.keys()]) if (v <= b.view) this.myViewChanges.delete(v);
     this.assigned.clear();
     for (const [seq, slot] of this.slots) if (seq > this.lastExecuted && !slot.committed) { slot.prepared = false; slot.commitSent = false; slot.prePrepare = null; }
     this.nextSeq = Math.max(minS, plan.length ? plan[plan.length - 1].seq : minS, this.stableSeq);
@@ -619,7 +645,7 @@ export class PbftReplica {
 
   // ---- plumbing ----------------------------------------------------------------------------------
 
-  private armProgress(restart = false, ms = this.timeoutMs): void {
+  private armProgress(restart = false, ms = this.timeoutMs * 2 ** Math.min(this.vcAttempts, 4)): void {
     if (this.progressArmed && !restart) return;
     this.progressArmed = true;
     this.out.timers.push({ key: 'progress', ms });

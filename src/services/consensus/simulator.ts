@@ -53,6 +53,10 @@ export interface ScenarioResult {
   messages: number;
   endTime: number;
   rejected: Record<string, number>;
+  /** Highest stable checkpoint reached by every honest replica (the log below it was truncated). */
+  stableCheckpoint: number;
+  /** Highest view any honest replica reached. */
+  maxView: number;
 }
 
 /** Draws a random scenario with at most f faulty replicas. */
@@ -235,5 +239,7 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
   const rejected: Record<string, number> = {};
   for (const ep of honest) for (const [k, v] of Object.entries(ep.replica.faults)) rejected[k] = (rejected[k] ?? 0) + v;
   const committed = s.requests.filter((r) => [...endpoints[r.client].results.values()].some((x) => x.value === r.value)).length;
-  return { seed: s.seed, safety, liveness, violations, committed, requests: expected, messages, endTime: now, rejected };
+  const stableCheckpoint = Math.min(...honest.map((e) => e.replica.stableSeq));
+  const maxView = Math.max(...honest.map((e) => e.replica.view));
+  return { seed: s.seed, safety, liveness, violations, committed, requests: expected, messages, endTime: now, rejected, stableCheckpoint, maxView };
 }
