@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors';
+import { GpuUnavailableError, InvalidInputError } from '../errors';
 import { acquireGpu, type AdapterSummary, type GpuContext } from '../gpu/device';
 import { MetricsRegistry } from '../metrics/registry';
 import type { BatcherOptions } from '../pipeline/batcher';
@@ -89,6 +89,9 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     language.gpu = await LanguageService.create({ ...languageOptions, backend: 'gpu' });
     gpu = language.gpu.gpu!;
   } else {
+    if (wanted.has('language') && choice('language') === 'gpu') {
+      throw new GpuUnavailableError('language was forced onto the GPU, but onnxruntime-web has no WebGPU EP here', "use backend { language: 'cpu' } (WASM) or 'auto', or run in a browser with WebGPU");
+    }
     gpu = await acquireGpu();
   }
   cleanups.push(() => gpu.destroy());

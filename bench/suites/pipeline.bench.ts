@@ -1,0 +1,107 @@
+import { createAura, PLANNED_STAGES, type Aura, type AuraOptions } from '../../src/runtime/create-aura';
+import type { AuraRequest } from '../../src/pipeline/request';
+import type { BenchContext, BenchSuite } from '../types';
+
+/**
+ * The whole request path. First the backend plans (issue: per-stage backend choice): the plan `auto`
+ * measures, all-GPU and all-CPU, each timed on the same requests in this run; then, under `auto`,
+ * latency at concurrency 1, 8 and 64 and throughput with and without dynamic batching.
+ */
+// Consensus is measured by its own suite: its agreement round would dominate every figure here.
+const SERVICES: AuraOptions['services'] = ['language', 'neuromorphic', 'lnn', 'memory'];
+
+export const suite: BenchSuite = {
+  name: 'pipeline',
+  hosts: ['node', 'browser'],
+  async run(ctx) {
+    const requests = mixedRequests(ctx.size === 'full' ? 256 : 48);
+    // In Node onnxruntime-web has no WebGPU EP: there BERT stays on WASM in every plan.
+    const gpuPlan: AuraOptions['backend'] = ctx.host === 'node' ? { language: 'cpu', neuromorphic: 'gpu', lnn: 'gpu', memory: 'gpu', router: 'gpu' } : 'gpu';
+    const plans: Array<[string, AuraOptions['backend']]> = [['auto', 'auto'], ['all-gpu', gpuPlan], ['all-cpu', 'cpu']];
+    const p50: Record<string, number> = {};
+    for (const [name, backend] of plans) {
+      const aura = await createAura({ backend, planStore: false, services: SERVICES });
+      try {
+        if (name === 'auto') printPlan(ctx, aura);
+        const sample = requests.slice(0, ctx.size === 'full' ? 64 : 24);
+        await latencies(aura, sample, 1); // warm: compilation, JIT and first-touch costs are not the steady state
+        const times = await latencies(aura, sample, 1);
+        p50[name] = quantile(times, 0.5);
+        ctx.log(`plan ${name}: ${describePlan(aura)} → p50 ${p50[name].toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms (concurrency 1)`);
+      } finally {
+        await aura.destroy();
+      }
+    }
+    const best = Math.min(p50['all-gpu'], p50['all-cpu']);
+    ctx.log(`auto p50 is ${(p50.auto / best).toFixed(2)}× the best forced plan and ${(p50.auto / p50['all-gpu']).toFixed(2)}× the all-GPU plan`);
+    ctx.record('planP50Ms', p50);
+
+    const aura = await createAura({ planStore: false, services: SERVICES });
+    try {
+      for (const concurrency of [1, 8, 64]) {
+        const times = await latencies(aura, requests, concurrency);
+        const line = `concurrency ${concurrency}: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, p99 ${quantile(times, 0.99).toFixed(1)} ms`;
+        ctx.log(line);
+        ctx.record(`latency.c${concurrency}`, { p50: quantile(times, 0.5), p95: quantile(times, 0.95), p99: quantile(times, 0.99) });
+      }
+    } finally {
+      await aura.destroy();
+    }
+    // Unbatched means BERT too runs one text per call, as transformers.js pipelines do.
+    for (const [label, batching] of [['batched (max 32, wait 2 ms)', { maxBatch: 32, maxWaitMs: 2 }], ['one request per run', { maxBatch: 1, maxWaitMs: 0 }]] as const) {
+      const runtime = await createAura({ planStore: false, batching, services: SERVICES, language: { maxBatch: batching.maxBatch, maxWaitMs: batching.maxWaitMs } });
+      try {
+        await runtime.infer(requests[0]);
+        const t0 = performance.now();
+        await Promise.all(requests.map((r) => runtime.infer(r)));
+        const perSecond = requests.length / ((performance.now() - t0) / 1000);
+        ctx.log(`throughput ${label}: ${perSecond.toFixed(1)} requests/s (${requests.length} concurrent)`);
+        ctx.record(`throughput.${batching.maxBatch}`, perSecond);
+      } finally {
+        await runtime.destroy();
+      }
+    }
+  },
+};
+
+function mixedRequests(n: number): AuraRequest[] {
+  const texts = ['what is the weather in lisbon', 'remember that the server restarts at noon', 'classify this support ticket', 'all tabs should agree on the next leader'];
+  return Array.from({ length: n }, (_, i) =>
+    i % 2 === 0 ? { text: `${texts[i % texts.length]} ${i}` } : { series: Array.from({ length: 48 }, (_, t) => Math.sin((t + i) / 5)) },
+  );
+}
+
+async function latencies(aura: Aura, requests: AuraRequest[], concurrency: number): Promise<number[]> {
+  const times: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests.length) {
+        const request = requests[next++];
+        const t0 = performance.now();
+        await aura.infer(request);
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  return times;
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function describePlan(aura: Aura): string {
+  return PLANNED_STAGES.filter((s) => aura.plan.stages[s]).map((s) => `${s}=${aura.plan.stages[s].path}`).join(' ');
+}
+
+/** The plan `auto` chose, with each stage's measured time on both paths side by side. */
+function printPlan(ctx: BenchContext, aura: Aura): void {
+  ctx.log('stage        path  why       GPU ms     CPU ms');
+  for (const [stage, p] of Object.entries(aura.plan.stages)) {
+    const ms = (v?: number) => (v === undefined ? '—' : v.toFixed(2)).padStart(9);
+    ctx.log(`${stage.padEnd(12)} ${p.path.padEnd(5)} ${p.why.padEnd(9)} ${ms(p.gpuMs)}  ${ms(p.cpuMs)}`);
+  }
+  ctx.record('autoPlan', aura.plan);
+}
