@@ -53,3 +53,32 @@ describe('WebRTC signaling server (ws)', () => {
     expect(parseSignal({ kind: 'ice', from: 1, epoch: 1, data: '{}' })).not.toBeNull();
   });
 });
+
+describe('WebSocketSignaling (the browser client, here on the ws package)', () => {
+  it('reconnects after the server drops and delivers again', async () => {
+    const { WebSocketSignaling } = await import('../../../src/services/consensus/signaling');
+    const g = globalThis as { WebSocket?: unknown };
+    const original = g.WebSocket;
+    g.WebSocket = WebSocket;
+    try {
+      server = await startSignalingServer();
+      const port = server.port;
+      const a = new WebSocketSignaling(server.url, 'room', 0);
+      const b = new WebSocketSignaling(server.url, 'room', 1);
+      const got: string[] = [];
+      b.onMessage((m) => got.push(m.data ?? ''));
+      await expect.poll(() => server!.rooms().room).toBe(2);
+      a.send({ kind: 'hello', from: 0, epoch: 1, data: 'one' });
+      await expect.poll(() => got).toEqual(['one']);
+      await server.close();
+      server = await startSignalingServer({ port });
+      await expect.poll(() => server!.rooms().room, { timeout: 10_000 }).toBe(2);
+      a.send({ kind: 'hello', from: 0, epoch: 1, data: 'two' });
+      await expect.poll(() => got).toEqual(['one', 'two']);
+      a.close();
+      b.close();
+    } finally {
+      g.WebSocket = original;
+    }
+  });
+});
