@@ -85,9 +85,13 @@ describe('LanguageService on the cpu path (WASM EP + CPU pooling) in Node', () =
     expect(cut.truncated).toEqual([true]);
   });
 
-  it("backend 'gpu' in Node is a typed error (no WebGPU EP in onnxruntime-web's Node build)", async () => {
+  it("backend 'gpu' in Node is a typed error (no WebGPU EP in onnxruntime-web's Node build); 'auto' picks cpu", async () => {
     await expect(LanguageService.create({ backend: 'gpu' })).rejects.toBeInstanceOf(GpuUnavailableError);
     await expect(LanguageService.create({ backend: 'tpu' as 'gpu' })).rejects.toBeInstanceOf(InvalidInputError);
+    const auto = await LanguageService.create({ warmUp: false, buckets: { sequenceLengths: [16], batchSizes: [1] } });
+    expect(auto.path).toBe('cpu');
+    expect(auto.maxLength).toBe(16);
+    await auto.destroy();
   });
 
   it('a model without a head cannot classify; a destroyed service refuses calls', async () => {
