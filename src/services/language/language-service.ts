@@ -49,6 +49,8 @@ export interface EmbedOptions {
 
 /** A [rows, hidden] float32 tensor on the runtime's GPU device; the receiver disposes it. */
 export interface LanguageGpuTensor {
+  /** 'gpu': structurally a pipeline GpuTensor (src/pipeline/packet.ts), ready for a Packet. */
+  kind: 'gpu';
   buffer: GPUBuffer;
   device: GPUDevice;
   dtype: 'float32';
@@ -305,6 +307,7 @@ export class LanguageService {
     this.releasePooled(sources.map((s) => s.buffer));
     let disposed = false;
     return {
+      kind: 'gpu',
       buffer,
       device,
       dtype: 'float32',
