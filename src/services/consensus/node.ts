@@ -1,9 +1,8 @@
-import { canonicalJson } from './codec';
+import { canonicalJson, type Json } from './codec';
 import { MalformedMessageError } from './errors';
 import { collectEnvelopes, MESSAGE_LIMITS, parseEnvelope, type Body, type Envelope } from './messages';
 import type { ClientResult, Decision, FaultKind, Outbox, PbftReplica, TimerKey } from './replica';
 import type { ConsensusSigner, ConsensusVerifier } from './signer';
-import type { Json } from './codec';
 
 /** What a node needs from its host: a network, timers, and somewhere to put decisions. */
 export interface PbftNodeIo {

@@ -1,12 +1,10 @@
-import type { Json } from './codec';
+import { requireJson, type Json } from './codec';
 import { ConsensusClosedError, ConsensusConfigError, ConsensusTimeoutError } from './errors';
+import { MESSAGE_LIMITS, type Envelope } from './messages';
 import { PbftNode } from './node';
 import { PbftReplica, type ClientResult, type Decision, type FaultKind, type ReplicaConfig, type TimerKey } from './replica';
 import { Ed25519Signer, Ed25519Verifier, type ConsensusSigner, type ConsensusVerifier } from './signer';
 import type { ConsensusTransport } from './transport';
-import type { Envelope } from './messages';
-import { requireJson } from './codec';
-import { MESSAGE_LIMITS } from './messages';
 
 export interface ConsensusOptions {
   /** This replica's index in `members`. */
