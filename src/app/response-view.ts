@@ -17,7 +17,7 @@ export function renderResponse(target: HTMLElement, r: UnifiedResponse): void {
     );
   });
   const stageRows = Object.entries(r.timings.perStage).map(([stage, t]) =>
-    el('tr', {}, el('td', { text: stage }), el('td', { text: fmt(t.wallMs) }), el('td', { text: fmt(t.gpuMs) }), el('td', { text: t.path ?? '' })),
+    el('tr', {}, el('td', { text: stage }), el('td', { text: fmt(t.wallMs) }), el('td', { text: fmt(t.gpuMs) }), el('td', { text: t.path ? `${t.path}${t.why ? ` (${t.why})` : ''}` : '' })),
   );
   target.replaceChildren(
     el('p', {}, el('strong', { text: 'Decision: ' }), el('span', { text: `${r.decision.value} (${r.decision.service})`, testId: 'decision' })),

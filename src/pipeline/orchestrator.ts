@@ -1,6 +1,7 @@
 import { MAC_ENERGY_MODEL } from '../metrics/energy';
 import type { MetricsRegistry } from '../metrics/registry';
 import { aggregate, failureOf, outcomeOf } from './aggregate';
+import type { BackendPlan } from './planner';
 import { Batcher, type BatcherOptions } from './batcher';
 import { Deadline } from './deadline';
 import { validateRequest, type AuraRequest, type ValidRequest } from './request';
@@ -14,7 +15,12 @@ export interface OrchestratorParts {
   stages: ServiceStage[];
   breakers: Map<ServiceName, Breaker>;
   metrics: MetricsRegistry;
+  /** The backend plan, so each stage's timing says why it ran on its path. */
+  plan?: BackendPlan;
 }
+
+/** Pipeline stage → the planned stage that decides its path. */
+const PLANNED_BY: Record<string, string> = { embed: 'language', route: 'router' };
 
 interface Front {
   embedding?: Float32Array;
@@ -99,6 +105,10 @@ export class Orchestrator {
         summary.energy.model = [...models.add(MAC_ENERGY_MODEL)].sort().join(' + ');
       }
       perStage.aggregate = { wallMs: performance.now() - t0, path: 'cpu' };
+      for (const [stage, timing] of Object.entries(perStage)) {
+        const planned = this.parts.plan?.stages[PLANNED_BY[stage] ?? stage];
+        if (planned && timing.path === planned.path) timing.why = planned.why;
+      }
       const totalMs = performance.now() - started;
       this.observe(perStage, totalMs, summary.energy.perService);
       requests.inc({ outcome: 'ok' });

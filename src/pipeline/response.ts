@@ -4,6 +4,8 @@ export interface StageTiming {
   wallMs: number;
   gpuMs?: number;
   path?: ExecutionPath;
+  /** Why the stage ran on that path: forced by the caller, chosen by the adapter, measured, or a cached measurement. */
+  why?: 'forced' | 'adapter' | 'measured' | 'cached';
 }
 
 export interface ServiceOutcome {

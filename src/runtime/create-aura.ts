@@ -170,6 +170,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
       stages: stageList,
       breakers: services.router.breakers,
       metrics,
+      plan,
     },
     options.batching,
   );

@@ -30,6 +30,9 @@ test('a text request returns a UnifiedResponse with every field filled', async (
   expect(response.timings.totalMs).toBeGreaterThan(0);
   expect(Object.keys(r.plan.stages).sort()).toEqual(['language', 'lnn', 'memory', 'neuromorphic', 'router']);
   expect(r.plan.stages.language).toEqual({ path: 'cpu', why: 'forced' });
+  // Each stage says which path ran it and why.
+  expect(response.timings.perStage.embed).toMatchObject({ path: 'cpu', why: 'forced' });
+  expect(response.timings.perStage.route.why).toBe(r.plan.stages.router.why);
   expect(r.metrics).toContain('aura_requests_total{outcome="ok"} 1');
 });
 
