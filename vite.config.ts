@@ -1,5 +1,23 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+
+/**
+ * The app build serves onnxruntime-web's WebGPU-build runtime (.mjs + .wasm) from /ort/: ORT loads
+ * them at run time by URL, so the bundler never sees them. The dev server serves them from node_modules.
+ */
+function ortRuntimeFiles(): Plugin {
+  const files = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+  return {
+    name: 'aura-ort-runtime-files',
+    apply: 'build',
+    generateBundle() {
+      for (const file of files) {
+        this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist', file)) });
+      }
+    },
+  };
+}
 
 /**
  * `vite` serves the web app (index.html) and the e2e harness; `vite build` builds the app into
@@ -26,6 +44,7 @@ export default defineConfig(({ mode }) => {
       include: ['comlink', 'idb-keyval', 'idb', 'uplot', '@huggingface/tokenizers', '@noble/hashes/sha2.js', '@noble/hashes/utils.js', 'onnxruntime-web/webgpu'],
     },
     worker: { format: 'es' },
+    plugins: [ortRuntimeFiles()],
     build: { outDir: 'dist/app', emptyOutDir: true, target: 'es2022' },
   };
 });

@@ -26,7 +26,12 @@ async function main(): Promise<void> {
   const backend = (new URLSearchParams(location.search).get('backend') ?? 'auto') as BackendChoice;
   let aura: Aura;
   try {
-    aura = await createAura({ backend, onProgress: (e) => log.append(el('li', { text: `${e.stage}: ${e.message}` })) });
+    aura = await createAura({
+      backend,
+      // The built app serves ORT's runtime files from /ort/ (vite.config.ts); the dev server from node_modules.
+      language: import.meta.env.PROD ? { wasmPaths: new URL('ort/', location.href).href } : undefined,
+      onProgress: (e) => log.append(el('li', { text: `${e.stage}: ${e.message}` })),
+    });
   } catch (error) {
     renderError(loading, error instanceof AuraError ? error.message : String(error));
     return;
