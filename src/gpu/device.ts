@@ -81,20 +81,13 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   } catch (cause) {
     throw new GpuUnavailableError('the adapter refused to create a device', 'close other GPU-heavy tabs and retry', { cause });
   }
-  return { ...contextFor(device, summarize(adapter)), gpuAdapter: adapter };
+  return { ...contextFor(device, summarizeAdapter(adapter)), gpuAdapter: adapter };
 }
 
 /** Adopts a device made elsewhere (onnxruntime-web's) so kernels share it. */
 export function adoptDevice(device: GPUDevice, adapter: Partial<AdapterSummary> = {}): GpuContext {
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  return contextFor(device, {
-    vendor: adapter.vendor ?? info?.vendor ?? 'unknown',
-    architecture: adapter.architecture ?? info?.architecture ?? 'unknown',
-    device: adapter.device ?? info?.device ?? '',
-    description: adapter.description ?? info?.description ?? '',
-    isFallback: adapter.isFallback ?? Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter),
-    host: adapter.host ?? (isNode() ? 'node' : 'browser'),
-  });
+  return contextFor(device, { ...(info ? summaryOf(info) : summaryOf({} as GPUAdapterInfo)), ...adapter });
 }
 
 function contextFor(device: GPUDevice, adapter: AdapterSummary): GpuContext {
@@ -115,16 +108,21 @@ function contextFor(device: GPUDevice, adapter: AdapterSummary): GpuContext {
   };
 }
 
-function summarize(adapter: GPUAdapter): AdapterSummary {
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+/** The adapter as the runtime reports it (and keys cached plans by). */
+export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
   const legacyFallback = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  const summary = summaryOf(adapter.info);
+  return { ...summary, isFallback: summary.isFallback || Boolean(legacyFallback) };
+}
+
+function summaryOf(info: GPUAdapterInfo & { isFallbackAdapter?: boolean }): AdapterSummary {
   const architecture = info.architecture ?? '';
   return {
     vendor: info.vendor ?? '',
     architecture,
     device: info.device ?? '',
     description: info.description ?? '',
-    isFallback: Boolean(info.isFallbackAdapter ?? legacyFallback) || architecture === 'swiftshader',
+    isFallback: Boolean(info.isFallbackAdapter) || architecture === 'swiftshader',
     host: isNode() ? 'node' : 'browser',
   };
 }

@@ -46,6 +46,11 @@ export function adapterKey(adapter: AdapterSummary): string {
   return [adapter.host, adapter.vendor, adapter.architecture, adapter.device, adapter.description, adapter.isFallback ? 'fallback' : 'hw'].join('|');
 }
 
+/** Where a stage's measured plan is stored: per adapter, stage and model signature. */
+export function planStoreKey(adapter: AdapterSummary, stage: string, signature: string): string {
+  return `${adapterKey(adapter)}#${stage}#${signature}`;
+}
+
 /**
  * Chooses each stage's path: forced where the caller says so; otherwise a cached plan for this
  * adapter and stage signature; otherwise measured (median of `trials` warm runs of each path);
@@ -60,7 +65,7 @@ export async function planBackends(adapter: AdapterSummary, stages: PlannableSta
       plan.stages[stage.name] = { path: choice, why: 'forced' };
       continue;
     }
-    const storeKey = `${key}#${stage.name}#${stage.signature}`;
+    const storeKey = planStoreKey(adapter, stage.name, stage.signature);
     const cached = await options.store?.load(storeKey);
     if (cached) {
       plan.stages[stage.name] = { ...cached, why: 'cached' };

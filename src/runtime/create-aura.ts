@@ -1,9 +1,9 @@
 import { GpuUnavailableError, InvalidInputError } from '../errors';
-import { acquireGpu, type AdapterSummary, type GpuContext } from '../gpu/device';
+import { acquireGpu, adoptDevice, platformGpu, summarizeAdapter, type AdapterSummary, type GpuContext } from '../gpu/device';
 import { MetricsRegistry } from '../metrics/registry';
 import type { BatcherOptions } from '../pipeline/batcher';
 import { Orchestrator } from '../pipeline/orchestrator';
-import { planBackends, type BackendChoice, type BackendPlan, type PlanStore } from '../pipeline/planner';
+import { planBackends, planStoreKey, type BackendChoice, type BackendPlan, type PlanStore } from '../pipeline/planner';
 import { indexedDbPlanStore } from '../pipeline/plan-store';
 import type { AuraRequest } from '../pipeline/request';
 import type { UnifiedResponse } from '../pipeline/response';
@@ -83,19 +83,29 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   progress({ stage: 'device', message: 'acquiring the WebGPU device' });
   const language: Candidates<LanguageService> = {};
   const languageOptions = { ...options.language, onProgress: (e: ModelLoadProgress) => progress({ stage: 'language', message: describeLoad(e) }) };
+  const languageSignature = bertSignature(options.language?.source ?? defaultLanguageModelSource());
+  const store = options.planStore === false ? undefined : (options.planStore ?? (typeof indexedDB !== 'undefined' ? indexedDbPlanStore() : undefined));
+  // A cached plan spares loading BERT on the path it will not use: the WebGPU EP's warm-up is the
+  // slowest part of a start on a software adapter.
+  const cachedLanguagePath =
+    wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() && store ? await cachedPath(store, 'language', languageSignature) : undefined;
   let gpu: GpuContext;
-  if (wanted.has('language') && choice('language') !== 'cpu' && webGpuEpAvailable()) {
+  if (wanted.has('language') && choice('language') !== 'cpu' && webGpuEpAvailable() && cachedLanguagePath !== 'cpu') {
     progress({ stage: 'language', message: 'loading BERT on the WebGPU execution provider' });
     language.gpu = await LanguageService.create({ ...languageOptions, backend: 'gpu' });
-    gpu = language.gpu.gpu!;
+    // Our own context on ORT's device: its pool outlives the GPU language service if the plan drops it,
+    // and the device stays ORT's to destroy.
+    const ort = language.gpu.gpu!;
+    gpu = adoptDevice(ort.device, ort.adapter);
+    cleanups.push(() => gpu.pool.destroy());
   } else {
     if (wanted.has('language') && choice('language') === 'gpu') {
       throw new GpuUnavailableError('language was forced onto the GPU, but onnxruntime-web has no WebGPU EP here', "use backend { language: 'cpu' } (WASM) or 'auto', or run in a browser with WebGPU");
     }
     gpu = await acquireGpu();
+    cleanups.push(() => gpu.destroy());
   }
-  cleanups.push(() => gpu.destroy());
-  if (wanted.has('language') && choice('language') !== 'gpu') {
+  if (wanted.has('language') && choice('language') !== 'gpu' && cachedLanguagePath !== 'gpu') {
     progress({ stage: 'language', message: 'loading BERT on the WASM execution provider' });
     language.cpu = await LanguageService.create({ ...languageOptions, backend: 'cpu' });
   }
@@ -113,7 +123,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
 
   progress({ stage: 'plan', message: 'measuring each stage on the GPU and the CPU' });
   const stages = [
-    ...(language.gpu || language.cpu ? [trialFor.language(language)] : []),
+    ...(language.gpu || language.cpu ? [trialFor.language(language, languageSignature)] : []),
     ...(wanted.has('neuromorphic') ? [trialFor.neuromorphic(lazily(neuromorphic, make.neuromorphic))] : []),
     ...(wanted.has('lnn') ? [trialFor.lnn(lazily(lnn, make.lnn))] : []),
     ...(wanted.has('memory') ? [trialFor.memory(gpu, hidden)] : []),
@@ -121,10 +131,8 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   ];
   const forced: Record<string, BackendChoice> = {};
   for (const stage of PLANNED_STAGES) forced[stage] = choice(stage);
-  // Only one language path was loaded when the other was ruled out (forced, or no WebGPU EP here).
-  if (language.cpu && !language.gpu) forced.language = 'cpu';
-  if (language.gpu && !language.cpu) forced.language = 'gpu';
-  const store = options.planStore === false ? undefined : (options.planStore ?? (typeof indexedDB !== 'undefined' ? indexedDbPlanStore() : undefined));
+  // Without a WebGPU EP here, only the WASM path exists for BERT.
+  if (choice('language') === 'auto' && cachedLanguagePath === undefined && !language.gpu) forced.language = 'cpu';
   const plan = await planBackends(gpu.adapter, stages, { backend: forced, measure: options.measure, store });
   const pathOf = (stage: PlannedStage): ExecutionPath => plan.stages[stage]?.path ?? 'cpu';
 
@@ -191,6 +199,18 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
       for (const cleanup of cleanups.reverse()) await cleanup();
     },
   };
+}
+
+/** Identifies the BERT model a language plan was measured with. */
+function bertSignature(source: LanguageModelSource): string {
+  const model = source.model;
+  return `bert:${model instanceof Uint8Array ? `bytes:${model.byteLength}` : String(model)}`;
+}
+
+/** The cached path of `stage` for the adapter this page would get, without making a device. */
+async function cachedPath(store: PlanStore, stage: string, signature: string): Promise<ExecutionPath | undefined> {
+  const adapter = await (await platformGpu()).requestAdapter({ powerPreference: 'high-performance' });
+  return adapter ? (await store.load(planStoreKey(summarizeAdapter(adapter), stage, signature)))?.path : undefined;
 }
 
 /** The BERT dimensions that energy is counted from, read from the model's config.json. */

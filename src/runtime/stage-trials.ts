@@ -21,9 +21,9 @@ function sine(n: number): number[] {
  * the two paths on the work they will really do.
  */
 export const trialFor = {
-  language: (c: Candidates<LanguageService>): PlannableStage => ({
+  language: (c: Candidates<LanguageService>, signature: string): PlannableStage => ({
     name: 'language',
-    signature: `bert:${(c.gpu ?? c.cpu)!.hiddenSize}:${(c.gpu ?? c.cpu)!.maxLength}`,
+    signature,
     trial: async (path) => {
       const embedding = await c[path]!.embed([SENTENCE], { rows: true });
       embedding.tensor?.dispose();
