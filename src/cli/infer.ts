@@ -2,6 +2,8 @@
  * `npm run infer -- --text "…"` or `-- --series 1,2,3` runs one request and prints the
  * UnifiedResponse as JSON. By default in headless Chromium (WebGPU on the machine's adapter, or
  * SwiftShader); `--node` runs it in Node with Dawn instead. `--backend gpu|cpu|auto` sets every stage.
+ * For one request `auto` chooses by the adapter (CPU paths on a software adapter); `--measure` times
+ * both paths of every stage first, as a long-running runtime does.
  */
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -16,6 +18,7 @@ const { values } = parseArgs({
     series: { type: 'string' },
     backend: { type: 'string', default: 'auto' },
     node: { type: 'boolean', default: false },
+    measure: { type: 'boolean', default: false },
     'timeout-ms': { type: 'string' },
   },
   allowPositionals: true,
@@ -32,7 +35,7 @@ const request: AuraRequest = {};
 if (values.text !== undefined) request.text = values.text;
 if (values.series !== undefined) request.series = values.series.split(',').map((v) => Number(v.trim()));
 if (values['timeout-ms'] !== undefined) request.timeoutMs = Number(values['timeout-ms']);
-const options: AuraOptions = { backend: values.backend as AuraOptions['backend'] };
+const options: AuraOptions = { backend: values.backend as AuraOptions['backend'], measure: values.measure };
 
 async function inNode() {
   const { createAura } = await import('../runtime/create-aura');

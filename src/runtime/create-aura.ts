@@ -85,10 +85,10 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   const languageOptions = { ...options.language, onProgress: (e: ModelLoadProgress) => progress({ stage: 'language', message: describeLoad(e) }) };
   const languageSignature = bertSignature(options.language?.source ?? defaultLanguageModelSource());
   const store = options.planStore === false ? undefined : (options.planStore ?? (typeof indexedDB !== 'undefined' ? indexedDbPlanStore() : undefined));
-  // A cached plan spares loading BERT on the path it will not use: the WebGPU EP's warm-up is the
-  // slowest part of a start on a software adapter.
+  // Where the path is known before loading (a cached plan, or the adapter rule when not measuring),
+  // BERT is not loaded on the other path: the WebGPU EP's warm-up is the slowest part of a start.
   const cachedLanguagePath =
-    wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() && store ? await cachedPath(store, 'language', languageSignature) : undefined;
+    wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() ? await knownPath(store, options.measure, 'language', languageSignature) : undefined;
   let gpu: GpuContext;
   if (wanted.has('language') && choice('language') !== 'cpu' && webGpuEpAvailable() && cachedLanguagePath !== 'cpu') {
     progress({ stage: 'language', message: 'loading BERT on the WebGPU execution provider' });
@@ -207,10 +207,14 @@ function bertSignature(source: LanguageModelSource): string {
   return `bert:${model instanceof Uint8Array ? `bytes:${model.byteLength}` : String(model)}`;
 }
 
-/** The cached path of `stage` for the adapter this page would get, without making a device. */
-async function cachedPath(store: PlanStore, stage: string, signature: string): Promise<ExecutionPath | undefined> {
+/** The path `stage` will take on the adapter this page would get, where known without making a device. */
+async function knownPath(store: PlanStore | undefined, measure: boolean | undefined, stage: string, signature: string): Promise<ExecutionPath | undefined> {
   const adapter = await (await platformGpu()).requestAdapter({ powerPreference: 'high-performance' });
-  return adapter ? (await store.load(planStoreKey(summarizeAdapter(adapter), stage, signature)))?.path : undefined;
+  if (!adapter) return undefined;
+  const summary = summarizeAdapter(adapter);
+  const cached = await store?.load(planStoreKey(summary, stage, signature));
+  if (cached) return cached.path;
+  return measure === false ? (summary.isFallback ? 'cpu' : 'gpu') : undefined;
 }
 
 /** The BERT dimensions that energy is counted from, read from the model's config.json. */
