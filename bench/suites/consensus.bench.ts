@@ -5,11 +5,7 @@ import { Ed25519Signer, Ed25519Verifier, generateEd25519Identity } from '../../s
 import { BroadcastChannelSignaling } from '../../src/services/consensus/signaling';
 import type { ConsensusTransport } from '../../src/services/consensus/transport';
 import { WebRtcTransport } from '../../src/services/consensus/webrtc-transport';
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-}
+import { quantile } from '../stats';
 
 type Kind = 'broadcast-channel' | 'webrtc';
 
@@ -44,8 +40,8 @@ async function measure(ctx: BenchContext, kind: Kind, batching: boolean): Promis
     const started = performance.now();
     await Promise.all([...Array(concurrent).keys()].map((k) => services[k % 4].propose(`c-${k}`, { timeoutMs: 60_000 })));
     const seconds = (performance.now() - started) / 1000;
-    const p50 = percentile(latencies, 0.5);
-    const p95 = percentile(latencies, 0.95);
+    const p50 = quantile(latencies, 0.5);
+    const p95 = quantile(latencies, 0.95);
     const rate = concurrent / seconds;
     ctx.log(`${label}: latency p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (${sequential} one at a time from a backup); ${rate.toFixed(0)} decisions/s (${concurrent} proposed at once from all 4)`);
     ctx.record(`${label}.latencyP50Ms`, p50);

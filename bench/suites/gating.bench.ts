@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../types';
 import { gatingCpu } from '../../src/kernels/gating-cpu';
 import { gatingGpu } from '../../src/kernels/gating-gpu';
+import { median } from '../stats';
 
 /** Logits in [−4, 4) from an LCG (deterministic, no allocation per value). */
 function logitsFor(n: number): Float32Array {
@@ -11,11 +12,6 @@ function logitsFor(n: number): Float32Array {
     x[i] = (s / 2 ** 32) * 8 - 4;
   }
   return x;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { BenchContext, BenchSuite } from '../types';
 import { LanguageService } from '../../src/services/language/language-service';
 import { webGpuEpAvailable } from '../../src/services/language/ort-runtime';
+import { quantile } from '../stats';
 
 /** Sentences of 20–30 word pieces, so every run uses the 32-token bucket. */
 const SENTENCES = [
@@ -15,11 +16,6 @@ function texts(n: number): string[] {
 }
 
 /** Nearest-rank quantile. */
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
-}
-
 async function timed<T>(body: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();
   const value = await body();

@@ -2,11 +2,7 @@ import type { BenchSuite } from '../types';
 import { LnnService } from '../../src/services/lnn/service';
 import { createCfcModel, createLtcModel, type LnnModel } from '../../src/services/lnn/model';
 import { fullyConnectedWiring } from '../../src/services/lnn/wirings';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+import { median } from '../stats';
 
 /** batch × steps × 1 values of a few sines (deterministic). */
 function sequences(batch: number, steps: number): number[][][] {

@@ -3,6 +3,7 @@ import { vectorScoresCpu, topKCpu, vectorNorm } from '../../src/kernels/memory-v
 import { VectorIndex } from '../../src/services/memory/vector-index';
 import { IdbTier, type MemoryIndexRecord } from '../../src/services/memory/idb-tier';
 import { createEvictionPolicy, hotSetWithScansTrace, simulatePolicyHitRatio } from '../../src/services/memory/policy';
+import { median } from '../stats';
 
 const DIM = 384;
 const K = 10;
@@ -15,11 +16,6 @@ function randomVectors(n: number, dim: number, seed: number): Float32Array {
     x[i] = s / 2 ** 32 - 0.5;
   }
   return x;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 /** Query latency, resident vectors: the GPU path (distance + top-k kernels, k pairs read back) against brute force in JS. */

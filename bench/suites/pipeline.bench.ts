@@ -1,6 +1,7 @@
 import { createAura, PLANNED_STAGES, type Aura, type AuraOptions } from '../../src/runtime/create-aura';
 import type { AuraRequest } from '../../src/pipeline/request';
 import type { BenchContext, BenchSuite } from '../types';
+import { quantile } from '../stats';
 
 /**
  * The whole request path. First the backend plans (issue: per-stage backend choice): the plan `auto`
@@ -85,11 +86,6 @@ async function latencies(aura: Aura, requests: AuraRequest[], concurrency: numbe
     }),
   );
   return times;
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 function describePlan(aura: Aura): string {
