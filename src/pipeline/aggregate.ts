@@ -12,7 +12,6 @@ export function aggregate(
   /** Services that act on the decision rather than make it (consensus): they decide only alone. */
   actsOnDecision: (service: ServiceName) => boolean = () => false,
 ): Pick<UnifiedResponse, 'decision' | 'confidence' | 'energy'> {
-  let weightOk = 0;
   let weightAll = 0;
   let weighted = 0;
   const perService: Partial<Record<ServiceName, number>> = {};
@@ -21,9 +20,7 @@ export function aggregate(
   for (const choice of selected) {
     weightAll += choice.weight;
     const result = results[choice.service];
-    if (!result) continue;
-    weightOk += choice.weight;
-    weighted += choice.weight * result.confidence;
+    if (result) weighted += choice.weight * result.confidence;
   }
   const succeeded = selected.filter((c) => results[c.service]);
   const deciding = succeeded.filter((c) => !actsOnDecision(c.service));
@@ -33,7 +30,8 @@ export function aggregate(
     totalPj += result.energyPj;
     models.add(result.energyModel);
   }
-  const confidence = weightOk > 0 ? (weighted / weightOk) * (weightOk / weightAll) : 0;
+  // The weighted mean over the succeeded, times their share of the weight, is Σ w·c over all selected.
+  const confidence = weightAll > 0 ? weighted / weightAll : 0;
   return {
     decision: best ? { service: best.service, value: results[best.service]!.decision } : { service: 'none', value: 'no service succeeded' },
     confidence: Math.min(1, Math.max(0, confidence)),
