@@ -1,5 +1,5 @@
-import { GpuValidationError } from '../errors';
 import type { Workgroups } from './dispatch';
+import { capturingGpuErrors } from './error-scope';
 import { PassTimer, type GpuTiming } from './timing';
 
 /** One dispatch: `buffers[i]` is bound at @group(0) @binding(i). */
@@ -14,32 +14,27 @@ export interface ComputeStep {
  * from encoding or execution are raised as GpuValidationError rather than lost on the console.
  * Steps may repeat (a T-step simulation is T steps in one submission, not T round trips).
  */
-export async function runCompute(device: GPUDevice, steps: ComputeStep[], options: { timing?: boolean } = {}): Promise<GpuTiming> {
-  device.pushErrorScope('validation');
-  device.pushErrorScope('out-of-memory');
-  const timer = new PassTimer(device, options.timing ?? true);
-  try {
-    const encoder = device.createCommandEncoder();
-    const groups = new Map<GPUComputePipeline, Map<string, GPUBindGroup>>();
-    steps.forEach((step, index) => {
-      const pass = encoder.beginComputePass({ timestampWrites: timer.passWrites(index, steps.length) });
-      pass.setPipeline(step.pipeline);
-      pass.setBindGroup(0, bindGroupFor(device, groups, step));
-      pass.dispatchWorkgroups(...step.workgroups);
-      pass.end();
-    });
-    timer.resolveInto(encoder);
-    timer.markSubmit();
-    device.queue.submit([encoder.finish()]);
-    const timing = await timer.result();
-    return timing;
-  } finally {
-    const oom = await device.popErrorScope();
-    const validation = await device.popErrorScope();
-    timer.destroy();
-    const error = validation ?? oom;
-    if (error) throw new GpuValidationError(error.message);
-  }
+export function runCompute(device: GPUDevice, steps: ComputeStep[], options: { timing?: boolean } = {}): Promise<GpuTiming> {
+  return capturingGpuErrors(device, async () => {
+    const timer = new PassTimer(device, options.timing ?? true);
+    try {
+      const encoder = device.createCommandEncoder();
+      const groups = new Map<GPUComputePipeline, Map<string, GPUBindGroup>>();
+      steps.forEach((step, index) => {
+        const pass = encoder.beginComputePass({ timestampWrites: timer.passWrites(index, steps.length) });
+        pass.setPipeline(step.pipeline);
+        pass.setBindGroup(0, bindGroupFor(device, groups, step));
+        pass.dispatchWorkgroups(...step.workgroups);
+        pass.end();
+      });
+      timer.resolveInto(encoder);
+      timer.markSubmit();
+      device.queue.submit([encoder.finish()]);
+      return await timer.result();
+    } finally {
+      timer.destroy();
+    }
+  });
 }
 
 /** Steps that reuse the same buffers share one bind group. */

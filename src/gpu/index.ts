@@ -7,3 +7,4 @@ export { runCompute, type ComputeStep } from './compute';
 export { PassTimer, type GpuTiming } from './timing';
 export { loadWgsl } from './wgsl';
 export { Usage, STORAGE, UNIFORM, bufferFrom, uniformFrom, readBuffer, readFloat32, readUint32, checkBindingSize } from './buffers';
+export { capturingGpuErrors } from './error-scope';

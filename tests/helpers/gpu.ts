@@ -1,4 +1,5 @@
 import { acquireGpu, type GpuContext } from '../../src/gpu/device';
+import { capturingGpuErrors } from '../../src/gpu/error-scope';
 
 let shared: Promise<GpuContext> | undefined;
 
@@ -8,24 +9,10 @@ export function testGpu(): Promise<GpuContext> {
   return shared;
 }
 
-/**
- * Runs `body` inside validation and out-of-memory error scopes and fails on any GPU error,
- * so a kernel bug is never only a console warning.
- */
+/** Runs `body` on the test device and fails on any GPU validation or out-of-memory error. */
 export async function withGpu<T>(body: (ctx: GpuContext) => Promise<T>): Promise<T> {
   const ctx = await testGpu();
-  ctx.device.pushErrorScope('validation');
-  ctx.device.pushErrorScope('out-of-memory');
-  let result: T;
-  try {
-    result = await body(ctx);
-  } finally {
-    const oom = await ctx.device.popErrorScope();
-    const validation = await ctx.device.popErrorScope();
-    const error = validation ?? oom;
-    if (error) throw new Error(`GPU error during test: ${error.message}`);
-  }
-  return result;
+  return capturingGpuErrors(ctx.device, () => body(ctx));
 }
 
 /** Named tolerances: how far a GPU f32 result may be from its CPU reference. */
