@@ -44,11 +44,6 @@ export class Orchestrator {
     this.front = new Batcher((batch) => this.embedAndRoute(batch), batching);
   }
 
-  /** Batch sizes the front stage has run (for tests and metrics). */
-  get batchSizes(): readonly number[] {
-    return this.front.batchSizes;
-  }
-
   async handle(input: AuraRequest): Promise<UnifiedResponse> {
     const started = performance.now();
     const request = validateRequest(input);

@@ -24,11 +24,3 @@ export interface Packet {
   tensor: Tensor;
   metadata: Record<string, unknown>;
 }
-
-export function elementCount(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-export function makePacket(source: string, target: string, tensor: Tensor, metadata: Record<string, unknown> = {}): Packet {
-  return { id: crypto.randomUUID(), timestamp: Date.now(), source, target, tensor, metadata };
-}
