@@ -3,6 +3,7 @@ import { InvalidInputError, requireInteger } from '../../errors';
 import { adoptDevice, isNode, type GpuContext } from '../../gpu/device';
 import { Usage, readFloat32 } from '../../gpu/buffers';
 import { Batcher } from '../../pipeline/batcher';
+import type { GpuTensor } from '../../pipeline/packet';
 import { bertMeanPoolCpu, bertMeanPoolGpu, bertMeanPoolResident } from '../../kernels/bert-pooling';
 import { BertSession, type ShapeBuckets, type WarmUpRecord } from './bert-session';
 import { LanguageServiceClosedError, ModelCapabilityError, ModelLoadError } from './errors';
@@ -48,12 +49,7 @@ export interface EmbedOptions {
 }
 
 /** A [rows, hidden] float32 tensor on the runtime's GPU device; the receiver disposes it. */
-export interface LanguageGpuTensor {
-  /** 'gpu': structurally a pipeline GpuTensor (src/pipeline/packet.ts), ready for a Packet. */
-  kind: 'gpu';
-  buffer: GPUBuffer;
-  device: GPUDevice;
-  dtype: 'float32';
+export interface LanguageGpuTensor extends GpuTensor {
   shape: [number, number];
   dispose(): void;
 }
@@ -310,6 +306,7 @@ export class LanguageService {
       kind: 'gpu',
       buffer,
       device,
+      byteOffset: 0,
       dtype: 'float32',
       shape: dims,
       dispose() {
