@@ -6,7 +6,8 @@ import { dispatchFor } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import type { GpuTiming } from '../gpu/timing';
 import { loadWgsl } from '../gpu/wgsl';
-import { expertLoadOf, resolveGating, type GatingOptions, type GatingResult } from './gating-options';
+import type { GpuTensor } from '../pipeline/packet';
+import { expertLoadOf, resolveGating, resolveGatingOptions, type GatingOptions, type ResolvedGating, type GatingResult } from './gating-options';
 
 /** How a workgroup sums the loss terms of its tokens: subgroup operations or workgroup memory. */
 export type GatingReduction = 'subgroup' | 'workgroup';
@@ -56,13 +57,24 @@ function resolveWorkgroupSize(size: number | undefined): number {
   return value;
 }
 
+/** Logits already on the device (e.g. the router's): checked for shape and device, used in place. */
+function residentLogits(ctx: GpuContext, input: GpuTensor, tokens: number, experts: number): GPUBuffer {
+  if (input.kind !== 'gpu' || input.device !== ctx.device) {
+    throw new InvalidInputError('the logits tensor is not on this GPU device', 'pass a Float32Array, or a GpuTensor made on the same device');
+  }
+  if (input.shape.length !== 2 || input.shape[0] !== tokens || input.shape[1] !== experts || input.byteOffset !== 0) {
+    throw new InvalidInputError(`the logits tensor has shape [${input.shape}] at byte ${input.byteOffset}`, `pass a [${tokens}, ${experts}] tensor at the start of its buffer`);
+  }
+  return input.buffer;
+}
+
 /**
  * Gating on the GPU in one submission: [noise] → select (top-k, weights, loss partials per
  * workgroup) → loss (sums and the two losses) → [capacity]. Same semantics as `gatingCpu`.
+ * Logits already on the device are used where they are; they cannot be checked for NaN first.
  */
-export async function gatingGpu(ctx: GpuContext, input: Float32Array, options: GatingGpuOptions): Promise<GatingGpuResult> {
-  const g = resolveGating(input, options);
-  const logits = g.logits;
+export async function gatingGpu(ctx: GpuContext, input: Float32Array | GpuTensor, options: GatingGpuOptions): Promise<GatingGpuResult> {
+  const g: Omit<ResolvedGating, 'logits'> & { logits?: Float32Array } = input instanceof Float32Array ? resolveGating(input, options) : resolveGatingOptions(options);
   const reduction = resolveReduction(ctx, options.reduction);
   const workgroupSize = resolveWorkgroupSize(options.workgroupSize);
   const { device } = ctx;
@@ -71,12 +83,12 @@ export async function gatingGpu(ctx: GpuContext, input: Float32Array, options: G
   const made: GPUBuffer[] = [];
   const keep = (b: GPUBuffer) => (made.push(b), b);
   try {
-    const logitsBuffer = keep(bufferFrom(device, logits, STORAGE, 'gating logits'));
+    const logitsBuffer = g.logits ? keep(bufferFrom(device, g.logits, STORAGE, 'gating logits')) : residentLogits(ctx, input as GpuTensor, T, E);
     const steps: ComputeStep[] = [];
     let scores = logitsBuffer;
     if (g.noise) {
       const noiseBuffer = keep(bufferFrom(device, g.noise.noiseLogits, STORAGE, 'gating noise logits'));
-      scores = keep(device.createBuffer({ size: logits.byteLength, usage: STORAGE, label: 'gating scores' }));
+      scores = keep(device.createBuffer({ size: T * E * 4, usage: STORAGE, label: 'gating scores' }));
       const params = keep(uniformFrom(device, [{ u32: T * E }, { u32: g.noise.seed }]));
       steps.push({
         pipeline: getPipeline(device, { shader: 'gating-noise', code: loadWgsl('gating-noise'), constants: { WORKGROUP_SIZE: NOISE_WORKGROUP_SIZE } }),

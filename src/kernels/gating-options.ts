@@ -87,9 +87,8 @@ export function resolveGating(logits: Float32Array, options: GatingOptions): Res
   if (!(logits instanceof Float32Array)) {
     throw new InvalidInputError('logits is not a Float32Array', 'pass router logits as a Float32Array [tokens × experts]');
   }
-  const tokens = requireInteger('tokens', options.tokens, 1, 2 ** 28);
-  const experts = requireInteger('experts', options.experts, 1, GATING_MAX_EXPERTS);
-  const k = requireInteger('k', options.k, 1, experts);
+  const resolved = resolveGatingOptions(options);
+  const { tokens, experts } = resolved;
   if (logits.length !== tokens * experts) {
     throw new InvalidInputError(
       `logits has ${logits.length} values; tokens × experts = ${tokens * experts}`,
@@ -97,6 +96,14 @@ export function resolveGating(logits: Float32Array, options: GatingOptions): Res
     );
   }
   requireFiniteArray('logits', logits);
+  return { ...resolved, logits: flushSubnormals(logits) };
+}
+
+/** Validates the options alone, for logits that are already on the GPU. */
+export function resolveGatingOptions(options: GatingOptions): Omit<ResolvedGating, 'logits'> {
+  const tokens = requireInteger('tokens', options.tokens, 1, 2 ** 28);
+  const experts = requireInteger('experts', options.experts, 1, GATING_MAX_EXPERTS);
+  const k = requireInteger('k', options.k, 1, experts);
   const mode = options.mode ?? 'softmax-topk';
   if (mode !== 'softmax-topk' && mode !== 'topk-softmax') {
     throw new InvalidInputError(`mode is ${String(mode)}`, "mode must be 'softmax-topk' or 'topk-softmax'");
@@ -109,7 +116,7 @@ export function resolveGating(logits: Float32Array, options: GatingOptions): Res
   if (options.noise) {
     requireInteger('noise.seed', options.noise.seed, 0, 0xffffffff);
     const nl = options.noise.noiseLogits;
-    if (!(nl instanceof Float32Array) || nl.length !== logits.length) {
+    if (!(nl instanceof Float32Array) || nl.length !== tokens * experts) {
       throw new InvalidInputError('noise.noiseLogits does not match logits', 'pass a Float32Array of the same [tokens × experts] shape');
     }
     requireFiniteArray('noise.noiseLogits', nl);
@@ -125,7 +132,7 @@ export function resolveGating(logits: Float32Array, options: GatingOptions): Res
     capacity = expertCapacity(factor, k, tokens, experts);
     reroute = options.capacity.overflow === 'reroute';
   }
-  return { logits: flushSubnormals(logits), tokens, experts, k, modeCode, capacity, reroute, noise };
+  return { tokens, experts, k, modeCode, capacity, reroute, noise };
 }
 
 const SMALLEST_NORMAL_F32 = 1.1754943508222875e-38;
