@@ -69,11 +69,36 @@ export function routerLogitsOf(weights: RouterWeights, z: Float64Array): Float64
   return logits;
 }
 
-/** The features that pushed service `s` up the most: [name, contribution W·z]. */
-export function topContributions(weights: RouterWeights, z: Float64Array, s: number, count: number): Array<[string, number]> {
+/**
+ * The features that pushed service `s` up the most: [name, contribution W·z]. The embedding's
+ * dimensions count as one feature, 'BERT embedding' (one dimension alone means nothing to a reader);
+ * `embeddingShift` is what the GPU added for an embedding that `z` holds as zeros.
+ */
+export function topContributions(weights: RouterWeights, z: Float64Array, s: number, count: number, embeddingShift = 0): Array<[string, number]> {
   const row = weights.weight[s];
+  const firstEmbedding = z.length - weights.layout.embeddingSize;
   const scored: Array<[string, number]> = [];
-  for (let j = 0; j < z.length; j++) if (row[j] * z[j] > 0) scored.push([weights.featureNames[j], row[j] * z[j]]);
+  for (let j = 0; j < firstEmbedding; j++) if (row[j] * z[j] > 0) scored.push([weights.featureNames[j], row[j] * z[j]]);
+  if (weights.layout.embeddingSize > 0) {
+    let embedding = embeddingShift;
+    for (let j = firstEmbedding; j < z.length; j++) embedding += row[j] * z[j];
+    if (embedding > 0) scored.push(['BERT embedding', embedding]);
+  }
   scored.sort((a, b) => b[1] - a[1]);
   return scored.slice(0, count);
+}
+
+/**
+ * The embedding's weights over their standardisation scale, [services × hidden]: with them the
+ * embedding's part of a logit is Σ_h x_h · W_sh / std_h, the rest (−W·mean/std) being a constant
+ * the CPU adds by scoring the embedding as zeros.
+ */
+export function foldedEmbeddingWeights(weights: RouterWeights): Float32Array {
+  const H = weights.layout.embeddingSize;
+  const first = featureCount(weights.layout) - H;
+  const out = new Float32Array(weights.services.length * H);
+  weights.weight.forEach((row, s) => {
+    for (let h = 0; h < H; h++) out[s * H + h] = row[first + h] / weights.std[first + h];
+  });
+  return out;
 }

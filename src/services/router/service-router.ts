@@ -3,12 +3,16 @@ import type { GpuContext } from '../../gpu/device';
 import { gatingCpu } from '../../kernels/gating-cpu';
 import { gatingGpu } from '../../kernels/gating-gpu';
 import type { GatingResult } from '../../kernels/gating-options';
+import { ROUTER_NO_ROW, routerLogitsGpu, type RouterLogitsTensor } from '../../kernels/router-logits';
+import { readFloat32 } from '../../gpu/buffers';
+import { rowsOnDevice } from '../../pipeline/handoff';
+import { elementsOf, tensorValues, type GpuTensor, type Tensor } from '../../pipeline/packet';
 import { SERVICE_NAMES, type ExecutionPath, type RouteDecision, type ServiceName } from '../../pipeline/stages';
 import { CircuitBreaker, type CircuitBreakerOptions } from './breaker';
 import { defaultRouterFallbackWeights, defaultRouterWeights } from './default-weights';
 import { NoServiceAvailableError, RouterWeightsError } from './errors';
 import { routerFeatureVector, type RequestFeatures } from './features';
-import { parseRouterWeights, routerLogitsOf, standardize, topContributions, type RouterWeights } from './model';
+import { foldedEmbeddingWeights, parseRouterWeights, routerLogitsOf, standardize, topContributions, type RouterWeights } from './model';
 
 export interface ServiceRouterOptions {
   /** 'gpu' runs the gating kernel on `gpu`; 'cpu' runs its CPU reference. */
@@ -42,7 +46,8 @@ export interface ServiceRouteDecision extends RouteDecision {
 
 export interface RouteItem {
   request: RequestFeatures;
-  embedding?: Float32Array;
+  /** The text's embedding: in CPU memory, or a tensor that may live on the GPU (used there on the GPU path). */
+  embedding?: Float32Array | Tensor;
 }
 
 /**
@@ -63,6 +68,8 @@ export class ServiceRouter {
   private readonly loadPenalty: number;
   private readonly load = new Map<ServiceName, number>();
   private readonly scored: ServiceName[];
+  /** [services × hidden] embedding weights over their standardisation scale, for the router-logits kernel. */
+  private readonly embeddingWeights: Float32Array;
 
   constructor(options: ServiceRouterOptions) {
     if (options.backend !== 'gpu' && options.backend !== 'cpu') {
@@ -81,6 +88,7 @@ export class ServiceRouter {
     this.k = requireInteger('k', options.k ?? 2, 1, SERVICE_NAMES.length);
     this.minWeight = requireNumberInRange('minWeight', options.minWeight ?? 0.15, 0, 1);
     this.loadPenalty = requireNumberInRange('loadPenalty', options.loadPenalty ?? 1, 0, 1000);
+    this.embeddingWeights = foldedEmbeddingWeights(this.weights);
     this.scored = this.weights.services.filter((s): s is ServiceName => (SERVICE_NAMES as readonly string[]).includes(s));
     for (const s of SERVICE_NAMES) this.breakers.set(s, new CircuitBreaker(options.breaker));
   }
@@ -118,33 +126,74 @@ export class ServiceRouter {
     const E = candidates.length;
     const T = items.length;
     const columns = candidates.map((s) => this.weights.services.indexOf(s));
-    const adjusted = new Float32Array(T * E);
-    const scored = items.map((item) => {
-      const given = item.embedding ?? item.request.embedding;
-      // Text without a usable embedding (none, or another model's hidden size) goes to the model
-      // trained without one; the decision says so.
-      const usable = given !== undefined && given.length === this.weights.layout.embeddingSize;
-      const model = item.request.text !== undefined && !usable && this.weights.layout.embeddingSize > 0 ? this.fallbackWeights : this.weights;
-      const embedding = model === this.weights && usable ? given : undefined;
-      const z = standardize(model, routerFeatureVector({ ...item.request, embedding }, model.layout));
-      return { model, z, logits: routerLogitsOf(model, z) };
-    });
-    scored.forEach(({ logits }, t) => {
-      columns.forEach((c, e) => (adjusted[t * E + e] = logits[c] - this.loadPenalty * (this.load.get(candidates[e]) ?? 0)));
+    const scored = await Promise.all(items.map((item) => this.score(item)));
+    // base: the logits the CPU computes (with the embedding left out where the GPU adds it), less load.
+    const base = new Float32Array(T * E);
+    scored.forEach(({ model, logits }, t) => {
+      candidates.forEach((s, e) => (base[t * E + e] = logits[model.services.indexOf(s)] - this.loadPenalty * (this.load.get(s) ?? 0)));
     });
     const k = Math.min(this.k, E);
     const options = { tokens: T, experts: E, k };
     let gating: GatingResult;
+    let adjusted: Float32Array = base;
     let gpuMs: number | undefined;
     if (this.backend === 'gpu') {
-      const result = await gatingGpu(this.gpu!, adjusted, options);
-      gating = result;
-      gpuMs = result.timing.ms;
+      const onGpu = scored.flatMap((s, t) => (s.resident ? [{ t, row: s.resident }] : []));
+      if (onGpu.length === 0) {
+        const result = await gatingGpu(this.gpu!, base, options);
+        gating = result;
+        gpuMs = result.timing.ms;
+      } else {
+        ({ gating, adjusted, gpuMs } = await this.gateWithResidentEmbeddings(base, onGpu, columns, options));
+      }
     } else {
-      gating = gatingCpu(adjusted, options);
+      gating = gatingCpu(base, options);
     }
-    const decisions = items.map((item, t) => this.decide(item, t, k, candidates, adjusted, scored[t].model, scored[t].z, scored[t].logits, gating, excluded));
+    const decisions = items.map((item, t) => this.decide(item, t, k, candidates, adjusted, base, scored[t].model, scored[t].z, scored[t].logits, gating, excluded));
     return { decisions, gpuMs, path: this.backend };
+  }
+
+  /**
+   * The logits of one request on the CPU. On the GPU path an embedding that lives on the router's
+   * device is left out here (as zeros) and added by the router-logits kernel where it lives.
+   */
+  private async score(item: RouteItem) {
+    const given = item.embedding ?? item.request.embedding;
+    const size = this.weights.layout.embeddingSize;
+    const tensor: Tensor | undefined = given === undefined ? undefined : given instanceof Float32Array || !('kind' in given) ? { kind: 'cpu', data: given as Float32Array, shape: [given.length] } : given;
+    // Text without a usable embedding (none, or another model's hidden size) goes to the model
+    // trained without one; the decision says so.
+    const usable = tensor !== undefined && elementsOf(tensor) === size;
+    const model = item.request.text !== undefined && !usable && size > 0 ? this.fallbackWeights : this.weights;
+    const resident = model === this.weights && usable && this.backend === 'gpu' && tensor.kind === 'gpu' && tensor.device === this.gpu!.device ? tensor : undefined;
+    const embedding = model !== this.weights || !usable ? undefined : resident ? new Float32Array(size) : await tensorValues(tensor);
+    const z = standardize(model, routerFeatureVector({ ...item.request, embedding }, model.layout));
+    return { model, z, logits: routerLogitsOf(model, z), resident };
+  }
+
+  /** Router logits on the GPU from embeddings resident there, then gating on those logits in place. */
+  private async gateWithResidentEmbeddings(base: Float32Array, onGpu: Array<{ t: number; row: GpuTensor }>, columns: number[], options: { tokens: number; experts: number; k: number }) {
+    const ctx = this.gpu!;
+    const { tokens: T, experts: E } = options;
+    const H = this.weights.layout.embeddingSize;
+    const weight = new Float32Array(E * H);
+    columns.forEach((c, e) => weight.set(this.embeddingWeights.subarray(c * H, (c + 1) * H), e * H));
+    const rows = await rowsOnDevice(ctx.device, onGpu.map((o) => o.row), H);
+    const start = new Uint32Array(T).fill(ROUTER_NO_ROW);
+    onGpu.forEach(({ t }, i) => (start[t] = rows.starts[i]));
+    let logits: RouterLogitsTensor | undefined;
+    try {
+      const made = await routerLogitsGpu(ctx, base, start, rows.tensor, weight, { tokens: T, experts: E, hidden: H });
+      logits = made.logits;
+      const gating = await gatingGpu(ctx, logits, options);
+      // The logits come back (tokens × services, small) for confidence and the reason.
+      const adjusted = await readFloat32(ctx.device, logits.buffer, T * E);
+      if (!adjusted.every(Number.isFinite)) throw new InvalidInputError('the text embedding held NaN or infinite values', 'check the embedding model’s output');
+      return { gating, adjusted, gpuMs: made.timing.ms + gating.timing.ms };
+    } finally {
+      logits?.destroy();
+      rows.release();
+    }
   }
 
   /** Routes one request. */
@@ -153,7 +202,7 @@ export class ServiceRouter {
   }
 
   private decide(
-    item: RouteItem, t: number, k: number, candidates: ServiceName[], adjusted: Float32Array,
+    item: RouteItem, t: number, k: number, candidates: ServiceName[], adjusted: Float32Array, base: Float32Array,
     model: RouterWeights, z: Float64Array, logits: Float64Array, gating: GatingResult, excluded: ServiceRouteDecision['excluded'],
   ): ServiceRouteDecision {
     const E = candidates.length;
@@ -175,7 +224,10 @@ export class ServiceRouter {
     const selected = chosen.map((c) => ({ service: c.service, weight: c.weight / total }));
     const top = selected[0].service;
     const features = model.layout.embeddingSize > 0 && item.request.text !== undefined ? 'embedding' : 'no-embedding';
-    const reason = this.reasonFor(item, selected, k, E, top, model, z, logits, candidates, excluded);
+    // What the GPU added for the embedding (0 where the CPU scored it whole).
+    const e = candidates.indexOf(top);
+    const embeddingShift = adjusted[t * E + e] - base[t * E + e];
+    const reason = this.reasonFor(item, selected, k, E, top, model, z, logits, embeddingShift, candidates, excluded);
     return {
       selected,
       confidence: probabilities[top]!,
@@ -190,7 +242,7 @@ export class ServiceRouter {
 
   private reasonFor(
     item: RouteItem, selected: Array<{ service: ServiceName; weight: number }>, k: number, E: number, top: ServiceName,
-    model: RouterWeights, z: Float64Array, logits: Float64Array, candidates: ServiceName[], excluded: ServiceRouteDecision['excluded'],
+    model: RouterWeights, z: Float64Array, logits: Float64Array, embeddingShift: number, candidates: ServiceName[], excluded: ServiceRouteDecision['excluded'],
   ): string {
     const r = item.request;
     const kinds: string[] = [];
@@ -199,12 +251,12 @@ export class ServiceRouter {
       model.layout.embeddingSize > 0
         ? 'with its BERT embedding'
         : given !== undefined
-          ? `hashed words: the embedding has ${given.length} values, the weights were trained on ${this.weights.layout.embeddingSize}`
+          ? `hashed words: the embedding has ${given instanceof Float32Array || !('kind' in given) ? given.length : elementsOf(given)} values, the weights were trained on ${this.weights.layout.embeddingSize}`
           : 'hashed words, no embedding';
     if (r.text !== undefined) kinds.push(`text of ${r.text.length} characters (${embeddingNote})`);
     if (r.series !== undefined) kinds.push(`series of ${r.series.length} values`);
     const picks = selected.map((s) => `${s.service} ${s.weight.toFixed(2)}`).join(', ');
-    const evidence = topContributions(model, z, model.services.indexOf(top), 3)
+    const evidence = topContributions(model, z, model.services.indexOf(top), 3, embeddingShift)
       .map(([name, c]) => `${name} (+${c.toFixed(2)})`)
       .join(', ');
     const parts = [`${kinds.join(' and ')} → ${picks} (softmax → top-${k} → renormalise over ${E} services, ${this.backend})`];

@@ -10,6 +10,8 @@ import { NoServiceAvailableError, RouterWeightsError } from '../../../src/servic
 import { InvalidInputError } from '../../../src/errors';
 import { SERVICE_NAMES, type Breaker, type RequestRouter } from '../../../src/pipeline/stages';
 import { TOLERANCE, maxAbsDiff, testGpu } from '../../helpers/gpu';
+import { STORAGE, bufferFrom } from '../../../src/gpu/buffers';
+import { tensorRow, type GpuTensor } from '../../../src/pipeline/packet';
 
 const examples = parseLabelledRequests(readFileSync(new URL('../../../data/router/requests.jsonl', import.meta.url), 'utf8'));
 const test = examples.filter((e) => e.split === 'test');
@@ -60,6 +62,35 @@ describe('trained default weights', () => {
     expect(other.features).toBe('no-embedding');
     expect(other.selected).toEqual(without.decisions[textIndex].selected);
     expect(other.reason).toMatch(/the embedding has 384 values, the weights were trained on 128/);
+  });
+
+  it('embeddings resident on the GPU are used in place and decide as the same rows on the CPU', async () => {
+    const gpu = await testGpu();
+    const withText = test.filter((e) => e.text !== undefined).slice(0, 40);
+    const H = weights.layout.embeddingSize;
+    const batch = new Float32Array(withText.length * H);
+    withText.forEach((e, i) => batch.set(embeddings.get(e.id)!, i * H));
+    const tensor: GpuTensor = { kind: 'gpu', buffer: bufferFrom(gpu.device, batch, STORAGE, 'test embeddings'), device: gpu.device, byteOffset: 0, dtype: 'float32', shape: [withText.length, H] };
+    try {
+      // A series-only request in the same batch has no embedding row.
+      const requests = [...withText.map((e) => ({ text: e.text, series: e.series })), { series: sensor }];
+      const resident = await new ServiceRouter({ backend: 'gpu', gpu }).route(requests.map((request, i) => ({ request, embedding: i < withText.length ? tensorRow(tensor, i) : undefined })));
+      const cpu = await new ServiceRouter({ backend: 'cpu' }).route(requests.map((request, i) => ({ request, embedding: i < withText.length ? embeddings.get(withText[i].id) : undefined })));
+      resident.decisions.forEach((d, i) => {
+        const c = cpu.decisions[i];
+        expect(d.features).toBe(c.features);
+        expect(d.selected.map((s) => s.service), withText[i]?.id).toEqual(c.selected.map((s) => s.service));
+        // The embedding's part is summed in f32 on the GPU, in f64 on the CPU.
+        expect(maxAbsDiff(d.selected.map((s) => s.weight), c.selected.map((s) => s.weight))).toBeLessThanOrEqual(TOLERANCE.f32Reduction);
+        expect(Math.abs(d.confidence - c.confidence)).toBeLessThanOrEqual(TOLERANCE.f32Reduction);
+        // The evidence names the same features (the embedding as one, with the GPU's share added).
+        const names = (r: string) => r.replace(/[+-]?\d+\.\d+/g, '#');
+        expect(names(d.reason)).toBe(names(c.reason).replace(', cpu)', ', gpu)'));
+      });
+      expect(resident.decisions.some((d) => d.reason.includes('BERT embedding'))).toBe(true);
+    } finally {
+      tensor.buffer.destroy();
+    }
   });
 });
 
