@@ -1,6 +1,8 @@
 // Scores of one chunk of resident vectors against one query: cosine similarity, dot product, or
 // negated Euclidean distance (so that for every metric a higher score is a better match).
-// One invocation per row; rows of the chunk land at scores[outOffset + row].
+// One invocation per row; rows of the chunk land at scores[outOffset + row]. The query's norm comes
+// from `queryInfo` (written by memory-query-norm.wgsl for a GPU-resident query, or from the CPU); a
+// query holding NaN or ±Inf makes every score NaN, so the caller can tell after reading back only k.
 override WORKGROUP_SIZE: u32 = 256u;
 
 struct Params {
@@ -8,19 +10,28 @@ struct Params {
   dim: u32,
   metric: u32,      // 0 cosine, 1 dot, 2 l2
   outOffset: u32,
-  queryNorm: f32,
+}
+
+struct QueryInfo {
+  norm: f32,
+  nonFinite: u32,  // 0, or the bits of a quiet NaN when the query holds NaN or ±Inf
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> vectors: array<f32>;
 @group(0) @binding(2) var<storage, read> query: array<f32>;
-@group(0) @binding(3) var<storage, read_write> scores: array<f32>;
+@group(0) @binding(3) var<storage, read> queryInfo: QueryInfo;
+@group(0) @binding(4) var<storage, read_write> scores: array<f32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
   let row = group * WORKGROUP_SIZE + lid;
   if (row >= params.rows) {
+    return;
+  }
+  if (queryInfo.nonFinite != 0u) {
+    scores[params.outOffset + row] = bitcast<f32>(queryInfo.nonFinite);
     return;
   }
   let base = row * params.dim;
@@ -42,7 +53,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     }
     score = dot;
     if (params.metric == 0u) {
-      let denom = sqrt(norm) * params.queryNorm;
+      let denom = sqrt(norm) * queryInfo.norm;
       score = select(0.0, dot / denom, denom > 0.0);
     }
   }

@@ -7,6 +7,7 @@ import { dispatchFor, foldDispatch } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import type { GpuTiming } from '../gpu/timing';
 import { loadWgsl } from '../gpu/wgsl';
+import { MEMORY_QUERY_INFO_BYTES, writeMemoryQueryInfo } from './memory-query-norm';
 
 /**
  * Vector search kernels: a distance kernel (scores of resident vectors against a query) and a
@@ -107,11 +108,16 @@ export function vectorTopKCpu(vectors: Float32Array, rows: number, dim: number, 
   return topKCpu(scores, rows, k);
 }
 
+/**
+ * Encodes the distance kernel over one chunk. `queryInfo` holds the query's norm and non-finite flag
+ * (memory-query-norm.ts): written from the CPU for a CPU query, by the norm pass for a resident one.
+ */
 export function memoryDistanceStep(
   device: GPUDevice,
   params: GPUBuffer,
   vectors: GPUBuffer,
   query: GPUBuffer,
+  queryInfo: GPUBuffer,
   scores: GPUBuffer,
   rows: number,
   workgroupSize = MEMORY_DISTANCE_WORKGROUP_SIZE,
@@ -121,11 +127,11 @@ export function memoryDistanceStep(
     code: loadWgsl('memory-distance'),
     constants: { WORKGROUP_SIZE: workgroupSize },
   });
-  return { pipeline, buffers: [params, vectors, query, scores], workgroups: dispatchFor(device, rows, workgroupSize) };
+  return { pipeline, buffers: [params, vectors, query, queryInfo, scores], workgroups: dispatchFor(device, rows, workgroupSize) };
 }
 
-export function memoryDistanceParams(device: GPUDevice, rows: number, dim: number, metric: MemoryMetric, outOffset: number, queryNorm: number): GPUBuffer {
-  return uniformFrom(device, [{ u32: rows }, { u32: dim }, { u32: MEMORY_METRIC_CODE[metric] }, { u32: outOffset }, { f32: queryNorm }]);
+export function memoryDistanceParams(device: GPUDevice, rows: number, dim: number, metric: MemoryMetric, outOffset: number): GPUBuffer {
+  return uniformFrom(device, [{ u32: rows }, { u32: dim }, { u32: MEMORY_METRIC_CODE[metric] }, { u32: outOffset }]);
 }
 
 /**
@@ -208,17 +214,19 @@ export async function vectorTopKGpu(
   const { device } = ctx;
   const vb = bufferFrom(device, vectors.subarray(0, rows * dim), STORAGE, 'vectors');
   const qb = bufferFrom(device, query, STORAGE, 'query');
+  const info = ctx.pool.acquire(MEMORY_QUERY_INFO_BYTES, STORAGE, 'query-info');
+  writeMemoryQueryInfo(device, info, query);
   const sb = ctx.pool.acquire(rows * 4, STORAGE, 'scores');
-  const params = memoryDistanceParams(device, rows, dim, metric, 0, vectorNorm(query));
+  const params = memoryDistanceParams(device, rows, dim, metric, 0);
   const topk = memoryTopKSteps(ctx, sb, rows, k, workgroupSize);
   try {
-    const timing = await runCompute(device, [memoryDistanceStep(device, params, vb, qb, sb, rows, workgroupSize), ...topk.steps]);
+    const timing = await runCompute(device, [memoryDistanceStep(device, params, vb, qb, info, sb, rows, workgroupSize), ...topk.steps]);
     return { ...(await readTopK(device, topk.scores, topk.indices, k, rows)), timing };
   } finally {
     vb.destroy();
     qb.destroy();
     params.destroy();
-    ctx.pool.release(sb);
+    ctx.pool.release(sb, info);
     topk.release();
   }
 }

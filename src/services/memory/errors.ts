@@ -58,3 +58,18 @@ export function isQuotaExceeded(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
   return name === 'QuotaExceededError' || (error as { code?: number } | null)?.code === 22;
 }
+
+/**
+ * A GPU-resident query tensor could not be read: its buffer was destroyed, belongs to another device
+ * than the tensor says, or lacks COPY_SRC usage.
+ */
+export class MemoryQueryTensorError extends AuraError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(
+      'MEMORY_QUERY_TENSOR',
+      message,
+      "pass a live buffer created on the tensor's device with COPY_SRC usage, or the values as a Float32Array",
+      options,
+    );
+  }
+}

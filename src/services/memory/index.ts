@@ -1,6 +1,7 @@
 // The memory service's public API (named, service-specific exports).
-export { MemoryService, type MemoryServiceOptions, type MemoryStoreItem, type MemoryStoreResult, type MemoryRetrieveResult, type MemoryQueryOptions, type MemoryTier, type MemoryEvent } from './memory-service';
-export { MemoryNotFoundError, MemoryQuotaError, MemoryBudgetError, BlobIntegrityError, RemoteUnavailableError } from './errors';
+export { MemoryService, type MemoryServiceOptions, type MemoryStoreItem, type MemoryStoreResult, type MemoryRetrieveResult, type MemoryQueryOptions, type MemoryQueryResult, type MemoryTier, type MemoryEvent } from './memory-service';
+export { MemoryNotFoundError, MemoryQuotaError, MemoryBudgetError, BlobIntegrityError, RemoteUnavailableError, MemoryQueryTensorError } from './errors';
+export { type MemoryQueryInput } from './query-tensor';
 export { FrequencySketch } from './frequency-sketch';
 export { LruPolicy, WTinyLfuPolicy, createEvictionPolicy, simulatePolicyHitRatio, hotSetWithScansTrace, type EvictionPolicy, type PolicyName } from './policy';
 export { delayEmbedding, persistence0, persistenceDiagram, persistenceLandscape, shapePointCloud, DEFAULT_SHAPE_OPTIONS, type PersistencePair, type ShapeInput, type ShapeOptions } from './shape';
@@ -16,3 +17,4 @@ export {
   pairwiseDistancesGpu,
   type MemoryMetric,
 } from '../../kernels/memory-vector-search';
+export { memoryQueryInfoCpu, memoryQueryInfoGpu, type MemoryQueryNormInfo } from '../../kernels/memory-query-norm';

@@ -1,6 +1,7 @@
 import { InvalidInputError, requireInteger, requireNumberInRange } from '../../errors';
 import { acquireGpu, type GpuContext } from '../../gpu/device';
 import type { GpuRuntime } from '../../gpu/runtime';
+import type { GpuTensor, Handoff } from '../../pipeline/packet';
 import { requireTopK, type MemoryMetric } from '../../kernels/memory-vector-search';
 import { decodeMemoryData, encodeMemoryData, sha256Hex, type EncodedData, type MemoryData } from './codec';
 import { MemoryBudgetError, MemoryNotFoundError, MemoryQuotaError, RemoteUnavailableError } from './errors';
@@ -16,6 +17,7 @@ import {
   type ShapeInput,
   type ShapeOptions,
 } from './shape';
+import { readMemoryQueryTensor, requireMemoryQuery, type CheckedMemoryQuery, type MemoryQueryInput } from './query-tensor';
 import { requireMemoryKey, requireMemoryVector } from './validate';
 import { VectorIndex } from './vector-index';
 
@@ -75,6 +77,22 @@ export interface MemoryQueryOptions {
   metric?: MemoryMetric;
   /** Drop results scoring below this (cosine/dot similarity, or −distance for l2). */
   minSimilarity?: number;
+}
+
+/** What `queryWithInfo` returns. */
+export interface MemoryQueryResult {
+  /** Best first; equal scores: the earlier-stored slot first. */
+  results: Array<{ key: string; score: number }>;
+  /** Where the scores and top-k were computed. */
+  path: 'gpu' | 'cpu';
+  ms: number;
+  metric: MemoryMetric;
+  /**
+   * How the query reached the index: 'gpu' (a GPU tensor copied on its device, never read back),
+   * 'gpu→cpu' (a GPU tensor read back: the memory runs on the CPU or on another device),
+   * 'cpu→gpu' (CPU values uploaded to the GPU index), 'cpu' (CPU values, CPU index).
+   */
+  handoff: Handoff;
 }
 
 export type MemoryEvent =
@@ -310,21 +328,39 @@ export class MemoryService {
   }
 
   /** Top-k stored vectors by similarity, best first; equal scores: earlier-stored slot first. */
-  async query(vector: ArrayLike<number>, k: number, options: MemoryQueryOptions = {}): Promise<Array<{ key: string; score: number }>> {
-    return (await this.queryWithInfo(vector, k, options)).results;
+  async query(query: MemoryQueryInput, k: number, options: MemoryQueryOptions = {}): Promise<Array<{ key: string; score: number }>> {
+    return (await this.queryWithInfo(query, k, options)).results;
   }
 
-  async queryWithInfo(vector: ArrayLike<number>, k: number, options: MemoryQueryOptions = {}) {
-    const query = requireMemoryVector('query vector', vector, this.dimension);
+  /**
+   * The query is CPU values (`ArrayLike<number>`, a CpuTensor) or a GpuTensor of shape [dimension]. A
+   * GpuTensor on the device the vectors live on stays there (copied into the query buffer, its norm
+   * computed on the GPU); otherwise it is read back. A resident query's NaN/Infinity is found after
+   * the search (every score NaN) and throws InvalidInputError; nothing stored changes either way.
+   */
+  async queryWithInfo(query: MemoryQueryInput, k: number, options: MemoryQueryOptions = {}): Promise<MemoryQueryResult> {
+    const checked = requireMemoryQuery(query, this.dimension);
     requireTopK(k);
     const metric = options.metric ?? 'cosine';
     if (metric !== 'cosine' && metric !== 'dot' && metric !== 'l2') throw new InvalidInputError(`metric is '${String(metric)}'`, "use 'cosine', 'dot' or 'l2'");
     const min = options.minSimilarity === undefined ? -Infinity : requireNumberInRange('minSimilarity', options.minSimilarity, -Number.MAX_VALUE, Number.MAX_VALUE);
     await this.followRuntimeDevice();
-    const found = await this.vectors.search(query, k, metric);
+    const { input, handoff } = await this.queryForIndex(checked);
+    const found = await this.vectors.search(input, k, metric);
+    if (handoff === 'gpu' && found.scores.some(Number.isNaN)) {
+      throw new InvalidInputError('the GPU-resident query tensor held NaN or infinite values', 'check the stage that produced it; the query must hold finite numbers only');
+    }
     // "+ 0" turns the −0 of −√0 into 0.
     const results = found.keys.map((key, i) => ({ key, score: found.scores[i] + 0 })).filter((r) => r.score >= min);
-    return { results, path: found.path, ms: found.ms, metric };
+    return { results, path: found.path, ms: found.ms, metric, handoff };
+  }
+
+  /** Keeps a GPU tensor on its device when the vectors live there; reads it back otherwise. */
+  private async queryForIndex(query: CheckedMemoryQuery): Promise<{ input: Float32Array | GpuTensor; handoff: Handoff }> {
+    const indexDevice = this.vectors.device;
+    if (query.kind === 'cpu') return { input: query.values, handoff: indexDevice ? 'cpu→gpu' : 'cpu' };
+    if (indexDevice && query.tensor.device === indexDevice) return { input: query.tensor, handoff: 'gpu' };
+    return { input: await readMemoryQueryTensor(query.tensor, this.dimension), handoff: 'gpu→cpu' };
   }
 
   /** Items whose persistence-landscape signature is nearest (L2 distance) to that of `data`. */

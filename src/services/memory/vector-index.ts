@@ -1,17 +1,20 @@
 import { STORAGE, checkBindingSize } from '../../gpu/buffers';
-import { runCompute } from '../../gpu/compute';
+import { runCompute, type ComputeStep } from '../../gpu/compute';
 import type { GpuContext } from '../../gpu/device';
+import { MEMORY_QUERY_INFO_BYTES, memoryQueryNormParams, memoryQueryNormStep, writeMemoryQueryInfo } from '../../kernels/memory-query-norm';
 import {
   memoryDistanceParams,
   memoryDistanceStep,
   memoryTopKSteps,
   readTopK,
   topKCpu,
-  vectorNorm,
   vectorScoresCpu,
   type MemoryMetric,
 } from '../../kernels/memory-vector-search';
+import type { GpuTensor } from '../../pipeline/packet';
+import { InvalidInputError } from '../../errors';
 import { MemoryBudgetError } from './errors';
+import { queryTensorProblem, submitMemoryQueryCopy } from './query-tensor';
 
 export interface VectorSearchResult {
   keys: string[];
@@ -49,6 +52,11 @@ export class VectorIndex {
   }
 
   /** GPU bytes held in chunks (whole chunks, some rows unused). */
+  /** The device the vectors are resident on; null on the CPU path. */
+  get device(): GPUDevice | null {
+    return this.options.gpu?.device ?? null;
+  }
+
   get gpuBytes(): number {
     return this.chunks.length * this.options.chunkRows * this.dim * 4;
   }
@@ -109,40 +117,63 @@ export class VectorIndex {
     this.slots.delete(key);
   }
 
-  async search(query: Float32Array, k: number, metric: MemoryMetric): Promise<VectorSearchResult> {
+  /**
+   * Top-k rows for a query in CPU memory, or for a GPU tensor on this index's device (checked by the
+   * caller: shape [dim], float32), which is copied on the GPU and never read back.
+   */
+  async search(query: Float32Array | GpuTensor, k: number, metric: MemoryMetric): Promise<VectorSearchResult> {
     const start = performance.now();
     const n = this.keys.length;
     if (n === 0) return { keys: [], scores: new Float32Array(0), path: this.options.gpu ? 'gpu' : 'cpu', ms: 0 };
     const gpu = this.options.gpu;
     let top: { indices: Uint32Array; scores: Float32Array };
     if (gpu) top = await this.searchGpu(gpu, query, k, metric);
-    else top = topKCpu(vectorScoresCpu(this.mirror, n, this.dim, query, metric, new Float32Array(n)), n, k);
+    else if (query instanceof Float32Array) top = topKCpu(vectorScoresCpu(this.mirror, n, this.dim, query, metric, new Float32Array(n)), n, k);
+    else throw new InvalidInputError('a GPU-resident query reached an index on the CPU', 'read the tensor back first (tensorValues)');
     return { keys: [...top.indices].map((i) => this.keys[i]), scores: top.scores, path: gpu ? 'gpu' : 'cpu', ms: performance.now() - start };
   }
 
-  private async searchGpu(ctx: GpuContext, query: Float32Array, k: number, metric: MemoryMetric) {
+  /**
+   * One submission: [norm pass,] the distance kernel over every chunk, the top-k passes; only k pairs
+   * come back. A CPU query is written with its norm (computed here); a resident query is copied into
+   * the query buffer on the GPU (a copy, not a binding offset: a batch row need not be 256-aligned)
+   * and its norm computed by the norm pass, so both feed the same distance kernel.
+   */
+  private async searchGpu(ctx: GpuContext, query: Float32Array | GpuTensor, k: number, metric: MemoryMetric) {
     const { device } = ctx;
     const n = this.keys.length;
     const rowsPerChunk = this.options.chunkRows;
     const queryBuffer = ctx.pool.acquire(this.dim * 4, STORAGE, 'query');
-    device.queue.writeBuffer(queryBuffer, 0, query as Float32Array<ArrayBuffer>);
+    const queryInfo = ctx.pool.acquire(MEMORY_QUERY_INFO_BYTES, STORAGE, 'query-info');
     const scores = ctx.pool.acquire(n * 4, STORAGE, 'scores');
-    const qn = vectorNorm(query);
     const params: GPUBuffer[] = [];
-    const steps = [];
+    const steps: ComputeStep[] = [];
+    let copyProblem: Promise<string | null> = Promise.resolve(null);
+    if (query instanceof Float32Array) {
+      device.queue.writeBuffer(queryBuffer, 0, query as Float32Array<ArrayBuffer>);
+      writeMemoryQueryInfo(device, queryInfo, query);
+    } else {
+      copyProblem = submitMemoryQueryCopy(query, queryBuffer, this.dim * 4);
+      const p = memoryQueryNormParams(device, this.dim);
+      params.push(p);
+      steps.push(memoryQueryNormStep(device, p, queryBuffer, queryInfo));
+    }
     for (let c = 0; c * rowsPerChunk < n; c++) {
       const rows = Math.min(rowsPerChunk, n - c * rowsPerChunk);
-      const p = memoryDistanceParams(device, rows, this.dim, metric, c * rowsPerChunk, qn);
+      const p = memoryDistanceParams(device, rows, this.dim, metric, c * rowsPerChunk);
       params.push(p);
-      steps.push(memoryDistanceStep(device, p, this.chunks[c], queryBuffer, scores, rows));
+      steps.push(memoryDistanceStep(device, p, this.chunks[c], queryBuffer, queryInfo, scores, rows));
     }
     const topk = memoryTopKSteps(ctx, scores, n, k);
     try {
       await runCompute(device, [...steps, ...topk.steps], { timing: false });
-      return await readTopK(device, topk.scores, topk.indices, k, n);
+      const top = await readTopK(device, topk.scores, topk.indices, k, n);
+      const problem = await copyProblem;
+      if (problem) throw queryTensorProblem(problem);
+      return top;
     } finally {
       params.forEach((p) => p.destroy());
-      ctx.pool.release(queryBuffer, scores);
+      ctx.pool.release(queryBuffer, queryInfo, scores);
       topk.release();
     }
   }
