@@ -1,6 +1,6 @@
 // The language service's public API.
 export { LanguageService, defaultLanguageModelSource } from './language-service';
-export type { LanguageServiceOptions, LanguageModelSource, EmbedOptions, LanguageEmbedding, LanguageGpuTensor, LanguageClassification } from './language-service';
+export type { LanguageServiceOptions, LanguageModelSource, EmbedOptions, LanguageEmbedding, LanguageEmbeddingWithClasses, LanguageGpuTensor, LanguageClassification, LanguageClassResult } from './language-service';
 export { BertTokenizer, padBertRows, type BertEncoding, type BertBatch, type BertEncodeOptions } from './tokenizer';
 export { BertSession, type ShapeBuckets, type WarmUpRecord, type BertExecutionProvider } from './bert-session';
 export { loadModelBytes, loadModelJson, indexedDbModelCache, defaultModelCache, type ModelByteCache, type ModelLoadProgress, type ModelFetchOptions } from './model-source';

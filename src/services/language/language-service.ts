@@ -46,6 +46,11 @@ export interface EmbedOptions {
   truncation?: boolean;
   /** Also read the rows back as Float32Array (always on the cpu path). */
   rows?: boolean;
+  /**
+   * Also classify the texts from the same model run (the `logits` head, as `classify` does): one run
+   * gives both outputs. A model without a head → ModelCapabilityError.
+   */
+  classify?: boolean;
 }
 
 /** A [rows, hidden] float32 tensor on the runtime's GPU device; the receiver disposes it. */
@@ -64,15 +69,39 @@ export interface LanguageEmbedding {
   rows?: Float32Array[];
   /** Whether each text was truncated. */
   truncated: boolean[];
+  /** One per text, from the same run as the embeddings (only with `{ classify: true }`). */
+  classes?: LanguageClassResult[];
+}
+
+/** What `embed(texts, { classify: true })` returns: the embedding and the classes of one run. */
+export type LanguageEmbeddingWithClasses = LanguageEmbedding & { classes: LanguageClassResult[] };
+
+/** One text's classification: softmax of its `logits` row; label from config.json id2label. */
+export interface LanguageClassResult {
+  label: string;
+  index: number;
+  score: number;
+  logits: Float32Array;
+  probabilities: Float32Array;
 }
 
 export interface LanguageClassification {
   path: 'gpu' | 'cpu';
-  results: Array<{ label: string; index: number; score: number; logits: Float32Array; probabilities: Float32Array }>;
+  results: LanguageClassResult[];
 }
 
-interface EmbedRequest {
+/** One call's texts and which outputs it wants from the shared run. */
+interface BertRequest {
   encodings: BertEncoding[];
+  embed: boolean;
+  classify: boolean;
+}
+
+/** One call's share of the runs: rows (cpu) or {pooled run buffer, row} (gpu), and classes. */
+interface BertRequestResult {
+  rows?: Float32Array[];
+  buffers?: Array<{ buffer: GPUBuffer; row: number }>;
+  classes?: LanguageClassResult[];
 }
 
 /** The default model, served by Vite from public/ in a browser and read from disk in Node. */
@@ -93,8 +122,8 @@ export class LanguageService {
   readonly maxLength: number;
   /** The device shared with onnxruntime-web (gpu path only). */
   readonly gpu?: GpuContext;
-  private readonly embedBatcher: Batcher<EmbedRequest, { rows?: Float32Array; buffers?: Array<{ buffer: GPUBuffer; row: number }> }[]>;
-  private readonly classifyBatcher: Batcher<EmbedRequest, LanguageClassification['results']>;
+  /** embed and classify share one batcher, so concurrent calls of either kind share runs. */
+  private readonly batcher: Batcher<BertRequest, BertRequestResult>;
   private closed = false;
 
   private constructor(
@@ -111,8 +140,7 @@ export class LanguageService {
     this.gpu = gpu;
     this.hiddenSize = hiddenSize;
     this.maxLength = Math.max(...session.options.buckets.sequenceLengths);
-    this.embedBatcher = new Batcher((requests) => this.embedRuns(requests), { maxBatch, maxWaitMs });
-    this.classifyBatcher = new Batcher((requests) => this.classifyRuns(requests), { maxBatch, maxWaitMs });
+    this.batcher = new Batcher((requests) => this.runRequests(requests), { maxBatch, maxWaitMs });
   }
 
   /** Loads the model (through the cache), builds the session and warms up every bucket. */
@@ -161,7 +189,9 @@ export class LanguageService {
     const labels = labelsOf(configRecord, session);
     const service = new LanguageService(session, tokenizer, labels, gpu, maxBatch, maxWaitMs, hiddenSize);
     if (options.warmUp ?? true) {
-      await session.warmUp(tokenizer.padId, [session.hasHiddenStates ? 'last_hidden_state' : 'logits']);
+      // The same output set the largest real run fetches (embed with classify), so no request
+      // fetches outputs the warm-up did not.
+      await session.warmUp(tokenizer.padId, service.outputsFor(session.hasHiddenStates, service.hasClassifier));
       // The pooling pipeline too, so the first request compiles nothing.
       if (gpu && hiddenSize > 0) await bertMeanPoolGpu(gpu, new Float32Array(hiddenSize), [1], { batch: 1, seq: 1, hidden: hiddenSize });
     }
@@ -172,27 +202,36 @@ export class LanguageService {
     return this.session.hasLogits && this.labels.length > 0;
   }
 
-  /** How many requests each embed run combined (the dynamic batcher at work). */
+  /** How many requests (embed and classify calls) each batch combined (the dynamic batcher at work). */
   get embedBatchSizes(): readonly number[] {
-    return this.embedBatcher.batchSizes;
+    return this.batcher.batchSizes;
   }
 
   get warmUps(): WarmUpRecord[] {
     return this.session.warmUps;
   }
 
-  /** Sentence embeddings of `texts` (one row each). Concurrent calls are batched into shared runs. */
+  /**
+   * Sentence embeddings of `texts` (one row each); with `{ classify: true }` also their classes,
+   * from the same run. Concurrent calls (embed and classify) are batched into shared runs.
+   */
+  embed(texts: readonly string[], options: EmbedOptions & { classify: true }): Promise<LanguageEmbeddingWithClasses>;
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<LanguageEmbedding>;
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<LanguageEmbedding> {
     this.checkOpen();
     if (!this.session.hasHiddenStates) throw new ModelCapabilityError('the model has no last_hidden_state output', 'use classify(), or load a model that exports its hidden states');
+    const classify = options.classify ?? false;
+    if (typeof classify !== 'boolean') throw new InvalidInputError(`options.classify is ${typeof classify}`, 'pass classify: true or false');
+    if (classify) this.requireClassifier();
     const encodings = this.encode(texts, options.truncation);
-    const parts = await this.embedBatcher.submit({ encodings });
+    const part = await this.batcher.submit({ encodings, embed: true, classify });
     const dims: [number, number] = [encodings.length, this.hiddenSize];
     const truncated = encodings.map((e) => e.truncated);
-    if (this.path === 'cpu') return { path: 'cpu', dims, rows: parts.map((p) => p.rows!), truncated };
-    const tensor = await this.gatherRows(parts[0].buffers!, dims);
+    const classes = part.classes ? { classes: part.classes } : {};
+    if (this.path === 'cpu') return { path: 'cpu', dims, rows: part.rows!, truncated, ...classes };
+    const tensor = await this.gatherRows(part.buffers!, dims);
     const rows = options.rows ? await this.readRows(tensor) : undefined;
-    return { path: 'gpu', dims, tensor, rows, truncated };
+    return { path: 'gpu', dims, tensor, rows, truncated, ...classes };
   }
 
   /** Embeddings as plain rows: the simplest call for other services (works on both paths). */
@@ -205,10 +244,10 @@ export class LanguageService {
   /** Class probabilities from the model's head (softmax of `logits`, labels from config.json id2label). */
   async classify(texts: readonly string[], options: { truncation?: boolean } = {}): Promise<LanguageClassification> {
     this.checkOpen();
-    if (!this.hasClassifier) throw new ModelCapabilityError('the model has no classification head (no logits output or no id2label)', 'load a model exported with a sequence-classification head');
+    this.requireClassifier();
     const encodings = this.encode(texts, options.truncation);
-    const results = await this.classifyBatcher.submit({ encodings });
-    return { path: this.path, results };
+    const { classes } = await this.batcher.submit({ encodings, embed: false, classify: true });
+    return { path: this.path, results: classes! };
   }
 
   async destroy(): Promise<void> {
@@ -223,6 +262,15 @@ export class LanguageService {
     if (this.closed) throw new LanguageServiceClosedError();
   }
 
+  private requireClassifier(): void {
+    if (!this.hasClassifier) throw new ModelCapabilityError('the model has no classification head (no logits output or no id2label)', 'load a model exported with a sequence-classification head');
+  }
+
+  /** The outputs one run fetches: hidden states when a call embeds, logits when a call classifies. */
+  private outputsFor(embed: boolean, classify: boolean): string[] {
+    return [...(embed ? ['last_hidden_state'] : []), ...(classify ? ['logits'] : [])];
+  }
+
   private encode(texts: readonly string[], truncation = true): BertEncoding[] {
     requireTexts(texts);
     texts.forEach((t, i) => {
@@ -232,7 +280,7 @@ export class LanguageService {
   }
 
   /** Splits the rows of all requests into runs of at most the largest batch bucket. */
-  private chunks(requests: EmbedRequest[]): BertEncoding[][] {
+  private chunks(requests: BertRequest[]): BertEncoding[][] {
     const rows = requests.flatMap((r) => r.encodings);
     const size = this.session.maxBatchBucket;
     const out: BertEncoding[][] = [];
@@ -248,26 +296,35 @@ export class LanguageService {
     return padBertRows(all, bucket.sequenceLength, this.tokenizer.padId);
   }
 
-  /** One run per chunk; the results are per request: rows (cpu) or {pooled buffer, row} (gpu). */
-  private async embedRuns(requests: EmbedRequest[]) {
-    type Part = { rows?: Float32Array; buffers?: Array<{ buffer: GPUBuffer; row: number }> };
-    const flat: Part[] = [];
+  /**
+   * One run per chunk for embed and classify calls alike. A run fetches `last_hidden_state` when a
+   * call in the batch embeds (pooled on the GPU on the gpu path, where the states stay resident) and
+   * `logits` when a call classifies (tiny: read back). Each call gets its own rows and classes.
+   */
+  private async runRequests(requests: BertRequest[]): Promise<BertRequestResult[]> {
+    const fetches = this.outputsFor(requests.some((r) => r.embed), requests.some((r) => r.classify));
+    // Per text over all runs: where its pooled row is (a CPU array or a GPU run buffer) and its class.
+    const pooledRows: Array<{ pooled: Float32Array | GPUBuffer; row: number }> = [];
+    const classes: LanguageClassResult[] = [];
     const pooledBuffers: GPUBuffer[] = [];
     try {
       for (const rows of this.chunks(requests)) {
         const batch = this.padded(rows);
-        const outputs = await this.session.run(batch, ['last_hidden_state']);
-        const hidden = outputs.last_hidden_state;
-        const shape = { batch: batch.batch, seq: batch.sequenceLength, hidden: this.hiddenSize };
+        const outputs = await this.session.run(batch, fetches);
         try {
-          if (this.gpu && hidden.location === 'gpu-buffer') {
-            const { pooled } = await bertMeanPoolResident(this.gpu, hidden.gpuBuffer as GPUBuffer, batch.attentionMask, shape);
-            pooledBuffers.push(pooled);
-            for (let r = 0; r < rows.length; r++) flat.push({ buffers: [{ buffer: pooled, row: r }] });
-          } else {
-            const pooled = bertMeanPoolCpu((await hidden.getData()) as Float32Array, batch.attentionMask, shape);
-            for (let r = 0; r < rows.length; r++) flat.push({ rows: pooled.slice(r * this.hiddenSize, (r + 1) * this.hiddenSize) });
+          const hidden = outputs.last_hidden_state;
+          if (hidden) {
+            const shape = { batch: batch.batch, seq: batch.sequenceLength, hidden: this.hiddenSize };
+            let pooled: Float32Array | GPUBuffer;
+            if (this.gpu && hidden.location === 'gpu-buffer') {
+              pooled = (await bertMeanPoolResident(this.gpu, hidden.gpuBuffer as GPUBuffer, batch.attentionMask, shape)).pooled;
+              pooledBuffers.push(pooled);
+            } else {
+              pooled = bertMeanPoolCpu((await hidden.getData()) as Float32Array, batch.attentionMask, shape);
+            }
+            for (let r = 0; r < rows.length; r++) pooledRows.push({ pooled, row: r });
           }
+          if (outputs.logits) classes.push(...this.classesOf((await outputs.logits.getData()) as Float32Array, batch.batch, rows.length));
         } finally {
           disposeAll(outputs);
         }
@@ -276,16 +333,46 @@ export class LanguageService {
       pooledBuffers.forEach((b) => b.destroy());
       throw error;
     }
-    // Regroup: request i gets its own rows in order; a run buffer lives until every request copied out.
+    // Regroup: request i gets its own rows in order; a run buffer lives until every request that
+    // embeds has copied its rows out (a classify-only request takes none).
+    const hidden = this.hiddenSize;
+    const used = new Set<GPUBuffer>();
     let next = 0;
-    return requests.map((r) => {
-      const mine = flat.slice(next, next + r.encodings.length);
+    const results = requests.map((r) => {
+      const from = next;
       next += r.encodings.length;
-      if (this.path === 'cpu') return mine;
-      const buffers = mine.flatMap((p) => p.buffers!);
-      for (const b of new Set(buffers.map((x) => x.buffer))) this.pooledRefs.set(b, (this.pooledRefs.get(b) ?? 0) + 1);
-      return [{ buffers }];
+      const result: BertRequestResult = {};
+      if (r.classify) result.classes = classes.slice(from, next);
+      if (!r.embed) return result;
+      const mine = pooledRows.slice(from, next);
+      if (this.path === 'cpu') {
+        result.rows = mine.map((p) => (p.pooled as Float32Array).slice(p.row * hidden, (p.row + 1) * hidden));
+        return result;
+      }
+      result.buffers = mine.map((p) => ({ buffer: p.pooled as GPUBuffer, row: p.row }));
+      for (const b of new Set(result.buffers.map((x) => x.buffer))) {
+        used.add(b);
+        this.pooledRefs.set(b, (this.pooledRefs.get(b) ?? 0) + 1);
+      }
+      return result;
     });
+    // A run buffer no request takes rows from (a run of classify-only rows in a mixed batch) goes now.
+    pooledBuffers.filter((b) => !used.has(b)).forEach((b) => b.destroy());
+    return results;
+  }
+
+  /** Softmax and arg-max of the first `count` rows of a [batch, classes] logits array. */
+  private classesOf(logits: Float32Array, batch: number, count: number): LanguageClassResult[] {
+    const width = logits.length / batch;
+    const out: LanguageClassResult[] = [];
+    for (let r = 0; r < count; r++) {
+      const row = logits.slice(r * width, (r + 1) * width);
+      const probabilities = softmax(row);
+      let index = 0;
+      for (let c = 1; c < width; c++) if (probabilities[c] > probabilities[index]) index = c;
+      out.push({ label: this.labels[index] ?? `LABEL_${index}`, index, score: probabilities[index], logits: row, probabilities });
+    }
+    return out;
   }
 
   /** Requests still to copy rows out of each run buffer. */
@@ -334,28 +421,6 @@ export class LanguageService {
     return Array.from({ length: n }, (_, i) => all.slice(i * h, (i + 1) * h));
   }
 
-  private async classifyRuns(requests: EmbedRequest[]): Promise<LanguageClassification['results'][]> {
-    const flat: LanguageClassification['results'] = [];
-    for (const rows of this.chunks(requests)) {
-      const batch = this.padded(rows);
-      const outputs = await this.session.run(batch, ['logits']);
-      try {
-        const logits = (await outputs.logits.getData()) as Float32Array;
-        const classes = logits.length / batch.batch;
-        for (let r = 0; r < rows.length; r++) {
-          const row = logits.slice(r * classes, (r + 1) * classes);
-          const probabilities = softmax(row);
-          let index = 0;
-          for (let c = 1; c < classes; c++) if (probabilities[c] > probabilities[index]) index = c;
-          flat.push({ label: this.labels[index] ?? `LABEL_${index}`, index, score: probabilities[index], logits: row, probabilities });
-        }
-      } finally {
-        disposeAll(outputs);
-      }
-    }
-    let next = 0;
-    return requests.map((r) => flat.slice(next, (next += r.encodings.length)));
-  }
 }
 
 /** WebGPU is present and its adapter is not a software fallback. */

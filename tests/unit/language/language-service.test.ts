@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GpuUnavailableError, InvalidInputError } from '../../../src/errors';
-import { LanguageService } from '../../../src/services/language/language-service';
+import { LanguageService, type LanguageClassResult } from '../../../src/services/language/language-service';
+import { BertSession } from '../../../src/services/language/bert-session';
 import { LanguageServiceClosedError, ModelCapabilityError, TokenizationError } from '../../../src/services/language/errors';
 import { bertMeanPoolCpu } from '../../../src/kernels/bert-pooling';
 import { generateBert, DEFAULT_BERT_CONFIG } from '../../../src/services/language/bert-generator';
@@ -73,11 +74,93 @@ describe('LanguageService on the cpu path (WASM EP + CPU pooling) in Node', () =
     }
   });
 
+  describe('embed with { classify: true }: one run gives the embeddings and the classes', () => {
+    afterEach(() => vi.restoreAllMocks());
+    // Every field of two per-text class results agrees (probabilities/logits within a named tolerance).
+    const expectSameClasses = (got: LanguageClassResult[], want: LanguageClassResult[], tolerance: number) => {
+      expect(got).toHaveLength(want.length);
+      got.forEach((g, i) => {
+        expect([g.label, g.index]).toEqual([want[i].label, want[i].index]);
+        expect(Math.abs(g.score - want[i].score)).toBeLessThanOrEqual(tolerance);
+        expect(maxAbsDiff(g.logits, want[i].logits)).toBeLessThanOrEqual(tolerance);
+        expect(maxAbsDiff(g.probabilities, want[i].probabilities)).toBeLessThanOrEqual(tolerance);
+      });
+    };
+
+    it('equals embed() and classify() for texts of different lengths, in one session run instead of two', async () => {
+      const run = vi.spyOn(service.session, 'run');
+      const e = await service.embed(TEXTS);
+      const c = await service.classify(TEXTS);
+      expect(run).toHaveBeenCalledTimes(2);
+      run.mockClear();
+      const both = await service.embed(TEXTS, { classify: true });
+      expect(run).toHaveBeenCalledTimes(1);
+      expect(run.mock.calls[0][1]).toEqual(['last_hidden_state', 'logits']);
+      expect(both.path).toBe('cpu');
+      expect(both.dims).toEqual(e.dims);
+      expect(both.truncated).toEqual(e.truncated);
+      both.rows!.forEach((row, i) => expect(maxAbsDiff(row, e.rows![i])).toBeLessThanOrEqual(TOLERANCE.f32Reduction));
+      expectSameClasses(both.classes, c.results, TOLERANCE.f32Reduction);
+      // Without the option there are no classes, and the run fetches only the hidden states.
+      run.mockClear();
+      expect((await service.embed(['hello'])).classes).toBeUndefined();
+      expect(run.mock.calls[0][1]).toEqual(['last_hidden_state']);
+    });
+
+    it('concurrent mixed calls (embed, embed+classify, classify) share runs and each gets its own answer', async () => {
+      const single = new Map<string, { row: Float32Array; cls: LanguageClassResult }>();
+      for (const t of TEXTS) single.set(t, { row: (await service.embed([t])).rows![0], cls: (await service.classify([t])).results[0] });
+      const nine = Array.from({ length: 9 }, (_, i) => TEXTS[(i + 2) % TEXTS.length]);
+      const run = vi.spyOn(service.session, 'run');
+      const [d, a, b, c, e] = await Promise.all([
+        // More rows than the largest batch bucket (8), first: the first run holds classify-only rows.
+        service.classify(nine),
+        service.embed([TEXTS[0]]),
+        service.embed([TEXTS[1], TEXTS[2]], { classify: true }),
+        service.classify([TEXTS[3]]),
+        service.embed([TEXTS[4], TEXTS[0]], { classify: true }),
+      ]);
+      // 15 rows in one batch of five calls: two runs (8 + 7 rows), not one per call.
+      expect(run).toHaveBeenCalledTimes(2);
+      const rowsOk = (rows: Float32Array[], texts: string[]) =>
+        rows.forEach((row, i) => expect(maxAbsDiff(row, single.get(texts[i])!.row)).toBeLessThanOrEqual(TOLERANCE.f32Reduction));
+      const classesOk = (classes: LanguageClassResult[], texts: string[]) => expectSameClasses(classes, texts.map((t) => single.get(t)!.cls), TOLERANCE.f32Reduction);
+      rowsOk(a.rows!, [TEXTS[0]]);
+      expect(a.classes).toBeUndefined();
+      rowsOk(b.rows!, [TEXTS[1], TEXTS[2]]);
+      classesOk(b.classes, [TEXTS[1], TEXTS[2]]);
+      classesOk(c.results, [TEXTS[3]]);
+      classesOk(d.results, nine);
+      rowsOk(e.rows!, [TEXTS[4], TEXTS[0]]);
+      classesOk(e.classes, [TEXTS[4], TEXTS[0]]);
+    });
+
+    it('warm-up fetches the output set of an embed+classify run (hidden states only for a model without a head)', async () => {
+      const run = vi.spyOn(BertSession.prototype, 'run');
+      const buckets = { sequenceLengths: [16], batchSizes: [1] };
+      const withHead = await LanguageService.create({ backend: 'cpu', buckets });
+      const headless = generateBert({ ...DEFAULT_BERT_CONFIG, numLabels: 0 });
+      const withoutHead = await LanguageService.create({
+        backend: 'cpu',
+        buckets,
+        source: { model: headless.onnx, tokenizer: headless.tokenizerJson, tokenizerConfig: readModelJson('tokenizer_config.json') },
+      });
+      const fetchesOf = (s: LanguageService) => run.mock.contexts.flatMap((ctx, i) => (ctx === s.session ? [run.mock.calls[i][1]] : []));
+      expect(fetchesOf(withHead).length).toBeGreaterThan(0);
+      for (const f of fetchesOf(withHead)) expect(f).toEqual(['last_hidden_state', 'logits']);
+      expect(fetchesOf(withoutHead).length).toBeGreaterThan(0);
+      for (const f of fetchesOf(withoutHead)) expect(f).toEqual(['last_hidden_state']);
+      await withHead.destroy();
+      await withoutHead.destroy();
+    });
+  });
+
   it('empty input, non-strings and over-length input without truncation are typed errors', async () => {
     await expect(service.embed([])).rejects.toBeInstanceOf(InvalidInputError);
     await expect(service.embed(['  '])).rejects.toBeInstanceOf(InvalidInputError);
     await expect(service.embed(['ok', 7 as unknown as string])).rejects.toThrow(/texts\[1\] is number, not a string/);
     await expect(service.embed('hello' as unknown as string[])).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(service.embed(['hello'], { classify: 'yes' as unknown as boolean })).rejects.toThrow(/options.classify is string/);
     const long = Array(100).fill('hello').join(' ');
     await expect(service.embed([long], { truncation: false })).rejects.toBeInstanceOf(TokenizationError);
     expect((await service.embedRows(['hello']))[0]).toHaveLength(128);
@@ -103,6 +186,7 @@ describe('LanguageService on the cpu path (WASM EP + CPU pooling) in Node', () =
     });
     expect(s.hasClassifier).toBe(false);
     await expect(s.classify(['hello'])).rejects.toBeInstanceOf(ModelCapabilityError);
+    await expect(s.embed(['hello'], { classify: true })).rejects.toBeInstanceOf(ModelCapabilityError);
     expect((await s.embed(['hello'])).dims).toEqual([1, 128]);
     await s.destroy();
     await expect(s.embed(['hello'])).rejects.toBeInstanceOf(LanguageServiceClosedError);
