@@ -126,3 +126,47 @@ test('tiers in the browser: policy moves items L1 → L2 → L3 and back; a corr
   }, name);
   expect(survived).toEqual({ keys: ['kept-1', 'kept-2'], kept: 'y'.repeat(400) });
 });
+
+/** TOLERANCE.f32Reduction of tests/helpers/gpu.ts: the resident query's norm is summed on the GPU, in another order. */
+const F32_REDUCTION = 1e-4;
+
+test("a GPU-resident query in Chromium: handoff 'gpu', the same top-k as the array, NaN and a destroyed buffer are typed errors", async ({ auraPage }) => {
+  const name = `e2e-resident-${Date.now()}`;
+  const outcome = await auraPage.evaluate(async (name) => {
+    const { MemoryService, acquireGpu } = (window as unknown as AuraWindow).aura;
+    const gpu = await acquireGpu();
+    const dim = 6;
+    const m = await MemoryService.open({ name, dimension: dim, backend: 'gpu', gpu, chunkRows: 4 });
+    const stored = Float32Array.from({ length: 10 * dim }, (_, i) => ((i * 7919) % 13) - 6);
+    await m.storeMany(Array.from({ length: 10 }, (_, i) => ({ key: `v${i}`, data: i, vector: stored.subarray(i * dim, (i + 1) * dim) })));
+    // Three query rows in one buffer; row 1 starts at byte 24, not at a 256-byte boundary.
+    const batch = Float32Array.from({ length: 3 * dim }, (_, i) => ((i * 31) % 11) - 5);
+    const upload = (values: Float32Array) => {
+      const buffer = gpu.device.createBuffer({ size: values.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      gpu.device.queue.writeBuffer(buffer, 0, values);
+      return buffer;
+    };
+    const row = (buffer: GPUBuffer) => ({ kind: 'gpu' as const, buffer, device: gpu.device, byteOffset: dim * 4, dtype: 'float32' as const, shape: [dim] });
+    const buffer = upload(batch);
+    const resident = await m.queryWithInfo(row(buffer), 5, { metric: 'cosine' });
+    const array = await m.queryWithInfo(batch.slice(dim, 2 * dim), 5, { metric: 'cosine' });
+    const poisoned = batch.slice();
+    poisoned[dim + 2] = NaN;
+    const nanBuffer = upload(poisoned);
+    const nanError = await m.query(row(nanBuffer), 3).then(() => null, (e: Error) => ({ name: e.name, message: e.message }));
+    buffer.destroy();
+    const destroyedError = await m.query(row(buffer), 3).then(() => null, (e: Error) => ({ name: e.name, message: e.message }));
+    const keysAfter = m.keys().length;
+    nanBuffer.destroy();
+    await m.close();
+    gpu.destroy();
+    return { resident, array, nanError, destroyedError, keysAfter };
+  }, name);
+  expect(outcome.resident.handoff).toBe('gpu');
+  expect(outcome.array.handoff).toBe('cpu→gpu');
+  expect(outcome.resident.results.map((r) => r.key)).toEqual(outcome.array.results.map((r) => r.key));
+  outcome.resident.results.forEach((r, i) => expect(Math.abs(r.score - outcome.array.results[i].score)).toBeLessThanOrEqual(F32_REDUCTION));
+  expect(outcome.nanError).toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(/NaN or infinite/) });
+  expect(outcome.destroyedError).toMatchObject({ name: 'MemoryQueryTensorError', message: expect.stringMatching(/could not be read/) });
+  expect(outcome.keysAfter).toBe(10);
+});
