@@ -33,10 +33,26 @@ test('language: WebGPU EP and WASM EP agree; batched equals one-by-one; GPU pool
     mark('gpu create+warm-up');
     const cpu = await LanguageService.create({ backend: 'cpu', buckets, maxBatch: 4, cache: false });
     mark('cpu create');
-    const g = await gpu.embed(texts, { rows: true });
+    // After warm-up no real run compiles a pipeline or shader on the shared device (ORT's WebGPU EP
+    // and the pooling kernel): counted by wrapping the device's create calls up to the raw run below.
+    const compileDevice = gpu.gpu!.device as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const compileCalls = ['createComputePipeline', 'createComputePipelineAsync', 'createShaderModule'];
+    const originals = compileCalls.map((name) => compileDevice[name]);
+    let compiles = 0;
+    compileCalls.forEach((name, i) => {
+      compileDevice[name] = (...args: unknown[]) => {
+        compiles++;
+        return originals[i].apply(compileDevice, args);
+      };
+    });
+    // The first real run embeds and classifies at once: the output set the warm-up fetched.
+    const g = await gpu.embed(texts, { rows: true, classify: true });
     const c = await cpu.embed(texts);
-    mark('embed both');
+    const cpuClassified = await cpu.classify(texts);
+    mark('embed+classify both');
     const epDiff = Math.max(...texts.map((_, i) => maxDiff(g.rows![i], c.rows![i])));
+    const embedClassDiff = Math.max(...texts.map((_, i) => maxDiff(g.classes[i].probabilities, cpuClassified.results[i].probabilities)));
+    const embedClassLabels = [g.classes.map((r) => r.label), cpuClassified.results.map((r) => r.label)];
 
     // Batched (concurrent calls through the batcher) vs one call per text.
     const single: Float32Array[] = [];
@@ -54,6 +70,7 @@ test('language: WebGPU EP and WASM EP agree; batched equals one-by-one; GPU pool
 
     // The GPU tensor is on onnxruntime-web's device (adopted), and pooling it equals CPU pooling of
     // the same session's hidden states read back.
+    compileCalls.forEach((name, i) => (compileDevice[name] = originals[i]));
     const batch = gpu.tokenizer.encodeBatch(texts, { padTo: 16 });
     const outputs = await gpu.session.run(batch, ['last_hidden_state']);
     const hidden = outputs.last_hidden_state;
@@ -82,8 +99,13 @@ test('language: WebGPU EP and WASM EP agree; batched equals one-by-one; GPU pool
       };
       return buffer;
     };
+    // Mixed calls too: embed with and without classes, and a concurrent classify whose rows fill
+    // a run of their own (its pooled buffer has no taker and must still be destroyed).
     const runMany = async (n: number) => {
-      for (let i = 0; i < n; i++) (await gpu.embed([texts[i % texts.length]])).tensor!.dispose();
+      for (let i = 0; i < n; i++) {
+        const [e] = await Promise.all([gpu.embed([texts[i % texts.length]], { classify: i % 2 === 0 }), ...(i % 4 === 1 ? [gpu.classify(texts)] : [])]);
+        e.tensor!.dispose();
+      }
     };
     await runMany(3);
     const liveAfterWarm = live.size;
@@ -101,10 +123,13 @@ test('language: WebGPU EP and WASM EP agree; batched equals one-by-one; GPU pool
     const adapter = gpu.gpu!.adapter;
     await gpu.destroy();
     await cpu.destroy();
-    return { marks, created, liveAfterWarm, liveAfterMore, path: [g.path, c.path], epDiff, batchDiff, batchedRuns, poolDiff, location, shape, sameDevice, classDiff, classPath: classes.path, adapter };
+    return { marks, compiles, embedClassDiff, embedClassLabels, created, liveAfterWarm, liveAfterMore, path: [g.path, c.path], epDiff, batchDiff, batchedRuns, poolDiff, location, shape, sameDevice, classDiff, classPath: classes.path, adapter };
   }, TEXTS);
-  console.log(`language e2e: adapter ${result.adapter.architecture}; WebGPU vs WASM max|Δ| ${result.epDiff.toExponential(2)}; batched vs single ${result.batchDiff.toExponential(2)}; GPU vs CPU pooling ${result.poolDiff.toExponential(2)}; runs ${result.batchedRuns}; buffers created ${result.created}, live ${result.liveAfterWarm} → ${result.liveAfterMore}; ${result.marks.join(', ')}`);
+  console.log(`language e2e: adapter ${result.adapter.architecture}; WebGPU vs WASM max|Δ| ${result.epDiff.toExponential(2)}; batched vs single ${result.batchDiff.toExponential(2)}; GPU vs CPU pooling ${result.poolDiff.toExponential(2)}; embed+classify vs WASM classify ${result.embedClassDiff.toExponential(2)}; compiles after warm-up ${result.compiles}; runs ${result.batchedRuns}; buffers created ${result.created}, live ${result.liveAfterWarm} → ${result.liveAfterMore}; ${result.marks.join(', ')}`);
   expect(result.path).toEqual(['gpu', 'cpu']);
+  expect(result.compiles).toBe(0);
+  expect(result.embedClassDiff).toBeLessThanOrEqual(EP_TOLERANCE);
+  expect(result.embedClassLabels[0]).toEqual(result.embedClassLabels[1]);
   expect(result.created).toBeGreaterThan(12 * 3);
   expect(result.liveAfterMore).toBe(result.liveAfterWarm);
   expect(result.location).toBe('gpu-buffer');
