@@ -141,7 +141,7 @@ test("a GPU-resident query in Chromium: handoff 'gpu', the same top-k as the arr
     await m.storeMany(Array.from({ length: 10 }, (_, i) => ({ key: `v${i}`, data: i, vector: stored.subarray(i * dim, (i + 1) * dim) })));
     // Three query rows in one buffer; row 1 starts at byte 24, not at a 256-byte boundary.
     const batch = Float32Array.from({ length: 3 * dim }, (_, i) => ((i * 31) % 11) - 5);
-    const upload = (values: Float32Array) => {
+    const upload = (values: Float32Array<ArrayBuffer>) => {
       const buffer = gpu.device.createBuffer({ size: values.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
       gpu.device.queue.writeBuffer(buffer, 0, values);
       return buffer;

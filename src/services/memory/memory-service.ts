@@ -408,6 +408,14 @@ export class MemoryService {
     return this.entries.has(key);
   }
 
+  /**
+   * The device the vectors live on (undefined on the CPU backend; follows a runtime's device after
+   * a query): a GpuTensor on this device is searched where it is, without a read-back.
+   */
+  get device(): GPUDevice | undefined {
+    return this.vectors.device ?? undefined;
+  }
+
   /** Vectors held for search (what one query scans). */
   get vectorCount(): number {
     return this.vectors.size;

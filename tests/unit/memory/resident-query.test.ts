@@ -79,6 +79,7 @@ describe('MemoryService.queryWithInfo with a GPU-resident query', () => {
           try {
             const resident = await m.queryWithInfo(residentRow(ctx.device, buffer), k, { metric });
             const uploaded = await m.queryWithInfo(batch.slice(ROW * DIM, (ROW + 1) * DIM), k, { metric });
+            expect(m.device).toBe(ctx.device);
             expect(resident.handoff).toBe('gpu');
             expect(uploaded.handoff).toBe('cpu→gpu');
             expect(resident.path).toBe('gpu');
@@ -101,6 +102,7 @@ describe('MemoryService.queryWithInfo with a GPU-resident query', () => {
       try {
         const fromTensor = await m.queryWithInfo(residentRow(ctx.device, buffer, 2), 4, { metric: 'cosine' });
         const fromArray = await m.queryWithInfo(batch.slice(2 * DIM, 3 * DIM), 4, { metric: 'cosine' });
+        expect(m.device).toBeUndefined();
         expect(fromTensor.handoff).toBe('gpu→cpu');
         expect(fromArray.handoff).toBe('cpu');
         expect(fromTensor.path).toBe('cpu');
