@@ -6,7 +6,8 @@ import { Batcher, type BatcherOptions } from './batcher';
 import { Deadline } from './deadline';
 import { validateRequest, type AuraRequest, type ValidRequest } from './request';
 import type { ServiceOutcome, StageTiming, UnifiedResponse } from './response';
-import type { Breaker, RequestRouter, RouteDecision, ServiceName, ServiceStage, StageResult, TextEmbedder } from './stages';
+import { SharedTensor } from './handoff';
+import type { Breaker, EmbeddingPlacement, RequestRouter, RouteDecision, ServiceName, ServiceStage, StageResult, TextEmbedder } from './stages';
 
 export interface OrchestratorParts {
   /** Embeds request text for routing; absent when no language service runs. */
@@ -23,7 +24,8 @@ export interface OrchestratorParts {
 const PLANNED_BY: Record<string, string> = { embed: 'language', route: 'router' };
 
 interface Front {
-  embedding?: Float32Array;
+  /** This request's row of the batch's embedding tensor (which stays where BERT ran until a stage needs it elsewhere). */
+  embedding?: { shared: SharedTensor; row: number };
   /** Energy of embedding this request's text (counted for the language service). */
   embedEnergyPj: number;
   decision: RouteDecision;
@@ -49,9 +51,15 @@ export class Orchestrator {
     const request = validateRequest(input);
     const deadline = new Deadline(request.timeoutMs, request.signal);
     const requests = this.parts.metrics.counter('aura_requests_total', 'Requests by outcome');
+    let front: Front | undefined;
     try {
       deadline.enter('route');
-      const front = await deadline.race(this.front.submit(request));
+      const pending = this.front.submit(request);
+      front = await deadline.race(pending).catch((error) => {
+        // Timed out or cancelled while batched: free its embedding row once the batch is done.
+        pending.then((late) => late.embedding?.shared.release(), () => {});
+        throw error;
+      });
       const { decision } = front;
       const services: Partial<Record<ServiceName, ServiceOutcome>> = {};
       const skipped: UnifiedResponse['route']['skipped'] = [...(decision.excluded ?? [])];
@@ -69,11 +77,13 @@ export class Orchestrator {
         }
         const t0 = performance.now();
         try {
-          const result = await deadline.race(stage.run({ request, embedding: front.embedding, decision: decided }, deadline));
+          const placement = stage.embeddingPlacement?.();
+          const handed = placement && front!.embedding ? await this.embeddingFor(front!.embedding, placement) : undefined;
+          const result = await deadline.race(stage.run({ request, embedding: handed?.tensor, decision: decided }, deadline));
           breaker?.recordSuccess();
           results[service] = result;
           services[service] = outcomeOf(result);
-          perStage[service] = { wallMs: performance.now() - t0, gpuMs: result.gpuMs, path: result.path };
+          perStage[service] = { wallMs: performance.now() - t0, gpuMs: result.gpuMs, path: result.path, input: handed?.handoff };
         } catch (error) {
           if (deadline.signal.aborted) throw deadline.signal.reason;
           breaker?.recordFailure();
@@ -119,32 +129,57 @@ export class Orchestrator {
       requests.inc({ outcome: (error as { code?: string }).code?.toLowerCase() ?? 'error' });
       throw error;
     } finally {
+      front?.embedding?.shared.release();
       deadline.dispose();
     }
   }
 
+  /** A request's embedding where a stage wants it, counting each crossing between GPU and CPU. */
+  private async embeddingFor(embedding: { shared: SharedTensor; row: number }, placement: EmbeddingPlacement) {
+    const handed = await embedding.shared.row(embedding.row, placement.path, placement.device);
+    if (handed.handoff === 'gpu→cpu' || handed.handoff === 'cpu→gpu') {
+      this.parts.metrics.counter('aura_tensor_crossings_total', 'Embedding rows moved between GPU and CPU where the plan switched path').inc({ direction: handed.handoff });
+    }
+    return handed;
+  }
+
   private async embedAndRoute(batch: ValidRequest[]): Promise<Front[]> {
     const timings: Record<string, StageTiming> = {};
-    const embeddings: Array<Float32Array | undefined> = batch.map(() => undefined);
+    const rowOf: Array<number | undefined> = batch.map(() => undefined);
     const embedEnergy = batch.map(() => 0);
     const withText = batch.map((r, i) => [r.text, i] as const).filter(([text]) => text !== undefined);
+    let shared: SharedTensor | undefined;
     if (withText.length > 0 && this.parts.embedder) {
       const t0 = performance.now();
-      const { rows, gpuMs, path, energyPj } = await this.parts.embedder.embed(withText.map(([text]) => text!));
+      const { tensor, release, gpuMs, path, energyPj } = await this.parts.embedder.embed(withText.map(([text]) => text!));
+      shared = new SharedTensor(tensor, withText.length, release);
       withText.forEach(([, i], j) => {
-        embeddings[i] = rows[j];
+        rowOf[i] = j;
         embedEnergy[i] = energyPj[j];
       });
       timings.embed = { wallMs: performance.now() - t0, gpuMs, path };
     }
-    const available = [...this.stages.keys()];
-    const t0 = performance.now();
-    const { decisions, gpuMs, path } = await this.parts.router.route(
-      batch.map((request, i) => ({ request, embedding: embeddings[i] })),
-      available,
-    );
-    timings.route = { wallMs: performance.now() - t0, gpuMs, path };
-    return batch.map((_, i) => ({ embedding: embeddings[i], embedEnergyPj: embedEnergy[i], decision: decisions[i], timings, batchSize: batch.length }));
+    try {
+      const available = [...this.stages.keys()];
+      const t0 = performance.now();
+      const placement = this.parts.router.embeddingPlacement();
+      const handed = await Promise.all(rowOf.map((row) => (row === undefined ? undefined : this.embeddingFor({ shared: shared!, row }, placement))));
+      const { decisions, gpuMs, path } = await this.parts.router.route(
+        batch.map((request, i) => ({ request, embedding: handed[i]?.tensor })),
+        available,
+      );
+      timings.route = { wallMs: performance.now() - t0, gpuMs, path, input: handed.find((h) => h)?.handoff };
+      return batch.map((_, i) => ({
+        embedding: rowOf[i] === undefined ? undefined : { shared: shared!, row: rowOf[i]! },
+        embedEnergyPj: embedEnergy[i],
+        decision: decisions[i],
+        timings,
+        batchSize: batch.length,
+      }));
+    } catch (error) {
+      for (let j = 0; j < withText.length; j++) shared?.release();
+      throw error;
+    }
   }
 
   private observe(perStage: Record<string, StageTiming>, totalMs: number, energy: Partial<Record<ServiceName, number>>): void {

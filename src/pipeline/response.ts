@@ -1,3 +1,4 @@
+import type { Handoff } from './packet';
 import type { ExecutionPath, RouteChoice, ServiceName } from './stages';
 
 export interface StageTiming {
@@ -6,6 +7,8 @@ export interface StageTiming {
   path?: ExecutionPath;
   /** Why the stage ran on that path: forced by the caller, chosen by the adapter, measured, or a cached measurement. */
   why?: 'forced' | 'adapter' | 'measured' | 'cached';
+  /** How the text embedding reached the stage: stayed on the GPU, stayed on the CPU, or crossed where the plan switched path. */
+  input?: Handoff;
 }
 
 export interface ServiceOutcome {

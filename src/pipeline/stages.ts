@@ -1,4 +1,5 @@
 import type { Deadline } from './deadline';
+import type { Tensor } from './packet';
 import type { ValidRequest } from './request';
 
 export const SERVICE_NAMES = ['language', 'neuromorphic', 'lnn', 'memory', 'consensus'] as const;
@@ -24,8 +25,8 @@ export interface StageResult {
 
 export interface StageInput {
   request: ValidRequest;
-  /** The request's text embedding (when it had text), as computed for routing. */
-  embedding?: Float32Array;
+  /** The request's text embedding (when it had text), where the stage asked for it (`embeddingPlacement`). */
+  embedding?: Tensor;
   /** For a stage that runs after the others: the decision they reached. */
   decision?: { service: ServiceName | 'none'; value: string };
 }
@@ -35,12 +36,21 @@ export interface ServiceStage {
   readonly name: ServiceName;
   /** Runs once the other selected services have answered, and is given their decision (consensus). */
   readonly afterDecision?: boolean;
+  /** Where the stage reads the text embedding: on its device, or in CPU memory. Without it, the stage gets none. */
+  embeddingPlacement?(): EmbeddingPlacement;
   run(input: StageInput, deadline: Deadline): Promise<StageResult>;
+}
+
+/** Where a stage wants a tensor: on the GPU (on `device`) or in CPU memory. */
+export interface EmbeddingPlacement {
+  path: ExecutionPath;
+  device?: GPUDevice;
 }
 
 /** Text → embeddings, for routing features and for the services that use them. */
 export interface TextEmbedder {
-  embed(texts: string[]): Promise<{ rows: Float32Array[]; gpuMs?: number; path: ExecutionPath; energyPj: number[] }>;
+  /** A [texts, hidden] tensor where the embedding model ran (on the GPU it stays there); `release` frees it. */
+  embed(texts: string[]): Promise<{ tensor: Tensor; release(): void; gpuMs?: number; path: ExecutionPath; energyPj: number[] }>;
 }
 
 export interface RouteChoice {
@@ -59,7 +69,8 @@ export interface RouteDecision {
 
 /** Features → services; batched so one gating dispatch serves many requests. */
 export interface RequestRouter {
-  route(items: Array<{ request: ValidRequest; embedding?: Float32Array }>, available: ServiceName[]): Promise<{ decisions: RouteDecision[]; gpuMs?: number; path: ExecutionPath }>;
+  route(items: Array<{ request: ValidRequest; embedding?: Tensor }>, available: ServiceName[]): Promise<{ decisions: RouteDecision[]; gpuMs?: number; path: ExecutionPath }>;
+  embeddingPlacement(): EmbeddingPlacement;
 }
 
 /** Failures open a breaker; the pipeline skips a service whose breaker is open. */

@@ -33,3 +33,42 @@ test('auto measures both paths, picks the faster, and the next start reuses the 
   expect(r.messages.join('\n')).not.toContain('WebGPU execution provider');
   expect(r.messages.join('\n')).toContain('WASM execution provider');
 });
+
+// Issue: data crosses between paths only where the plan switches. On the all-GPU plan BERT runs on
+// the WebGPU EP and its pooled embeddings stay on the device: the router's logits kernel and the
+// memory search read them there. The all-CPU plan gives the same answers.
+test('on the all-GPU plan the embedding stays on the GPU from BERT to the router and the memory search', async ({ auraPage }) => {
+  const r = await auraPage.evaluate(async () => {
+    const { createAura } = (window as unknown as AuraWindow).aura;
+    const texts = ['remember that the gate code is 4521', 'what did I say the gate code was', 'how warm is the greenhouse'];
+    const run = async (backend: 'gpu' | 'cpu') => {
+      const aura = await createAura({ backend, planStore: false, services: ['language', 'memory'], memory: { name: `resident-${backend}` } });
+      try {
+        const language = aura.services.language!;
+        const rows = await language.embedRows(texts);
+        await aura.services.memory!.storeMany(texts.map((text, i) => ({ key: `note-${i}`, data: text, vector: rows[i] })));
+        const responses = await Promise.all(texts.map((text) => aura.infer({ text })));
+        return { responses, metrics: aura.metrics() };
+      } finally {
+        await aura.destroy();
+      }
+    };
+    return { gpu: await run('gpu'), cpu: await run('cpu') };
+  });
+  r.gpu.responses.forEach((g, i) => {
+    const c = r.cpu.responses[i];
+    expect(g.timings.perStage.embed.path).toBe('gpu');
+    expect(g.timings.perStage.route).toMatchObject({ path: 'gpu', input: 'gpu' });
+    expect(c.timings.perStage.route).toMatchObject({ path: 'cpu', input: 'cpu' });
+    expect(g.route.selected.map((s) => s.service)).toEqual(c.route.selected.map((s) => s.service));
+    g.route.selected.forEach((s, j) => expect(s.weight).toBeCloseTo(c.route.selected[j].weight, 3));
+    if (g.services.memory) {
+      expect(g.timings.perStage.memory).toMatchObject({ path: 'gpu', input: 'gpu' });
+      expect(g.services.memory.decision).toBe(c.services.memory?.decision);
+    }
+  });
+  expect(r.gpu.responses.some((g) => g.services.memory)).toBe(true);
+  // Nothing crossed between GPU and CPU on either plan.
+  expect(r.gpu.metrics).not.toContain('aura_tensor_crossings_total{');
+  expect(r.cpu.metrics).not.toContain('aura_tensor_crossings_total{');
+});

@@ -1,4 +1,17 @@
+import type { StageInput } from '../stages';
+
 /** Turns a request's numbers into the fixed-width, bounded inputs some services need. */
+
+/**
+ * The numbers a series stage reads: the request's series, else its text embedding. The shaping
+ * below runs on the CPU, so such stages ask for the embedding there (`embeddingPlacement`).
+ */
+export function numbersOf({ request, embedding }: StageInput): ArrayLike<number> | undefined {
+  return request.series ?? (embedding?.kind === 'cpu' ? embedding.data : undefined);
+}
+
+/** Where a series stage wants the embedding: in CPU memory, where its input is shaped. */
+export const SHAPED_ON_CPU = () => ({ path: 'cpu' as const });
 
 /** Linear resampling of `series` to `width` points. */
 export function resample(series: ArrayLike<number>, width: number): Float32Array {

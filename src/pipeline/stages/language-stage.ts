@@ -1,5 +1,6 @@
 import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
 import type { LanguageService } from '../../services/language/language-service';
+import type { Tensor } from '../packet';
 import type { ServiceStage, StageInput, StageResult, TextEmbedder } from '../stages';
 
 interface BertDims {
@@ -20,6 +21,12 @@ export function bertMacs(dims: BertDims, tokens: number): number {
   return layers * perLayer + h * h + h * labels;
 }
 
+function concatRows(rows: Float32Array[], width: number): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => out.set(row, i * width));
+  return out;
+}
+
 /** The language service as a pipeline stage: the text's class from the model's head. */
 export class LanguageStage implements ServiceStage, TextEmbedder {
   readonly name = 'language' as const;
@@ -29,10 +36,11 @@ export class LanguageStage implements ServiceStage, TextEmbedder {
   /** Embeddings for routing; their energy is the language service's too (no classifier head: labels 0). */
   async embed(texts: string[]) {
     const t0 = performance.now();
-    const result = await this.language.embed(texts, { rows: true });
-    result.tensor?.dispose();
+    const result = await this.language.embed(texts);
+    // On the GPU path the embeddings stay on the device; on the CPU path the rows become one tensor.
+    const tensor: Tensor = result.tensor ?? { kind: 'cpu', data: concatRows(result.rows!, result.dims[1]), shape: result.dims };
     const energyPj = texts.map((text) => macEnergyPj(bertMacs({ ...this.dims, labels: 0 }, this.tokenCount(text))));
-    return { rows: result.rows!, gpuMs: result.path === 'gpu' ? performance.now() - t0 : undefined, path: result.path, energyPj };
+    return { tensor, release: () => result.tensor?.dispose(), gpuMs: result.path === 'gpu' ? performance.now() - t0 : undefined, path: result.path, energyPj };
   }
 
   private tokenCount(text: string): number {

@@ -2,7 +2,7 @@ import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
 import type { LnnModel } from '../../services/lnn/model';
 import type { LnnService } from '../../services/lnn/service';
 import type { ServiceStage, StageInput, StageResult } from '../stages';
-import { standardise } from './features';
+import { SHAPED_ON_CPU, numbersOf, standardise } from './features';
 
 /** Multiply-accumulates of one CfC step: every weight of every linear layer is used once (LTC: not counted). */
 export function cfcMacsPerStep(model: LnnModel): number {
@@ -24,10 +24,12 @@ export function cfcMacsPerStep(model: LnnModel): number {
 export class LnnStage implements ServiceStage {
   readonly name = 'lnn' as const;
 
+  readonly embeddingPlacement = SHAPED_ON_CPU;
+
   constructor(private readonly lnn: LnnService, private readonly model: LnnModel) {}
 
-  async run({ request, embedding }: StageInput): Promise<StageResult> {
-    const series = request.series ?? embedding;
+  async run(input: StageInput): Promise<StageResult> {
+    const series = numbersOf(input);
     if (!series) return { decision: 'no sequence', confidence: 0, energyPj: 0, energyModel: MAC_ENERGY_MODEL, path: this.lnn.path, output: null };
     const { z, mean, scale } = standardise(series);
     const r = await this.lnn.infer({ sequence: [Array.from(z, (v) => [v])], returnDynamics: true });

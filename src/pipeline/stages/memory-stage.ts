@@ -1,5 +1,6 @@
 import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
 import type { MemoryService } from '../../services/memory/memory-service';
+import { elementsOf } from '../packet';
 import type { ServiceStage, StageInput, StageResult } from '../stages';
 
 /**
@@ -12,9 +13,14 @@ export class MemoryStage implements ServiceStage {
 
   constructor(private readonly memory: MemoryService, private readonly dimension: number) {}
 
+  /** On the GPU path the search reads the embedding where it is, if it lives on the memory's device. */
+  embeddingPlacement() {
+    return { path: this.memory.backend, device: this.memory.device };
+  }
+
   async run({ request, embedding }: StageInput): Promise<StageResult> {
     const path = this.memory.backend;
-    if (embedding && embedding.length === this.dimension) {
+    if (embedding && elementsOf(embedding) === this.dimension) {
       const { results: matches, ms } = await this.memory.queryWithInfo(embedding, 3, { metric: 'cosine' });
       const best = matches[0];
       return {

@@ -1,6 +1,6 @@
 import type { NeuromorphicService } from '../../services/neuromorphic/service';
 import type { ServiceStage, StageInput, StageResult } from '../stages';
-import { resample, unitScale } from './features';
+import { SHAPED_ON_CPU, numbersOf, resample, unitScale } from './features';
 
 export const SPIKE_TIME_STEPS = 25;
 
@@ -12,10 +12,12 @@ export const SPIKE_TIME_STEPS = 25;
 export class NeuromorphicStage implements ServiceStage {
   readonly name = 'neuromorphic' as const;
 
+  readonly embeddingPlacement = SHAPED_ON_CPU;
+
   constructor(private readonly snn: NeuromorphicService) {}
 
-  async run({ request, embedding }: StageInput): Promise<StageResult> {
-    const source = request.series ?? embedding;
+  async run(given: StageInput): Promise<StageResult> {
+    const source = numbersOf(given);
     if (!source) return { decision: 'no numbers to encode', confidence: 0, energyPj: 0, energyModel: 'horowitz-45nm', path: this.snn.backend, output: null };
     const input = unitScale(resample(source, this.snn.inputWidth));
     const r = await this.snn.process({ input, timeSteps: SPIKE_TIME_STEPS, encoding: 'rate', raster: true });

@@ -103,6 +103,11 @@ export class ServiceRouter {
     this.load.set(service, requireNumberInRange('load', load, 0, 1e6));
   }
 
+  /** The router reads embeddings on its own path (on the GPU path: where they are, if on its device). */
+  embeddingPlacement() {
+    return { path: this.backend, device: this.gpu?.device };
+  }
+
   breaker(service: ServiceName): CircuitBreaker {
     return this.breakers.get(service)!;
   }

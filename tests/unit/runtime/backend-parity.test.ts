@@ -45,6 +45,10 @@ describe('the same requests on forced GPU and forced CPU plans', () => {
       // Spike counts are exact on both paths, so the spiking network's answer is identical.
       if (g.services.neuromorphic) expect(g.services.neuromorphic.decision).toBe(c.services.neuromorphic?.decision);
       expect(g.energy.totalPj).toBeCloseTo(c.energy.totalPj, 0);
+      // The embedding crosses only where the plan switches: BERT (WASM) → GPU router, uploaded once.
+      const hasText = requests[i].text !== undefined;
+      expect(g.timings.perStage.route.input).toBe(hasText ? 'cpu→gpu' : undefined);
+      expect(c.timings.perStage.route.input).toBe(hasText ? 'cpu' : undefined);
     });
     expect(new Set(gpu.flatMap((r) => r.route.selected.map((s) => s.service))).size).toBeGreaterThanOrEqual(2);
   });
