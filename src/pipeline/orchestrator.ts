@@ -7,6 +7,7 @@ import { Deadline } from './deadline';
 import { validateRequest, type AuraRequest, type ValidRequest } from './request';
 import type { ServiceOutcome, StageTiming, UnifiedResponse } from './response';
 import { SharedTensor } from './handoff';
+import type { Packet } from './packet';
 import type { Breaker, EmbeddingPlacement, RequestRouter, RouteDecision, ServiceName, ServiceStage, StageResult, TextEmbedder } from './stages';
 
 export interface OrchestratorParts {
@@ -26,6 +27,8 @@ const PLANNED_BY: Record<string, string> = { embed: 'language', route: 'router' 
 interface Front {
   /** This request's row of the batch's embedding tensor (which stays where BERT ran until a stage needs it elsewhere). */
   embedding?: { shared: SharedTensor; row: number };
+  /** What the embedding run also computed for this request, for the embedder's own stage. */
+  byproduct?: unknown;
   /** Energy of embedding this request's text (counted for the language service). */
   embedEnergyPj: number;
   decision: RouteDecision;
@@ -78,8 +81,8 @@ export class Orchestrator {
         const t0 = performance.now();
         try {
           const placement = stage.embeddingPlacement?.();
-          const handed = placement && front!.embedding ? await this.embeddingFor(front!.embedding, placement) : undefined;
-          const result = await deadline.race(stage.run({ request, embedding: handed?.tensor, decision: decided }, deadline));
+          const handed = placement && front!.embedding ? await this.embeddingFor(request.id, service, front!.embedding, placement) : undefined;
+          const result = await deadline.race(stage.run({ request, embedding: handed?.packet, byproduct: service === this.parts.embedder?.name ? front!.byproduct : undefined, decision: decided }, deadline));
           breaker?.recordSuccess();
           results[service] = result;
           services[service] = outcomeOf(result);
@@ -134,28 +137,31 @@ export class Orchestrator {
     }
   }
 
-  /** A request's embedding where a stage wants it, counting each crossing between GPU and CPU. */
-  private async embeddingFor(embedding: { shared: SharedTensor; row: number }, placement: EmbeddingPlacement) {
-    const handed = await embedding.shared.row(embedding.row, placement.path, placement.device);
-    if (handed.handoff === 'gpu→cpu' || handed.handoff === 'cpu→gpu') {
-      this.parts.metrics.counter('aura_tensor_crossings_total', 'Embedding rows moved between GPU and CPU where the plan switched path').inc({ direction: handed.handoff });
+  /** A request's embedding as a packet for `target`, where it wants it; each crossing between GPU and CPU is counted. */
+  private async embeddingFor(id: string, target: string, embedding: { shared: SharedTensor; row: number }, placement: EmbeddingPlacement) {
+    const { tensor, handoff } = await embedding.shared.row(embedding.row, placement.path, placement.device);
+    if (handoff === 'gpu→cpu' || handoff === 'cpu→gpu') {
+      this.parts.metrics.counter('aura_tensor_crossings_total', 'Embedding rows moved between GPU and CPU where the plan switched path').inc({ direction: handoff });
     }
-    return handed;
+    const packet: Packet = { id, timestamp: Date.now(), source: 'language', target, tensor, metadata: { handoff, row: embedding.row } };
+    return { packet, handoff };
   }
 
   private async embedAndRoute(batch: ValidRequest[]): Promise<Front[]> {
     const timings: Record<string, StageTiming> = {};
     const rowOf: Array<number | undefined> = batch.map(() => undefined);
     const embedEnergy = batch.map(() => 0);
+    const byproducts: unknown[] = batch.map(() => undefined);
     const withText = batch.map((r, i) => [r.text, i] as const).filter(([text]) => text !== undefined);
     let shared: SharedTensor | undefined;
     if (withText.length > 0 && this.parts.embedder) {
       const t0 = performance.now();
-      const { tensor, release, gpuMs, path, energyPj } = await this.parts.embedder.embed(withText.map(([text]) => text!));
+      const { tensor, release, gpuMs, path, energyPj, byproducts: made } = await this.parts.embedder.embed(withText.map(([text]) => text!));
       shared = new SharedTensor(tensor, withText.length, release);
       withText.forEach(([, i], j) => {
         rowOf[i] = j;
         embedEnergy[i] = energyPj[j];
+        byproducts[i] = made?.[j];
       });
       timings.embed = { wallMs: performance.now() - t0, gpuMs, path };
     }
@@ -163,14 +169,15 @@ export class Orchestrator {
       const available = [...this.stages.keys()];
       const t0 = performance.now();
       const placement = this.parts.router.embeddingPlacement();
-      const handed = await Promise.all(rowOf.map((row) => (row === undefined ? undefined : this.embeddingFor({ shared: shared!, row }, placement))));
+      const handed = await Promise.all(batch.map((r, i) => (rowOf[i] === undefined ? undefined : this.embeddingFor(r.id, 'router', { shared: shared!, row: rowOf[i]! }, placement))));
       const { decisions, gpuMs, path } = await this.parts.router.route(
-        batch.map((request, i) => ({ request, embedding: handed[i]?.tensor })),
+        batch.map((request, i) => ({ request, embedding: handed[i]?.packet.tensor })),
         available,
       );
       timings.route = { wallMs: performance.now() - t0, gpuMs, path, input: handed.find((h) => h)?.handoff };
       return batch.map((_, i) => ({
         embedding: rowOf[i] === undefined ? undefined : { shared: shared!, row: rowOf[i]! },
+        byproduct: byproducts[i],
         embedEnergyPj: embedEnergy[i],
         decision: decisions[i],
         timings,

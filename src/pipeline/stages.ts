@@ -1,5 +1,5 @@
 import type { Deadline } from './deadline';
-import type { Tensor } from './packet';
+import type { Packet, Tensor } from './packet';
 import type { ValidRequest } from './request';
 
 export const SERVICE_NAMES = ['language', 'neuromorphic', 'lnn', 'memory', 'consensus'] as const;
@@ -25,8 +25,10 @@ export interface StageResult {
 
 export interface StageInput {
   request: ValidRequest;
-  /** The request's text embedding (when it had text), where the stage asked for it (`embeddingPlacement`). */
-  embedding?: Tensor;
+  /** The request's text embedding (when it had text), from the language stage, where the stage asked for it (`embeddingPlacement`). */
+  embedding?: Packet;
+  /** For the embedder's own stage: what the embedding run also computed for this request (BERT's class). */
+  byproduct?: unknown;
   /** For a stage that runs after the others: the decision they reached. */
   decision?: { service: ServiceName | 'none'; value: string };
 }
@@ -49,8 +51,10 @@ export interface EmbeddingPlacement {
 
 /** Text → embeddings, for routing features and for the services that use them. */
 export interface TextEmbedder {
+  /** The stage the embedder belongs to; it is given the run's byproducts. */
+  readonly name: ServiceName;
   /** A [texts, hidden] tensor where the embedding model ran (on the GPU it stays there); `release` frees it. */
-  embed(texts: string[]): Promise<{ tensor: Tensor; release(): void; gpuMs?: number; path: ExecutionPath; energyPj: number[] }>;
+  embed(texts: string[]): Promise<{ tensor: Tensor; release(): void; gpuMs?: number; path: ExecutionPath; energyPj: number[]; byproducts?: unknown[] }>;
 }
 
 export interface RouteChoice {

@@ -7,7 +7,7 @@ import type { StageInput } from '../stages';
  * below runs on the CPU, so such stages ask for the embedding there (`embeddingPlacement`).
  */
 export function numbersOf({ request, embedding }: StageInput): ArrayLike<number> | undefined {
-  return request.series ?? (embedding?.kind === 'cpu' ? embedding.data : undefined);
+  return request.series ?? (embedding?.tensor.kind === 'cpu' ? embedding.tensor.data : undefined);
 }
 
 /** Where a series stage wants the embedding: in CPU memory, where its input is shaped. */

@@ -1,5 +1,5 @@
 import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
-import type { LanguageService } from '../../services/language/language-service';
+import type { LanguageClassResult, LanguageService } from '../../services/language/language-service';
 import type { Tensor } from '../packet';
 import type { ServiceStage, StageInput, StageResult, TextEmbedder } from '../stages';
 
@@ -33,35 +33,43 @@ export class LanguageStage implements ServiceStage, TextEmbedder {
 
   constructor(private readonly language: LanguageService, private readonly dims: BertDims) {}
 
-  /** Embeddings for routing; their energy is the language service's too (no classifier head: labels 0). */
+  /**
+   * Embeddings for routing, and the text's class from the same BERT run (the head is a few MACs;
+   * a second run when the router picks language would cost the whole model again). Their energy is
+   * the language service's too: the body here, the head in `run`.
+   */
   async embed(texts: string[]) {
     const t0 = performance.now();
-    const result = await this.language.embed(texts);
+    const classify = this.language.hasClassifier;
+    const result = await this.language.embed(texts, { classify });
     // On the GPU path the embeddings stay on the device; on the CPU path the rows become one tensor.
     const tensor: Tensor = result.tensor ?? { kind: 'cpu', data: concatRows(result.rows!, result.dims[1]), shape: result.dims };
     const energyPj = texts.map((text) => macEnergyPj(bertMacs({ ...this.dims, labels: 0 }, this.tokenCount(text))));
-    return { tensor, release: () => result.tensor?.dispose(), gpuMs: result.path === 'gpu' ? performance.now() - t0 : undefined, path: result.path, energyPj };
+    const gpuMs = result.path === 'gpu' ? performance.now() - t0 : undefined;
+    return { tensor, release: () => result.tensor?.dispose(), gpuMs, path: result.path, energyPj, byproducts: result.classes };
   }
 
   private tokenCount(text: string): number {
     return this.language.tokenizer.encode(text, { maxLength: this.language.maxLength }).ids.length;
   }
 
-  async run({ request }: StageInput): Promise<StageResult> {
+  async run({ request, byproduct }: StageInput): Promise<StageResult> {
     if (request.text === undefined) {
       return { decision: 'no text to classify', confidence: 0, energyPj: 0, energyModel: MAC_ENERGY_MODEL, path: this.language.path, output: null };
     }
     const tokens = this.tokenCount(request.text);
-    const { results, path } = await this.language.classify([request.text!], { truncation: true });
-    const top = results[0];
-    const macs = bertMacs(this.dims, tokens);
+    // The class from the embedding run when there was one (only the head's MACs are this stage's), else a run of its own.
+    const fromEmbedRun = byproduct as LanguageClassResult | undefined;
+    const top = fromEmbedRun ?? (await this.language.classify([request.text], { truncation: true })).results[0];
+    const path = this.language.path;
+    const macs = fromEmbedRun ? this.dims.hiddenSize * this.dims.labels : bertMacs(this.dims, tokens);
     return {
       decision: `${top.label} (p=${top.score.toFixed(3)})`,
       confidence: top.score,
       energyPj: macEnergyPj(macs),
       energyModel: MAC_ENERGY_MODEL,
       path,
-      output: { label: top.label, index: top.index, probabilities: Array.from(top.probabilities), tokens, macs },
+      output: { label: top.label, index: top.index, probabilities: Array.from(top.probabilities), tokens, macs, sharedRunWithEmbedding: fromEmbedRun !== undefined },
     };
   }
 }

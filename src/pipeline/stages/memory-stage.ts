@@ -20,8 +20,8 @@ export class MemoryStage implements ServiceStage {
 
   async run({ request, embedding }: StageInput): Promise<StageResult> {
     const path = this.memory.backend;
-    if (embedding && elementsOf(embedding) === this.dimension) {
-      const { results: matches, ms } = await this.memory.queryWithInfo(embedding, 3, { metric: 'cosine' });
+    if (embedding && elementsOf(embedding.tensor) === this.dimension) {
+      const { results: matches, ms } = await this.memory.queryWithInfo(embedding.tensor, 3, { metric: 'cosine' });
       const best = matches[0];
       return {
         decision: best ? `recalls '${best.key}' (cosine ${best.score.toFixed(3)})` : 'nothing stored yet',
