@@ -31,6 +31,8 @@ export interface AcquireOptions {
   powerPreference?: GPUPowerPreference;
   /** Features wanted when the adapter has them; timestamp-query and subgroups by default. */
   optionalFeatures?: GPUFeatureName[];
+  /** An adapter already requested (and not yet used for a device), so a start asks the platform once. */
+  adapter?: GPUAdapter;
 }
 
 const DEFAULT_OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups', 'shader-f16'];
@@ -62,8 +64,7 @@ export async function platformGpu(): Promise<GPU> {
 
 /** Acquires an adapter and a device, with timestamp-query and subgroups where the adapter has them. */
 export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuContext> {
-  const gpu = await platformGpu();
-  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+  const adapter = options.adapter ?? (await (await platformGpu()).requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' }));
   if (!adapter) {
     throw new GpuUnavailableError(
       'no WebGPU adapter was found',

@@ -87,8 +87,11 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   const store = options.planStore === false ? undefined : (options.planStore ?? (typeof indexedDB !== 'undefined' ? indexedDbPlanStore() : undefined));
   // Where the path is known before loading (a cached plan, or the adapter rule when not measuring),
   // BERT is not loaded on the other path: the WebGPU EP's warm-up is the slowest part of a start.
+  // The platform is asked for an adapter once per start: to read the cached plan, then for our device.
+  let requested: Promise<GPUAdapter | null> | undefined;
+  const platformAdapter = () => (requested ??= platformGpu().then((g) => g.requestAdapter({ powerPreference: 'high-performance' })));
   const cachedLanguagePath =
-    wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() ? await knownPath(store, options.measure, 'language', languageSignature) : undefined;
+    wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() ? await knownPath(await platformAdapter(), store, options.measure, 'language', languageSignature) : undefined;
   let gpu: GpuContext;
   if (wanted.has('language') && choice('language') !== 'cpu' && webGpuEpAvailable() && cachedLanguagePath !== 'cpu') {
     progress({ stage: 'language', message: 'loading BERT on the WebGPU execution provider' });
@@ -102,7 +105,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     if (wanted.has('language') && choice('language') === 'gpu') {
       throw new GpuUnavailableError('language was forced onto the GPU, but onnxruntime-web has no WebGPU EP here', "use backend { language: 'cpu' } (WASM) or 'auto', or run in a browser with WebGPU");
     }
-    gpu = await acquireGpu();
+    gpu = await acquireGpu({ adapter: (await platformAdapter()) ?? undefined });
     cleanups.push(() => gpu.destroy());
   }
   if (wanted.has('language') && choice('language') !== 'gpu' && cachedLanguagePath !== 'gpu') {
@@ -208,8 +211,7 @@ function bertSignature(source: LanguageModelSource): string {
 }
 
 /** The path `stage` will take on the adapter this page would get, where known without making a device. */
-async function knownPath(store: PlanStore | undefined, measure: boolean | undefined, stage: string, signature: string): Promise<ExecutionPath | undefined> {
-  const adapter = await (await platformGpu()).requestAdapter({ powerPreference: 'high-performance' });
+async function knownPath(adapter: GPUAdapter | null, store: PlanStore | undefined, measure: boolean | undefined, stage: string, signature: string): Promise<ExecutionPath | undefined> {
   if (!adapter) return undefined;
   const summary = summarizeAdapter(adapter);
   const cached = await store?.load(planStoreKey(summary, stage, signature));

@@ -12,11 +12,16 @@ test('auto measures both paths, picks the faster, and the next start reuses the 
     const response = await first.infer({ text: 'is the greenhouse too warm', series: [18, 20, 23, 27, 30] });
     await first.destroy();
     const messages: string[] = [];
+    // Count the adapter requests of the second start: reading the cached plan and making the device share one.
+    const requestAdapter = navigator.gpu.requestAdapter.bind(navigator.gpu);
+    let adapterRequests = 0;
+    navigator.gpu.requestAdapter = (o) => (adapterRequests++, requestAdapter(o));
     const second = await createAura({ ...options, onProgress: (e) => messages.push(e.message) });
+    navigator.gpu.requestAdapter = requestAdapter;
     const cached = second.plan;
     const again = await second.infer({ text: 'is the greenhouse too warm', series: [18, 20, 23, 27, 30] });
     await second.destroy();
-    return { measured, cached, response, again, messages };
+    return { measured, cached, response, again, messages, adapterRequests };
   });
   for (const stage of ['language', 'neuromorphic', 'router']) {
     expect(r.measured.stages[stage].why, stage).toBe('measured');
@@ -32,6 +37,7 @@ test('auto measures both paths, picks the faster, and the next start reuses the 
   // The cached plan spared the second start the WebGPU EP's session and warm-up.
   expect(r.messages.join('\n')).not.toContain('WebGPU execution provider');
   expect(r.messages.join('\n')).toContain('WASM execution provider');
+  expect(r.adapterRequests).toBe(1);
 });
 
 // Issue: data crosses between paths only where the plan switches. On the all-GPU plan BERT runs on
