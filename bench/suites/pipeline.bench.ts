@@ -28,7 +28,7 @@ export const suite: BenchSuite = {
         await latencies(aura, sample, 1); // warm: compilation, JIT and first-touch costs are not the steady state
         const times = await latencies(aura, sample, 1);
         p50[name] = quantile(times, 0.5);
-        ctx.log(`plan ${name}: ${describePlan(aura)} → p50 ${p50[name].toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms (concurrency 1)`);
+        ctx.log(`plan ${name}: ${describePlan(aura)} → p50 ${p50[name].toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms (concurrency 1); embedding rows moved between GPU and CPU: ${crossings(aura)} over ${2 * sample.length} requests`);
       } finally {
         await aura.destroy();
       }
@@ -90,6 +90,12 @@ async function latencies(aura: Aura, requests: AuraRequest[], concurrency: numbe
 
 function describePlan(aura: Aura): string {
   return PLANNED_STAGES.filter((s) => aura.plan.stages[s]).map((s) => `${s}=${aura.plan.stages[s].path}`).join(' ');
+}
+
+/** Embedding rows that crossed between GPU and CPU where the plan switched path (the pipeline's counter). */
+function crossings(aura: Aura): number {
+  const lines = aura.metrics().split('\n').filter((l) => l.startsWith('aura_tensor_crossings_total{'));
+  return lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
 /** The plan `auto` chose, with each stage's measured time on both paths side by side. */

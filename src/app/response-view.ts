@@ -17,7 +17,7 @@ export function renderResponse(target: HTMLElement, r: UnifiedResponse): void {
     );
   });
   const stageRows = Object.entries(r.timings.perStage).map(([stage, t]) =>
-    el('tr', {}, el('td', { text: stage }), el('td', { text: fmt(t.wallMs) }), el('td', { text: fmt(t.gpuMs) }), el('td', { text: t.path ? `${t.path}${t.why ? ` (${t.why})` : ''}` : '' })),
+    el('tr', {}, el('td', { text: stage }), el('td', { text: fmt(t.wallMs) }), el('td', { text: fmt(t.gpuMs) }), el('td', { text: t.path ? `${t.path}${t.why ? ` (${t.why})` : ''}` : '' }), el('td', { text: t.input ?? '' })),
   );
   target.replaceChildren(
     el('p', {}, el('strong', { text: 'Decision: ' }), el('span', { text: `${r.decision.value} (${r.decision.service})`, testId: 'decision' })),
@@ -34,7 +34,7 @@ export function renderResponse(target: HTMLElement, r: UnifiedResponse): void {
     el(
       'table',
       { testId: 'timings' },
-      el('tr', {}, ...['stage', 'wall ms', 'GPU ms', 'path'].map((h) => el('th', { text: h }))),
+      el('tr', {}, ...['stage', 'wall ms', 'GPU ms', 'path', 'embedding arrived'].map((h) => el('th', { text: h }))),
       ...stageRows,
       el('tr', {}, el('th', { text: 'total' }), el('td', { text: fmt(r.timings.totalMs) }), el('td'), el('td')),
     ),
