@@ -3,30 +3,21 @@ import type { ExecutionPath } from './stages';
 import { tensorValues, type CpuTensor, type GpuTensor, type Handoff, type Tensor } from './packet';
 
 /**
- * Rows of width `width` gathered on `device` for a kernel that reads each at its own start: rows
- * that already share one buffer there are used in place; otherwise they are stacked into a new
- * buffer (copied on the device, or uploaded from the CPU).
+ * Rows of width `width` on `device`, gathered for a kernel that reads each at its own start: rows
+ * that share one buffer are used in place; rows from several buffers are copied into one, on the device.
  */
-export async function rowsOnDevice(device: GPUDevice, rows: Tensor[], width: number): Promise<{ tensor: GpuTensor; starts: number[]; handoff: Handoff; release(): void }> {
+export function rowsOnDevice(device: GPUDevice, rows: GpuTensor[], width: number): { tensor: GpuTensor; starts: number[]; release(): void } {
   const first = rows[0];
-  if (first.kind === 'gpu' && rows.every((r) => r.kind === 'gpu' && r.device === device && r.buffer === first.buffer)) {
-    const whole: GpuTensor = { ...first, byteOffset: 0, shape: [first.buffer.size / 4] };
-    return { tensor: whole, starts: rows.map((r) => (r as GpuTensor).byteOffset / 4), handoff: 'gpu', release() {} };
+  if (rows.every((r) => r.buffer === first.buffer)) {
+    return { tensor: { ...first, byteOffset: 0, shape: [first.buffer.size / 4] }, starts: rows.map((r) => r.byteOffset / 4), release() {} };
   }
   const rowBytes = width * 4;
-  const buffer = device.createBuffer({ size: rows.length * rowBytes, usage: STORAGE, label: 'stacked rows' });
+  const buffer = device.createBuffer({ size: rows.length * rowBytes, usage: STORAGE, label: 'gathered rows' });
   const encoder = device.createCommandEncoder();
-  let uploaded = false;
-  for (const [i, row] of rows.entries()) {
-    if (row.kind === 'gpu' && row.device === device) encoder.copyBufferToBuffer(row.buffer, row.byteOffset, buffer, i * rowBytes, rowBytes);
-    else {
-      device.queue.writeBuffer(buffer, i * rowBytes, (await tensorValues(row)) as Float32Array<ArrayBuffer>);
-      uploaded = true;
-    }
-  }
+  rows.forEach((row, i) => encoder.copyBufferToBuffer(row.buffer, row.byteOffset, buffer, i * rowBytes, rowBytes));
   device.queue.submit([encoder.finish()]);
   const tensor: GpuTensor = { kind: 'gpu', buffer, device, byteOffset: 0, dtype: 'float32', shape: [rows.length, width] };
-  return { tensor, starts: rows.map((_, i) => i * width), handoff: uploaded ? 'cpu→gpu' : 'gpu', release: () => buffer.destroy() };
+  return { tensor, starts: rows.map((_, i) => i * width), release: () => buffer.destroy() };
 }
 
 /**

@@ -183,7 +183,7 @@ export class ServiceRouter {
     const H = this.weights.layout.embeddingSize;
     const weight = new Float32Array(E * H);
     columns.forEach((c, e) => weight.set(this.embeddingWeights.subarray(c * H, (c + 1) * H), e * H));
-    const rows = await rowsOnDevice(ctx.device, onGpu.map((o) => o.row), H);
+    const rows = rowsOnDevice(ctx.device, onGpu.map((o) => o.row), H);
     const start = new Uint32Array(T).fill(ROUTER_NO_ROW);
     onGpu.forEach(({ t }, i) => (start[t] = rows.starts[i]));
     let logits: RouterLogitsTensor | undefined;
