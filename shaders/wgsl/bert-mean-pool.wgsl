@@ -1,3 +1,4 @@
+// uses: dispatch
 // Mean pooling over the attended tokens, then L2 normalisation (sentence-transformers semantics:
 // sum(h·m) / max(sum(m), 1e-9), then x / max(‖x‖₂, 1e-12) as torch.nn.functional.normalize).
 // One workgroup per row; threads stride over the hidden dimension and reduce ‖x‖² in shared memory.
@@ -20,7 +21,7 @@ var<workgroup> partial: array<f32, WORKGROUP_SIZE>;
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   // The row is the same for the whole workgroup, so the early return keeps barriers uniform.
-  let row = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let row = folded_group(wid, nwg);
   if (row >= params.batch) {
     return;
   }

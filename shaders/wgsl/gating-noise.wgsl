@@ -1,3 +1,4 @@
+// uses: dispatch
 // Noisy top-k gating (Shazeer et al. 2017, eq. 4): H = x + StandardNormal() · softplus(x_noise).
 // The noise is counter-based (a PCG hash of seed and element index, then Box–Muller), so Node,
 // Chromium and the CPU reference draw the same numbers for the same seed, in any dispatch order.
@@ -40,8 +41,7 @@ fn softplus(x: f32) -> f32 {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let i = group * WORKGROUP_SIZE + lid;
+  let i = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (i >= params.count) {
     return;
   }

@@ -1,3 +1,4 @@
+// uses: dispatch
 // Gating, one invocation per token: rank the E scores, keep the top k (ties to the lower index),
 // weight them, and reduce this workgroup's share of the auxiliary losses. The reduction
 // `reduce_sum` comes from gating-reduce-workgroup.wgsl or gating-reduce-subgroup.wgsl, appended.
@@ -39,8 +40,8 @@ fn is_chosen(lo: u32, hi: u32, e: u32) -> bool {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let t = group * WORKGROUP_SIZE + lid;
+  let group = folded_group(wid, nwg);
+  let t = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   let live = t < params.tokens;
   let E = params.experts;
   let k = params.k;

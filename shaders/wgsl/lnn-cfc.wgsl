@@ -1,3 +1,4 @@
+// uses: dispatch
 // ncps CfC / WiredCfCCell over a whole sequence (ncps/torch/cfc_cell.py, wired_cfc_cell.py).
 // One workgroup per batch row; its threads split the units of each layer; the hidden state stays in
 // `state` between steps and calls. Formulas and summation order match src/services/lnn/cfc-cpu.ts.
@@ -50,7 +51,7 @@ fn linear(w: u32, rows: u32, j: u32, x: u32, n: u32) -> f32 {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let b = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let b = folded_group(wid, nwg);
   let cells = shape.v[0].x;
   let act = shape.v[0].y;
   let S = shape.v[0].z;

@@ -1,3 +1,4 @@
+// uses: dispatch
 // ncps LTCCell over a whole sequence (ncps/torch/ltc_cell.py): affine input mapping, sensory synapse
 // terms once per step, `ode_unfolds` fused solver steps, affine output mapping on the motor neurons.
 // One workgroup per batch row; matches src/services/lnn/ltc-cpu.ts.
@@ -48,7 +49,7 @@ fn positive(x: f32) -> f32 {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let b = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let b = folded_group(wid, nwg);
   let U = shape.units;
   let S = shape.sensory;
   let T = shape.steps;

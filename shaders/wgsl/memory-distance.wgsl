@@ -1,3 +1,4 @@
+// uses: dispatch
 // Scores of one chunk of resident vectors against one query: cosine similarity, dot product, or
 // negated Euclidean distance (so that for every metric a higher score is a better match).
 // One invocation per row; rows of the chunk land at scores[outOffset + row]. The query's norm comes
@@ -25,8 +26,7 @@ struct QueryInfo {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let row = group * WORKGROUP_SIZE + lid;
+  let row = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (row >= params.rows) {
     return;
   }

@@ -1,3 +1,4 @@
+// uses: dispatch
 // All pairwise Euclidean distances of n points in d dimensions: out[i * n + j] = |p_i - p_j|.
 // One invocation per (i, j); the first step of 0-dimensional persistent homology.
 override WORKGROUP_SIZE: u32 = 256u;
@@ -13,8 +14,7 @@ struct Params {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let linear = group * WORKGROUP_SIZE + lid;
+  let linear = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (linear >= params.n * params.n) {
     return;
   }

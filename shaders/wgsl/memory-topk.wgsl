@@ -1,3 +1,4 @@
+// uses: dispatch
 // Block top-k selection: each workgroup takes BLOCK = WORKGROUP_SIZE * ITEMS_PER_THREAD scores and
 // writes its k best (score, index) pairs, best first, to out[block * k ..]. Repeated passes over the
 // candidates shrink them to the final k. "Better" = higher score; equal scores go to the LOWER index.
@@ -32,7 +33,7 @@ fn better(a: f32, ia: u32, b: f32, ib: u32) -> bool {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let block = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let block = folded_group(wid, nwg);
   let base = block * WORKGROUP_SIZE * ITEMS_PER_THREAD;
   var vals: array<f32, ITEMS_PER_THREAD>;
   var ids: array<u32, ITEMS_PER_THREAD>;

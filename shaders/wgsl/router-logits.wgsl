@@ -1,3 +1,4 @@
+// uses: dispatch
 // The text embedding's part of the router logits, computed where the embedding lives:
 //   logits[t, e] = base[t, e] + Σ_h embedding[start[t] + h] · weight[e, h]
 // base holds everything the CPU knows (bias, the other features, load); weight is the router's
@@ -21,9 +22,7 @@ struct Params {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  // Dispatches over 65,535 workgroups are folded into 2-D/3-D; recover the linear index.
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let i = group * WORKGROUP_SIZE + lid;
+  let i = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (i >= params.tokens * params.experts) {
     return;
   }

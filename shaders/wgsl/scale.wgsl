@@ -1,3 +1,4 @@
+// uses: dispatch
 // Streaming scale: y[i] = factor * x[i]. Reads 4 bytes and writes 4 bytes per element, so it
 // measures the adapter's achievable memory bandwidth (the bandwidth probe) and checks the whole path.
 override WORKGROUP_SIZE: u32 = 256u;
@@ -13,9 +14,7 @@ struct Params {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  // Dispatches over 65,535 workgroups are folded into 2-D/3-D; recover the linear index.
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let i = group * WORKGROUP_SIZE + lid;
+  let i = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (i >= params.count) {
     return;
   }

@@ -1,3 +1,4 @@
+// uses: dispatch
 // The predecessor's adaptive threshold, one workgroup per batch row, after the LIF step:
 // rate ← decay·rate + gain·mean(spikes); θ_a ← θ + thetaGain·(rate − targetRate). adapt = [rate, θ_a] per row.
 override WORKGROUP_SIZE: u32 = 256u;
@@ -20,7 +21,7 @@ var<workgroup> spikesInRow: atomic<u32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
+  let row = folded_group(wid, nwg);
   if (row >= params.batch) {
     return;
   }

@@ -1,3 +1,4 @@
+// uses: dispatch
 // Event-driven synapses, part 1: the indices of the active inputs of each batch row, in ascending order,
 // so part 2 adds the same terms in the same order as the dense kernel and the two agree bit for bit.
 // One thread per row walks its row: no barriers (SwiftShader runs barriers as costly fiber switches)
@@ -17,8 +18,7 @@ struct Params {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let row = group * WORKGROUP_SIZE + lid;
+  let row = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (row >= params.batch) {
     return;
   }

@@ -1,3 +1,4 @@
+// uses: dispatch
 // At the end of a run: turns per-neuron spike tallies (f32, at `offset` in `tallies`) into the event
 // counters: spikes into `slot`, and spikes × fan-out into the synaptic operations. Integer sums, so the
 // order of the atomic adds does not matter and the counts equal the CPU reference's exactly.
@@ -17,8 +18,7 @@ struct Params {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let i = group * WORKGROUP_SIZE + lid;
+  let i = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (i >= params.count) {
     return;
   }

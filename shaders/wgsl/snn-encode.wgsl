@@ -1,3 +1,4 @@
+// uses: dispatch
 // Spike encoders (one time step): rate (Bernoulli of clamp(x·gain + offset, 0, 1)), Poisson
 // (rand < dt·f_max·x), latency (one spike at round((1 − x)·(T − 1)), none at or below the threshold)
 // and direct current (x·gain every step). Randomness from snnUniform(seed, step, row, column).
@@ -25,8 +26,7 @@ struct Params {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let i = group * WORKGROUP_SIZE + lid;
+  let i = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (i >= params.count) {
     return;
   }

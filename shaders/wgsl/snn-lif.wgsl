@@ -1,3 +1,4 @@
+// uses: dispatch
 // One time step of a layer of LIF neurons, in one of three semantics (MODEL):
 //   0 AURA (the predecessor's current-based LIF): i ← i·a + I; during the refractory period v is held
 //     at v_reset; else v ← v + (i − v)·b, spike when v crosses the adaptive threshold θ_a (per row),
@@ -45,8 +46,7 @@ fn crosses(v: f32, threshold: f32) -> bool {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let i = group * WORKGROUP_SIZE + lid;
+  let i = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   let n = params.count;
   if (i >= n) {
     return;

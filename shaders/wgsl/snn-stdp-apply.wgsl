@@ -1,3 +1,4 @@
+// uses: dispatch
 // R-STDP, at the end of a run: W ← clamp(W + η·reward·e, −wMax, wMax), reward in [−1, 1].
 // e is out × in; the weights are stored transposed (in × out) as the synapse kernels read them.
 override WORKGROUP_SIZE: u32 = 256u;
@@ -8,8 +9,7 @@ override WORKGROUP_SIZE: u32 = 256u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let k = group * WORKGROUP_SIZE + lid;
+  let k = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (k >= params.outWidth * params.inWidth) {
     return;
   }

@@ -1,3 +1,4 @@
+// uses: dispatch
 // R-STDP, step 1 of each time step (before the traces move): eligibility of synapse (o, i), summed over
 // the batch: e ← e·eligDecay + Σ_b (A+·x'[b, i]·s_post[b, o] − A−·y'[b, o]·s_pre[b, i]), where
 // x' = x·preDecay + s_pre includes this step's input spikes (a pre spike reaches the post neuron in the
@@ -13,8 +14,7 @@ override WORKGROUP_SIZE: u32 = 256u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let k = group * WORKGROUP_SIZE + lid;
+  let k = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (k >= params.outWidth * params.inWidth) {
     return;
   }

@@ -1,3 +1,4 @@
+// uses: dispatch
 // R-STDP, step 2 of each time step (after the eligibility): presynaptic traces x ← x·preDecay + s_pre and postsynaptic traces
 // y ← y·postDecay + s_post. traces = [x (batch × in), y (batch × out)].
 override WORKGROUP_SIZE: u32 = 256u;
@@ -9,8 +10,7 @@ override WORKGROUP_SIZE: u32 = 256u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let k = group * WORKGROUP_SIZE + lid;
+  let k = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   let preCount = params.batch * params.inWidth;
   let postCount = params.batch * params.outWidth;
   if (k < preCount) {

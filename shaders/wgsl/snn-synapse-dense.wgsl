@@ -1,3 +1,4 @@
+// uses: dispatch
 // Dense synapses: current[b, o] = (accumulate ? current[b, o] : bias[o]) + scale·Σ_i W[o, i]·x[b, i].
 // On the GPU W is stored transposed (in × out, wT[i·out + o]) so neighbouring threads (outputs) read
 // neighbouring words. Multiply-accumulates are counted when countMacs is set
@@ -24,8 +25,7 @@ struct Params {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let k = group * WORKGROUP_SIZE + lid;
+  let k = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (k >= params.batch * params.outWidth) {
     return;
   }

@@ -1,3 +1,4 @@
+// uses: dispatch
 // Event-driven synapses, part 2: current[b, o] = (accumulate ? current[b, o] : bias[o]) + Σ W[o, j]
 // over the active inputs j of row b (from snn-compact). Work is proportional to the spikes. W is stored
 // transposed (in × out): the threads of one row read one contiguous run of weights per active input.
@@ -19,8 +20,7 @@ struct Params {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y;
-  let k = group * WORKGROUP_SIZE + lid;
+  let k = folded_index(wid, nwg, lid, WORKGROUP_SIZE);
   if (k >= params.batch * params.outWidth) {
     return;
   }
