@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, pcg
 // Noisy top-k gating (Shazeer et al. 2017, eq. 4): H = x + StandardNormal() · softplus(x_noise).
 // The noise is counter-based (a PCG hash of seed and element index, then Box–Muller), so Node,
 // Chromium and the CPU reference draw the same numbers for the same seed, in any dispatch order.
@@ -14,22 +14,15 @@ struct Params {
 @group(0) @binding(2) var<storage, read> noise_logits: array<f32>;
 @group(0) @binding(3) var<storage, read_write> scores: array<f32>;
 
-// PCG-RXS-M-XS hash (Jarzynski & Olano 2020).
-fn pcg(v: u32) -> u32 {
-  let state = v * 747796405u + 2891336453u;
-  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
-  return (word >> 22u) ^ word;
-}
-
 // 24 random bits to a uniform in (0, 1), exactly representable in f32.
 fn unit_uniform(bits: u32) -> f32 {
   return (f32(bits >> 8u) + 0.5) * (1.0 / 16777216.0);
 }
 
 fn standard_normal(seed: u32, index: u32) -> f32 {
-  let key = pcg(seed);
-  let u1 = unit_uniform(pcg(2u * index + key));
-  let u2 = unit_uniform(pcg(2u * index + 1u + key));
+  let key = pcg_hash(seed);
+  let u1 = unit_uniform(pcg_hash(2u * index + key));
+  let u2 = unit_uniform(pcg_hash(2u * index + 1u + key));
   // cos of an angle in [−π, π], where WGSL bounds its error (2^-11 absolute); −cos(2πu) is as normal as cos(2πu).
   return sqrt(-2.0 * log(u1)) * cos(6.2831855 * u2 - 3.1415927);
 }

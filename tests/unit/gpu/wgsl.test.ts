@@ -65,6 +65,9 @@ describe('loadWgsl with the real preludes', () => {
     expect(count(code, 'fn folded_index(')).toBe(1);
     expect(count(code, 'fn folded_group(')).toBe(1);
     expect(loadWgsl('scale')).toBe(code);
+    const noise = loadWgsl('gating-noise');
+    expect(count(noise, 'fn folded_index(')).toBe(1);
+    expect(count(noise, 'fn pcg_hash(')).toBe(1);
   });
 
   it('does not load a prelude as a shader, nor a name with a folder', () => {
