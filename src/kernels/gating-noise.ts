@@ -3,13 +3,9 @@
  * of (seed, element index) gives two 24-bit uniforms, Box–Muller gives the normal. The same seed
  * gives the same noise in Node, Chromium and here, whatever the dispatch order.
  */
-const f = Math.fround;
+import { pcgHash } from './pcg-hash';
 
-export function pcgHash(v: number): number {
-  const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
-  const word = Math.imul(((state >>> ((state >>> 28) + 4)) ^ state) >>> 0, 277803737) >>> 0;
-  return ((word >>> 22) ^ word) >>> 0;
-}
+const f = Math.fround;
 
 function unitUniform(bits: number): number {
   return ((bits >>> 8) + 0.5) * (1 / 16777216);

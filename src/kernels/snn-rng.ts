@@ -3,11 +3,9 @@
  * PCG-RXS-M-XS (O'Neill 2014) chained over (seed, step, row, column). Integer math only, and a
  * 24-bit mantissa, so Node, Chromium and the CPU reference give the same bits.
  */
-export function snnPcgHash(v: number): number {
-  const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
-  const word = Math.imul(((state >>> ((state >>> 28) + 4)) ^ state) >>> 0, 277803737) >>> 0;
-  return ((word >>> 22) ^ word) >>> 0;
-}
+import { pcgHash as snnPcgHash } from './pcg-hash';
+
+export { snnPcgHash };
 
 /** Uniform in [0, 1), a pure function of its four counters. */
 export function snnUniform(seed: number, step: number, row: number, col: number): number {
