@@ -2,7 +2,7 @@ import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
 import type { LnnModel } from '../../services/lnn/model';
 import type { LnnService } from '../../services/lnn/service';
 import type { ServiceStage, StageInput, StageResult } from '../stages';
-import { SHAPED_ON_CPU, numbersOf, standardise } from './features';
+import { standardise } from './features';
 
 /** Multiply-accumulates of one CfC step: every weight of every linear layer is used once (LTC: not counted). */
 export function cfcMacsPerStep(model: LnnModel): number {
@@ -20,16 +20,15 @@ export function cfcMacsPerStep(model: LnnModel): number {
  * The liquid network as a pipeline stage: it reads the series (standardised) step by step and its
  * readout predicts the next value. The answer is the forecast after the last step; the confidence
  * is 1 / (1 + mean one-step error) over the series, in standard deviations — measured, not assumed.
+ * Only a request's series is read: a text embedding's dimensions are not a sequence in time.
  */
 export class LnnStage implements ServiceStage {
   readonly name = 'lnn' as const;
 
-  readonly embeddingPlacement = SHAPED_ON_CPU;
-
   constructor(private readonly lnn: LnnService, private readonly model: LnnModel) {}
 
-  async run(input: StageInput): Promise<StageResult> {
-    const series = numbersOf(input);
+  async run({ request }: StageInput): Promise<StageResult> {
+    const series = request.series;
     if (!series) return { decision: 'no sequence', confidence: 0, energyPj: 0, energyModel: MAC_ENERGY_MODEL, path: this.lnn.path, output: null };
     const { z, mean, scale } = standardise(series);
     const r = await this.lnn.infer({ sequence: [Array.from(z, (v) => [v])], returnDynamics: true });
