@@ -13,30 +13,8 @@ export function numbersOf({ request, embedding }: StageInput): ArrayLike<number>
 /** Where a series stage wants the embedding: in CPU memory, where its input is shaped. */
 export const SHAPED_ON_CPU = () => ({ path: 'cpu' as const });
 
-/** Linear resampling of `series` to `width` points. */
-export function resample(series: ArrayLike<number>, width: number): Float32Array {
-  const out = new Float32Array(width);
-  if (series.length === 1) return out.fill(series[0]);
-  for (let i = 0; i < width; i++) {
-    const x = (i * (series.length - 1)) / Math.max(1, width - 1);
-    const lo = Math.floor(x);
-    const hi = Math.min(series.length - 1, lo + 1);
-    out[i] = series[lo] + (series[hi] - series[lo]) * (x - lo);
-  }
-  return out;
-}
-
-/** Min–max scaling into [0, 1] (a constant series maps to 0.5). */
-export function unitScale(values: Float32Array): Float32Array {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const span = max - min;
-  return values.map((v) => (span > 0 ? (v - min) / span : 0.5));
-}
+/** Resampling and min–max scaling live with their GPU kernel (the CPU reference of series-shape.wgsl). */
+export { resample, unitScale } from '../../kernels/series-shape';
 
 /** z-scores, with the mean and scale to undo them. */
 export function standardise(values: ArrayLike<number>): { z: Float32Array; mean: number; scale: number } {
