@@ -9,16 +9,26 @@ export interface ComputeStep {
   workgroups: Workgroups;
 }
 
+/** A buffer-to-buffer copy encoded before the first pass (e.g. a GPU-resident input into a kernel's buffer). */
+export interface BufferCopy {
+  source: GPUBuffer;
+  sourceOffset: number;
+  destination: GPUBuffer;
+  destinationOffset: number;
+  size: number;
+}
+
 /**
  * Encodes the steps as passes of one submission, in order, and waits for them. Validation errors
  * from encoding or execution are raised as GpuValidationError rather than lost on the console.
  * Steps may repeat (a T-step simulation is T steps in one submission, not T round trips).
  */
-export function runCompute(device: GPUDevice, steps: ComputeStep[], options: { timing?: boolean } = {}): Promise<GpuTiming> {
+export function runCompute(device: GPUDevice, steps: ComputeStep[], options: { timing?: boolean; copiesFirst?: BufferCopy[] } = {}): Promise<GpuTiming> {
   return capturingGpuErrors(device, async () => {
     const timer = new PassTimer(device, options.timing ?? true);
     try {
       const encoder = device.createCommandEncoder();
+      for (const c of options.copiesFirst ?? []) encoder.copyBufferToBuffer(c.source, c.sourceOffset, c.destination, c.destinationOffset, c.size);
       const groups = new Map<GPUComputePipeline, Map<string, GPUBindGroup>>();
       steps.forEach((step, index) => {
         const pass = encoder.beginComputePass({ timestampWrites: timer.passWrites(index, steps.length) });

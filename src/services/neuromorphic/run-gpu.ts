@@ -1,14 +1,31 @@
 import { STORAGE, bufferFrom, checkBindingSize, readFloat32 } from '../../gpu/buffers';
 import { BufferPool } from '../../gpu/buffer-pool';
-import { runCompute, type ComputeStep } from '../../gpu/compute';
+import { runCompute, type BufferCopy, type ComputeStep } from '../../gpu/compute';
 import type { GpuContext } from '../../gpu/device';
 import { createSnnCounters, readSnnCounters, resetSnnCounters, snnCountStep, snnTickStep } from '../../kernels/snn-counters';
 import { encodeStep } from '../../kernels/snn-encode';
+import { createSnnInputFault, readSnnInputFault, snnInputCheckStep, type SnnInputFault } from '../../kernels/snn-input-check';
 import { adaptStep, initialAdaptState, lifKernelParams, lifStep, SNN_STATE_PLANES, type LifKernelParams } from '../../kernels/snn-lif';
 import { stdpApplyStep, stdpSteps } from '../../kernels/snn-stdp';
 import { denseSynapseStep, eventSynapseSteps, transposeSnnWeights } from '../../kernels/snn-synapse';
 import { snnFanout, type SnnNetwork } from './network';
 import type { SnnRunRaw, SnnRunRequest } from './run-cpu';
+
+/**
+ * An input that already lives on the runner's device (`batch × input width` floats from `byteOffset`, a
+ * multiple of 4). It is copied into the run's input buffer on the device and checked there: finite, and
+ * within [0, 1] (|x| ≤ maxDirect for direct currents).
+ */
+export interface SnnResidentInput {
+  buffer: GPUBuffer;
+  byteOffset: number;
+  maxDirect: number;
+}
+
+export type SnnGpuRunRequest = Omit<SnnRunRequest, 'input'> & { input: Float32Array | SnnResidentInput };
+
+/** A GPU run's results; `inputFault` is set when a resident input failed its check (discard the rest). */
+export type SnnGpuRunRaw = SnnRunRaw & { inputFault?: SnnInputFault };
 
 interface LayerWeights {
   weights: GPUBuffer;
@@ -52,13 +69,18 @@ export class SnnGpuRunner {
     this.inputFanout = bufferFrom(device, inputFanout(net), STORAGE, 'snn-input-fanout');
   }
 
+  /** The device the weights live on: a resident input must be on it. */
+  get device(): GPUDevice {
+    return this.ctx.device;
+  }
+
   /** Reads a layer's weights back in nn.Linear layout (out × in); they change under R-STDP. */
   async weights(layer: number): Promise<Float32Array> {
     const { inputs, outputs } = this.net.layers[layer];
     return transposeSnnWeights(await readFloat32(this.ctx.device, this.layers[layer].weights, inputs * outputs), inputs, outputs);
   }
 
-  async run(req: SnnRunRequest): Promise<SnnRunRaw> {
+  async run(req: SnnGpuRunRequest): Promise<SnnGpuRunRaw> {
     const { device, pool } = this.ctx;
     const { batch, timeSteps } = req;
     const net = this.net;
@@ -77,8 +99,24 @@ export class SnnGpuRunner {
     try {
       resetSnnCounters(device, this.counters);
       const inWidth = net.layers[0].inputs;
-      const input = bufferFrom(device, req.input, STORAGE, 'snn-input');
-      owned.push(input);
+      const copies: BufferCopy[] = [];
+      const steps: ComputeStep[] = [];
+      let fault: GPUBuffer | undefined;
+      let input: GPUBuffer;
+      if (req.input instanceof Float32Array) {
+        input = bufferFrom(device, req.input, STORAGE, 'snn-input');
+        owned.push(input);
+      } else {
+        // Resident: copied on the device, then checked there before the first step (same submission).
+        const bytes = batch * inWidth * 4;
+        input = device.createBuffer({ size: bytes, usage: STORAGE, label: 'snn-input' });
+        fault = createSnnInputFault(device);
+        owned.push(input, fault);
+        copies.push({ source: req.input.buffer, sourceOffset: req.input.byteOffset, destination: input, destinationOffset: 0, size: bytes });
+        const check = snnInputCheckStep(device, { input, fault }, { count: batch * inWidth, direct: req.encoder.kind === 'direct', maxDirect: req.input.maxDirect });
+        owned.push(check.uniforms);
+        steps.push(check.step);
+      }
       const encoded = acquire(batch * inWidth, 'snn-encoded');
       const inputCounts = acquire(batch * inWidth, 'snn-input-counts');
       const perStep: ComputeStep[] = [];
@@ -159,7 +197,6 @@ export class SnnGpuRunner {
       }
       perStep.push(snnTickStep(device, this.counters));
 
-      const steps: ComputeStep[] = [];
       for (let t = 0; t < timeSteps; t++) steps.push(...perStep);
 
       // The spikes and their synaptic operations, counted from the tallies on the GPU.
@@ -192,7 +229,8 @@ export class SnnGpuRunner {
         steps.push(ap.step);
       }
 
-      const timing = await runCompute(device, steps);
+      const timing = await runCompute(device, steps, { copiesFirst: copies });
+      const inputFault = fault && (await readSnnInputFault(device, fault));
 
       const counts = await readSnnCounters(device, this.counters);
       let sumAbsCurrent = 0;
@@ -213,6 +251,7 @@ export class SnnGpuRunner {
         counts: { sop: counts.sop, mac: counts.mac, neuronSpikes: counts.neuronSpikes, inputSpikes: counts.inputSpikes },
         output, membrane: lastStateData.slice(0, n), threshold, sumAbsCurrent, raster: rasterData,
         ms: timing.ms, timingSource: timing.source,
+        ...(inputFault && (inputFault.firstNonFinite >= 0 || inputFault.firstOutOfRange >= 0) ? { inputFault } : {}),
       };
     } finally {
       for (const b of owned) b.destroy();

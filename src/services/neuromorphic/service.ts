@@ -1,14 +1,17 @@
+import { Usage } from '../../gpu/buffers';
 import { GpuUnavailableError, InvalidInputError, requireFiniteArray, requireInteger, requireNumberInRange } from '../../errors';
 import type { GpuContext } from '../../gpu/device';
 import { encoderParams, type SnnEncoding, type SnnEncodingKind } from '../../kernels/snn-encode';
 import type { SnnNeuron } from '../../kernels/snn-lif';
 import { stdpParams, type StdpOptions, type StdpParams } from '../../kernels/snn-stdp';
 import { snnEnergyPj, type SnnEnergyModel } from './energy';
-import { SnnEncodingRangeError } from './errors';
+import { tensorValues, type Tensor } from '../../pipeline/packet';
+import { requireResidentSeries } from '../../kernels/series-shape';
+import { SnnEncodingRangeError, SnnResidentLearningError, snnEncodingRangeHint } from './errors';
 import { cloneSnnNetwork, createFeedForwardSnn, snnInputWidth, snnNeuronCount, snnOutputWidth, validateSnnNetwork, type SnnNetwork } from './network';
 import { createReservoir } from './reservoir';
 import { runSnnCpu, type SnnRunRaw } from './run-cpu';
-import { SnnGpuRunner } from './run-gpu';
+import { SnnGpuRunner, type SnnGpuRunRaw, type SnnResidentInput } from './run-gpu';
 
 export const SNN_MAX_TIME_STEPS = 1000;
 export const SNN_MAX_BATCH = 4096;
@@ -32,8 +35,13 @@ export interface NeuromorphicOptions {
 }
 
 export interface NeuromorphicRequest {
-  /** One sample (a vector of the network's input width) or a batch of them. */
-  input: ArrayLike<number> | ArrayLike<number>[];
+  /**
+   * One sample (a vector of the network's input width) or a batch of them; or one sample as a tensor of
+   * shape [width] (or [1, width]). A GpuTensor on the service's own device (GPU backend) stays there: it is
+   * copied on the device and its values are checked there during the run (no `reward` with it). Any other
+   * GpuTensor is read back; a CpuTensor's data is used as it is.
+   */
+  input: ArrayLike<number> | ArrayLike<number>[] | Tensor;
   timeSteps: number;
   encoding: SnnEncodingKind | SnnEncoding;
   /** Reward in [−1, 1]: applies R-STDP to the last layer's synapses after this run. */
@@ -95,6 +103,11 @@ export class NeuromorphicService {
     }
   }
 
+  /** The device the GPU path runs on (a resident input must live there); undefined on the CPU backend. */
+  get device(): GPUDevice | undefined {
+    return this.runner?.device;
+  }
+
   get inputWidth(): number {
     return snnInputWidth(this.net);
   }
@@ -118,15 +131,47 @@ export class NeuromorphicService {
 
   private async processNow(request: NeuromorphicRequest): Promise<NeuromorphicResponse> {
     const wallStart = performance.now();
-    const { input, batch } = this.validate(request);
-    const encoder = encoderParams(typeof request.encoding === 'string' ? { kind: request.encoding } : request.encoding);
+    const spec = this.validateOptions(request);
+    const encoder = encoderParams(spec);
     const learn = request.reward === undefined ? undefined : { params: this.stdp, reward: request.reward };
-    const runRequest = { input, batch, timeSteps: request.timeSteps, encoder, raster: request.raster, learn };
-    const raw: SnnRunRaw = this.runner ? await this.runner.run(runRequest) : runSnnCpu(this.net, runRequest);
+    const resident = this.residentInput(request.input);
+    if (resident && learn) throw new SnnResidentLearningError();
+    const { input, batch } = resident ? { input: resident, batch: 1 } : this.validateRows(await this.rowsOf(request.input), spec);
+    const runRequest = { batch, timeSteps: request.timeSteps, encoder, raster: request.raster, learn };
+    const raw: SnnGpuRunRaw = this.runner
+      ? await this.runner.run({ ...runRequest, input })
+      : runSnnCpu(this.net, { ...runRequest, input: input as Float32Array });
+    if (raw.inputFault) throw residentInputError(raw.inputFault.firstNonFinite, raw.inputFault.firstOutOfRange, spec.kind);
     return this.respond(raw, request.energyModel ?? this.energyModel, performance.now() - wallStart);
   }
 
-  private validate(request: NeuromorphicRequest): { input: Float32Array; batch: number } {
+  /** A GpuTensor on the runner's device, validated: the run reads it there. Else undefined. */
+  private residentInput(input: NeuromorphicRequest['input']): SnnResidentInput | undefined {
+    if (!isTensor(input) || input.kind !== 'gpu' || !this.runner || input.device !== this.runner.device) return undefined;
+    const n = requireResidentSeries(input, this.runner.device, 'input');
+    if (n !== this.inputWidth) throw new InvalidInputError(`input has ${n} values`, `this network takes ${this.inputWidth} values per sample`);
+    if ((input.buffer.usage & Usage.COPY_SRC) === 0) {
+      throw new InvalidInputError('the input buffer was not made with COPY_SRC usage', 'it is copied on the device: create it with GPUBufferUsage.COPY_SRC, or pass the values as an array');
+    }
+    return { buffer: input.buffer, byteOffset: input.byteOffset, maxDirect: SNN_MAX_DIRECT_INPUT };
+  }
+
+  /** The input as rows of numbers: arrays as given, a CpuTensor's data, another device's GpuTensor read back. */
+  private async rowsOf(input: NeuromorphicRequest['input']): Promise<ArrayLike<number>[]> {
+    if (!isTensor(input)) return isBatch(input) ? input : [input as ArrayLike<number>];
+    const shape = input.shape;
+    if (!Array.isArray(shape) || !(shape.length === 1 || (shape.length === 2 && shape[0] === 1)) || shape[shape.length - 1] !== this.inputWidth) {
+      throw new InvalidInputError(`input has shape ${JSON.stringify(shape)}`, `pass one sample as a tensor of shape [${this.inputWidth}] (or an array of samples)`);
+    }
+    if (input.kind === 'cpu') return [input.data];
+    if (!input.buffer || typeof input.device?.createCommandEncoder !== 'function') {
+      throw new InvalidInputError('input is a GPU tensor without a buffer or device', "pass { kind: 'gpu', buffer, device, byteOffset, dtype: 'float32', shape }");
+    }
+    if (input.dtype !== 'float32') throw new InvalidInputError(`input has dtype ${String(input.dtype)}`, 'only float32 tensors are read');
+    return [await tensorValues(input)];
+  }
+
+  private validateOptions(request: NeuromorphicRequest): SnnEncoding {
     if (!request || typeof request !== 'object') throw new InvalidInputError('the request is not an object', 'pass { input, timeSteps, encoding }');
     requireInteger('timeSteps', request.timeSteps, 1, SNN_MAX_TIME_STEPS);
     const spec = typeof request.encoding === 'string' ? { kind: request.encoding } : request.encoding;
@@ -145,7 +190,10 @@ export class NeuromorphicService {
     if (request.energyModel !== undefined && !['horowitz-45nm', 'predecessor'].includes(request.energyModel)) {
       throw new InvalidInputError(`energyModel is ${JSON.stringify(request.energyModel)}`, "energyModel must be 'horowitz-45nm' or 'predecessor'");
     }
-    const rows = isBatch(request.input) ? request.input : [request.input as ArrayLike<number>];
+    return spec;
+  }
+
+  private validateRows(rows: ArrayLike<number>[], spec: SnnEncoding): { input: Float32Array; batch: number } {
     if (rows.length === 0 || rows.length > SNN_MAX_BATCH) throw new InvalidInputError(`the batch has ${rows.length} samples`, `send 1 to ${SNN_MAX_BATCH} samples`);
     const width = this.inputWidth;
     const input = new Float32Array(rows.length * width);
@@ -157,10 +205,7 @@ export class NeuromorphicService {
       for (let i = 0; i < width; i++) {
         const x = row[i];
         if (spec.kind === 'direct' ? Math.abs(x) > SNN_MAX_DIRECT_INPUT : x < 0 || x > 1) {
-          throw new SnnEncodingRangeError(
-            `${name}[${i}] is ${x}, outside the ${spec.kind} encoder's range`,
-            spec.kind === 'direct' ? `direct currents must lie within ±${SNN_MAX_DIRECT_INPUT}` : `${spec.kind} encoding takes values in [0, 1]: normalise the features first`,
-          );
+          throw new SnnEncodingRangeError(`${name}[${i}] is ${x}, outside the ${spec.kind} encoder's range`, snnEncodingRangeHint(spec.kind, SNN_MAX_DIRECT_INPUT));
         }
         input[r * width + i] = x;
       }
@@ -196,6 +241,18 @@ export class NeuromorphicService {
   destroy(): void {
     this.runner?.destroy();
   }
+}
+
+function isTensor(input: NeuromorphicRequest['input']): input is Tensor {
+  return !!input && typeof input === 'object' && !Array.isArray(input) && !ArrayBuffer.isView(input) && ((input as Tensor).kind === 'gpu' || (input as Tensor).kind === 'cpu');
+}
+
+/** The typed error for a resident input the GPU check flagged: the same kinds as for values from the CPU. */
+function residentInputError(firstNonFinite: number, firstOutOfRange: number, kind: SnnEncodingKind): Error {
+  if (firstNonFinite >= 0) {
+    return new InvalidInputError(`input[${firstNonFinite}] (GPU-resident) is NaN or ±Infinity`, 'input must hold finite numbers only: remove or replace NaN and Infinity');
+  }
+  return new SnnEncodingRangeError(`input[${firstOutOfRange}] (GPU-resident) is outside the ${kind} encoder's range`, snnEncodingRangeHint(kind, SNN_MAX_DIRECT_INPUT));
 }
 
 function isBatch(input: NeuromorphicRequest['input']): input is ArrayLike<number>[] {

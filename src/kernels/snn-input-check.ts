@@ -1,0 +1,35 @@
+import { STORAGE, readUint32, uniformFrom } from '../gpu/buffers';
+import type { ComputeStep } from '../gpu/compute';
+import { dispatchFor } from '../gpu/dispatch';
+import { getPipeline } from '../gpu/pipeline-cache';
+import { loadWgsl } from '../gpu/wgsl';
+import { SNN_WORKGROUP_SIZE } from './snn-encode';
+
+/** What the check found in a GPU-resident input: the first offending index of each kind, or -1. */
+export interface SnnInputFault {
+  firstNonFinite: number;
+  firstOutOfRange: number;
+}
+
+const NONE = 0xffffffff;
+
+/** The fault words (`Fault` in snn-input-check.wgsl), set to "none" before the run. */
+export function createSnnInputFault(device: GPUDevice): GPUBuffer {
+  const buffer = device.createBuffer({ size: 8, usage: STORAGE, label: 'snn-input-fault' });
+  device.queue.writeBuffer(buffer, 0, new Uint32Array([NONE, NONE]));
+  return buffer;
+}
+
+/** Encodes the range check of `input[0 … count)`: [0, 1], or |x| ≤ maxDirect for direct currents; finite. */
+export function snnInputCheckStep(
+  device: GPUDevice, b: { input: GPUBuffer; fault: GPUBuffer }, shape: { count: number; direct: boolean; maxDirect: number },
+): { step: ComputeStep; uniforms: GPUBuffer } {
+  const uniforms = uniformFrom(device, [{ u32: shape.count }, { u32: shape.direct ? 1 : 0 }, { f32: shape.maxDirect }]);
+  const pipeline = getPipeline(device, { shader: 'snn-input-check', code: loadWgsl('snn-input-check'), constants: { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE } });
+  return { step: { pipeline, buffers: [uniforms, b.input, b.fault], workgroups: dispatchFor(device, shape.count, SNN_WORKGROUP_SIZE) }, uniforms };
+}
+
+export async function readSnnInputFault(device: GPUDevice, fault: GPUBuffer): Promise<SnnInputFault> {
+  const [nonFinite, outOfRange] = await readUint32(device, fault, 2);
+  return { firstNonFinite: nonFinite === NONE ? -1 : nonFinite, firstOutOfRange: outOfRange === NONE ? -1 : outOfRange };
+}
