@@ -1,4 +1,5 @@
 import { NeuromorphicService } from '../../src/services/neuromorphic/service';
+import { shapeSeriesCpu } from '../../src/kernels/series-shape';
 import { test, expect, type AuraWindow } from './fixtures';
 
 const features = Array.from({ length: 16 }, (_, i) => ((i * 5) % 16) / 16);
@@ -72,4 +73,39 @@ test('kernels in Chromium equal the CPU reference: Norse and AURA neurons, recur
     expect(r.maxOutputDiff, r.name).toBeLessThanOrEqual(1e-4);
     expect(r.maxWeightDiff, r.name).toBeLessThanOrEqual(1e-4);
   }
+});
+
+test('Chromium: an embedding shaped on the GPU (shapeSeriesGpu) runs as a resident input, as the same values from the CPU do', async ({ auraPage }) => {
+  const embedding = Array.from({ length: 96 }, (_, i) => Math.sin(i * 0.37) * 0.2 + (i % 7) * 0.003);
+  const page = await auraPage.evaluate(async (values) => {
+    const { acquireGpu, NeuromorphicService: Service, shapeSeriesGpu: shapeGpu } = (window as unknown as AuraWindow).aura;
+    const ctx = await acquireGpu();
+    const snn = new Service(ctx, { backend: 'gpu', seed: 2 });
+    const data = new Float32Array([0, ...values]); // the embedding one float into its buffer
+    const buffer = ctx.device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    ctx.device.queue.writeBuffer(buffer, 0, data);
+    const shaped = await shapeGpu(ctx, { kind: 'gpu', buffer, device: ctx.device, byteOffset: 4, dtype: 'float32', shape: [values.length] }, snn.inputWidth);
+    const spike = { timeSteps: 25, encoding: { kind: 'rate' as const, seed: 21 }, raster: true };
+    const pick = (r: Awaited<ReturnType<typeof snn.process>>) => ({ raster: Array.from(r.raster!.spikes), output: Array.from(r.output), spikeCount: r.spikeCount, energyPj: r.energyPj, path: r.path });
+    const resident = pick(await snn.process({ ...spike, input: shaped }));
+    // The test's own read-back of the shaped values (the service never reads them back).
+    const staging = ctx.device.createBuffer({ size: snn.inputWidth * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = ctx.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(shaped.buffer, 0, staging, 0, snn.inputWidth * 4);
+    ctx.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const shapedValues = new Float32Array(staging.getMappedRange().slice(0));
+    const fromArray = pick(await snn.process({ ...spike, input: shapedValues }));
+    shaped.destroy();
+    buffer.destroy();
+    staging.destroy();
+    snn.destroy();
+    ctx.destroy();
+    return { resident, fromArray, shapedValues: Array.from(shapedValues) };
+  }, embedding);
+  expect(page.resident.path).toBe('gpu');
+  expect(page.resident.spikeCount).toBeGreaterThan(0);
+  expect(page.resident).toEqual(page.fromArray);
+  const cpu = shapeSeriesCpu(embedding, 16);
+  for (let i = 0; i < cpu.length; i++) expect(Math.abs(page.shapedValues[i] - cpu[i])).toBeLessThanOrEqual(1e-5); // TOLERANCE.f32Elementwise
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { GpuValidationError, InvalidInputError } from '../../../src/errors';
-import { STORAGE, Usage, bufferFrom } from '../../../src/gpu/buffers';
+import { STORAGE, Usage, bufferFrom, readFloat32 } from '../../../src/gpu/buffers';
 import { acquireGpu, type GpuContext } from '../../../src/gpu/device';
 import { shapeSeriesCpu, shapeSeriesGpu } from '../../../src/kernels/series-shape';
 import type { GpuTensor } from '../../../src/pipeline/packet';
 import { SnnEncodingRangeError, SnnResidentLearningError } from '../../../src/services/neuromorphic/errors';
 import { NeuromorphicService, type NeuromorphicRequest, type NeuromorphicResponse } from '../../../src/services/neuromorphic/service';
-import { withGpu } from '../../helpers/gpu';
+import { TOLERANCE, maxAbsDiff, withGpu } from '../../helpers/gpu';
 
 const WIDTH = 16;
 /** A text embedding stand-in (48 values), shaped to the network's width as the pipeline does. */
@@ -90,7 +90,10 @@ describe('NeuromorphicService.process with a GPU-resident input', () => {
         const input = await shapeSeriesGpu(ctx, source, snn.inputWidth);
         try {
           const request = { timeSteps: 25, encoding: 'rate', raster: true } as const;
-          sameResult(await snn.process({ ...request, input }), await snn.process({ ...request, input: shaped }));
+          // The test's own read-back: the shaped values within TOLERANCE of the CPU's, and the run equal to theirs.
+          const values = await readFloat32(ctx.device, input.buffer, WIDTH);
+          expect(maxAbsDiff(values, shaped)).toBeLessThanOrEqual(TOLERANCE.f32Elementwise);
+          sameResult(await snn.process({ ...request, input }), await snn.process({ ...request, input: values }));
         } finally {
           input.destroy();
           source.buffer.destroy();
