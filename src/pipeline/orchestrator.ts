@@ -80,7 +80,7 @@ export class Orchestrator {
         }
         const t0 = performance.now();
         try {
-          const placement = stage.embeddingPlacement?.();
+          const placement = stage.embeddingPlacement?.(request);
           const handed = placement && front!.embedding ? await this.embeddingFor(request.id, service, front!.embedding, placement) : undefined;
           const result = await deadline.race(stage.run({ request, embedding: handed?.packet, byproduct: service === this.parts.embedder?.name ? front!.byproduct : undefined, decision: decided }, deadline));
           breaker?.recordSuccess();

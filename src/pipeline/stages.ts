@@ -38,8 +38,8 @@ export interface ServiceStage {
   readonly name: ServiceName;
   /** Runs once the other selected services have answered, and is given their decision (consensus). */
   readonly afterDecision?: boolean;
-  /** Where the stage reads the text embedding: on its device, or in CPU memory. Without it, the stage gets none. */
-  embeddingPlacement?(): EmbeddingPlacement;
+  /** Where the stage reads this request's text embedding: on its device, or in CPU memory; none when it does not read it. */
+  embeddingPlacement?(request: ValidRequest): EmbeddingPlacement | undefined;
   run(input: StageInput, deadline: Deadline): Promise<StageResult>;
 }
 

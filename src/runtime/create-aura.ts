@@ -167,7 +167,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
 
   const stageList: ServiceStage[] = [];
   if (services.language) stageList.push(new LanguageStage(services.language, await bertDims(services.language, options.language?.source)));
-  if (services.neuromorphic) stageList.push(new NeuromorphicStage(services.neuromorphic));
+  if (services.neuromorphic) stageList.push(new NeuromorphicStage(services.neuromorphic, gpu));
   if (services.lnn) stageList.push(new LnnStage(services.lnn, services.lnn.model));
   if (services.memory) stageList.push(new MemoryStage(services.memory, hidden));
   if (services.consensus) stageList.push(new ConsensusStage(services.consensus));

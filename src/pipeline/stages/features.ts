@@ -1,20 +1,4 @@
-import type { StageInput } from '../stages';
-
-/** Turns a request's numbers into the fixed-width, bounded inputs some services need. */
-
-/**
- * The numbers a series stage reads: the request's series, else its text embedding. The shaping
- * below runs on the CPU, so such stages ask for the embedding there (`embeddingPlacement`).
- */
-export function numbersOf({ request, embedding }: StageInput): ArrayLike<number> | undefined {
-  return request.series ?? (embedding?.tensor.kind === 'cpu' ? embedding.tensor.data : undefined);
-}
-
-/** Where a series stage wants the embedding: in CPU memory, where its input is shaped. */
-export const SHAPED_ON_CPU = () => ({ path: 'cpu' as const });
-
-/** Resampling and min–max scaling live with their GPU kernel (the CPU reference of series-shape.wgsl). */
-export { resample, unitScale } from '../../kernels/series-shape';
+/** Turns a request's numbers into the inputs a series stage needs. */
 
 /** z-scores, with the mean and scale to undo them. */
 export function standardise(values: ArrayLike<number>): { z: Float32Array; mean: number; scale: number } {

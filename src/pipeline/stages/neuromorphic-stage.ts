@@ -1,6 +1,9 @@
+import type { GpuContext } from '../../gpu/device';
+import { shapeSeriesCpu, shapeSeriesGpu } from '../../kernels/series-shape';
 import type { NeuromorphicService } from '../../services/neuromorphic/service';
+import { tensorValues } from '../packet';
+import type { ValidRequest } from '../request';
 import type { ServiceStage, StageInput, StageResult } from '../stages';
-import { SHAPED_ON_CPU, numbersOf, resample, unitScale } from './features';
 
 export const SPIKE_TIME_STEPS = 25;
 
@@ -12,15 +15,21 @@ export const SPIKE_TIME_STEPS = 25;
 export class NeuromorphicStage implements ServiceStage {
   readonly name = 'neuromorphic' as const;
 
-  readonly embeddingPlacement = SHAPED_ON_CPU;
+  /** `gpu`: the network's device, where an embedding that lives there is shaped without a read-back. */
+  constructor(private readonly snn: NeuromorphicService, private readonly gpu?: GpuContext) {}
 
-  constructor(private readonly snn: NeuromorphicService) {}
+  /** The embedding is read only for a request without a series. */
+  embeddingPlacement(request: ValidRequest) {
+    return request.series ? undefined : { path: this.snn.backend, device: this.snn.device };
+  }
 
-  async run(given: StageInput): Promise<StageResult> {
-    const source = numbersOf(given);
-    if (!source) return { decision: 'no numbers to encode', confidence: 0, energyPj: 0, energyModel: 'horowitz-45nm', path: this.snn.backend, output: null };
-    const input = unitScale(resample(source, this.snn.inputWidth));
-    const r = await this.snn.process({ input, timeSteps: SPIKE_TIME_STEPS, encoding: 'rate', raster: true });
+  async run({ request, embedding }: StageInput): Promise<StageResult> {
+    const tensor = request.series ? undefined : embedding?.tensor;
+    if (!request.series && !tensor) return { decision: 'no numbers to encode', confidence: 0, energyPj: 0, energyModel: 'horowitz-45nm', path: this.snn.backend, output: null };
+    const width = this.snn.inputWidth;
+    const resident = tensor?.kind === 'gpu' && this.gpu?.device === tensor.device ? await shapeSeriesGpu(this.gpu, tensor, width) : undefined;
+    const input = resident ?? shapeSeriesCpu(request.series ?? (await tensorValues(tensor!)), width);
+    const r = await this.snn.process({ input, timeSteps: SPIKE_TIME_STEPS, encoding: 'rate', raster: true }).finally(() => resident?.destroy());
     let best = 0;
     let total = 0;
     for (let i = 0; i < r.output.length; i++) {
