@@ -1,6 +1,6 @@
 import { STORAGE } from '../gpu/buffers';
 import type { ExecutionPath } from './stages';
-import { tensorValues, type CpuTensor, type GpuTensor, type Handoff, type Tensor } from './packet';
+import { tensorRow, tensorValues, type CpuTensor, type GpuTensor, type Handoff, type Tensor } from './packet';
 
 /**
  * Rows of width `width` on `device`, gathered for a kernel that reads each at its own start: rows
@@ -37,14 +37,10 @@ export class SharedTensor {
   /** Row `row` on `path` (on `device` for the GPU path), and how it got there. */
   async row(row: number, path: ExecutionPath, device?: GPUDevice): Promise<{ tensor: Tensor; handoff: Handoff }> {
     const { source } = this;
-    const width = source.shape[source.shape.length - 1];
-    if (path === 'gpu' && source.kind === 'gpu' && source.device === device) {
-      return { tensor: { ...source, byteOffset: source.byteOffset + row * width * 4, shape: [width] }, handoff: 'gpu' };
-    }
-    const cpu = await this.onCpu();
-    const data = cpu.data.subarray(row * width, (row + 1) * width);
-    // A GPU stage given CPU rows uploads them itself (memory search, router stacking).
-    return { tensor: { kind: 'cpu', data, shape: [width] }, handoff: source.kind === 'gpu' ? 'gpu→cpu' : path === 'gpu' ? 'cpu→gpu' : 'cpu' };
+    if (path === 'gpu' && source.kind === 'gpu' && source.device === device) return { tensor: tensorRow(source, row), handoff: 'gpu' };
+    // A GPU stage given CPU rows uploads what it needs itself.
+    const tensor = tensorRow(await this.onCpu(), row);
+    return { tensor, handoff: source.kind === 'gpu' ? 'gpu→cpu' : path === 'gpu' ? 'cpu→gpu' : 'cpu' };
   }
 
   /** The whole tensor in CPU memory, read back once. */
