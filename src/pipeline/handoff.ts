@@ -22,9 +22,9 @@ export function rowsOnDevice(device: GPUDevice, rows: GpuTensor[], width: number
 
 /**
  * One batch's tensor (e.g. the embeddings of the texts routed together) shared by the requests of
- * the batch. Each stage asks for it on its own path; it crosses between GPU and CPU at most once
- * each way, and only where a stage's path differs from where the tensor lives. The GPU buffer is
- * destroyed once every request has released it.
+ * the batch. Each stage asks for it on its own path: it stays where it is for a stage on that path,
+ * and is read back (once for the batch) for a CPU stage. The GPU buffer is destroyed once every
+ * request has released it.
  */
 export class SharedTensor {
   private cpu?: Promise<CpuTensor>;
