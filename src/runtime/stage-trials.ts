@@ -1,5 +1,7 @@
+import { STORAGE, bufferFrom } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { vectorTopKCpu, vectorTopKGpu } from '../kernels/memory-vector-search';
+import { tensorRow, type Tensor } from '../pipeline/packet';
 import type { PlannableStage } from '../pipeline/planner';
 import type { ExecutionPath } from '../pipeline/stages';
 import type { LanguageService } from '../services/language/language-service';
@@ -64,9 +66,18 @@ export const trialFor = {
     name: 'router',
     signature: `router:${hidden}`,
     trial: async (path) => {
-      const embedding = new Float32Array(hidden).fill(1 / Math.sqrt(hidden));
-      const items = Array.from({ length: 8 }, (_, i) => ({ request: { text: `${SENTENCE} ${i}`, series: sine(32) }, embedding }));
-      await get(path).route(items);
+      const router = get(path);
+      const rows = new Float32Array(8 * hidden).fill(1 / Math.sqrt(hidden));
+      // On the GPU path the embeddings are where BERT on the WebGPU EP leaves them: one buffer on the device.
+      const device = path === 'gpu' ? router.embeddingPlacement().device : undefined;
+      const batch: Tensor = device
+        ? { kind: 'gpu', buffer: bufferFrom(device, rows, STORAGE, 'router trial embeddings'), device, byteOffset: 0, dtype: 'float32', shape: [8, hidden] }
+        : { kind: 'cpu', data: rows, shape: [8, hidden] };
+      try {
+        await router.route(Array.from({ length: 8 }, (_, i) => ({ request: { text: `${SENTENCE} ${i}`, series: sine(32) }, embedding: tensorRow(batch, i) })));
+      } finally {
+        if (batch.kind === 'gpu') batch.buffer.destroy();
+      }
     },
   }),
 };
