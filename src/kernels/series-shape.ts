@@ -4,7 +4,7 @@ import { runCompute, type ComputeStep } from '../gpu/compute';
 import type { GpuContext } from '../gpu/device';
 import { getPipeline } from '../gpu/pipeline-cache';
 import { loadWgsl } from '../gpu/wgsl';
-import type { GpuTensor } from '../pipeline/packet';
+import { requireGpuTensorLayout, type GpuTensor } from '../pipeline/packet';
 
 /**
  * Shaping a series into a fixed-width input in [0, 1]: linear resampling to `width` points, then min–max
@@ -91,15 +91,10 @@ export function seriesLength(tensor: GpuTensor, name = 'tensor'): number {
 
 /** Checks that a GPU tensor is a float32 series on `device` that its buffer holds; returns its length. */
 export function requireResidentSeries(tensor: GpuTensor, device: GPUDevice, name = 'tensor'): number {
-  if (!tensor || tensor.kind !== 'gpu' || !tensor.buffer) throw new InvalidInputError(`${name} is not a GPU tensor`, "pass { kind: 'gpu', buffer, device, byteOffset, dtype: 'float32', shape }");
-  if (tensor.dtype !== 'float32') throw new InvalidInputError(`${name} has dtype ${String(tensor.dtype)}`, 'only float32 tensors are read here');
+  if (!tensor || tensor.kind !== 'gpu') throw new InvalidInputError(`${name} is not a GPU tensor`, "pass { kind: 'gpu', buffer, device, byteOffset, dtype: 'float32', shape }");
   if (tensor.device !== device) throw new InvalidInputError(`${name} lives on another GPU device`, 'read it back with tensorValues() and pass the values, or use this device');
   const n = seriesLength(tensor, name);
-  const offset = tensor.byteOffset;
-  if (!Number.isInteger(offset) || offset < 0 || offset % 4 !== 0) throw new InvalidInputError(`${name}.byteOffset is ${String(offset)}`, 'byteOffset must be a non-negative multiple of 4');
-  if (offset + n * 4 > tensor.buffer.size) {
-    throw new InvalidInputError(`${name} needs bytes ${offset}…${offset + n * 4} of a ${tensor.buffer.size}-byte buffer`, 'fix the shape or byteOffset: the tensor must lie inside its buffer');
-  }
+  requireGpuTensorLayout(tensor, name);
   return n;
 }
 

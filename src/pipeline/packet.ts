@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors';
 import { readFloat32 } from '../gpu/buffers';
 
 /** A float32 tensor on a GPU device: a stage hands it to the next without a CPU round trip. */
@@ -35,6 +36,36 @@ export interface Packet {
   target: string;
   tensor: Tensor;
   metadata: Record<string, unknown>;
+}
+
+/** Whether `input` is a Tensor (rather than an array or typed array of numbers). */
+export function isTensor(input: unknown): input is Tensor {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || ArrayBuffer.isView(input)) return false;
+  const kind = (input as { kind?: unknown }).kind;
+  return kind === 'gpu' || kind === 'cpu';
+}
+
+/**
+ * Checks what can be checked of a GPU tensor without reading it back: float32, a buffer and a
+ * device, and its elements (from its shape) inside the buffer at a byte offset that is a
+ * non-negative multiple of 4. The shape itself is the receiver's to check first.
+ */
+export function requireGpuTensorLayout(tensor: GpuTensor, name: string): void {
+  if (tensor.dtype !== 'float32') throw new InvalidInputError(`${name}'s dtype is '${String(tensor.dtype)}'`, 'pass a float32 tensor');
+  const { buffer, device, byteOffset } = tensor;
+  if (typeof buffer !== 'object' || buffer === null || typeof buffer.size !== 'number') {
+    throw new InvalidInputError(`${name} has no GPUBuffer`, 'pass a tensor whose buffer is a GPUBuffer');
+  }
+  if (typeof device !== 'object' || device === null || typeof device.createCommandEncoder !== 'function') {
+    throw new InvalidInputError(`${name} has no GPUDevice`, 'pass the device that owns the buffer as tensor.device');
+  }
+  if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0) {
+    throw new InvalidInputError(`${name}'s byteOffset is ${String(byteOffset)}`, 'byteOffset must be a non-negative multiple of 4');
+  }
+  const end = byteOffset + elementsOf(tensor) * 4;
+  if (end > buffer.size) {
+    throw new InvalidInputError(`${name} needs bytes ${byteOffset}..${end} of a ${buffer.size}-byte buffer`, 'fix byteOffset or shape: the tensor must lie inside its buffer');
+  }
 }
 
 export function elementsOf(tensor: Tensor): number {

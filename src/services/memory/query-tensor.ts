@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../errors';
 import { Usage } from '../../gpu/buffers';
 import { capturingGpuErrors } from '../../gpu/error-scope';
-import { tensorValues, type GpuTensor, type Tensor } from '../../pipeline/packet';
+import { isTensor, requireGpuTensorLayout, tensorValues, type GpuTensor, type Tensor } from '../../pipeline/packet';
 import { MemoryQueryTensorError } from './errors';
 import { requireMemoryVector } from './validate';
 
@@ -10,12 +10,6 @@ export type MemoryQueryInput = ArrayLike<number> | Tensor;
 
 /** A checked query: values in CPU memory, or a GPU tensor whose fields were checked (not its values). */
 export type CheckedMemoryQuery = { kind: 'cpu'; values: Float32Array } | { kind: 'gpu'; tensor: GpuTensor };
-
-function isTensor(input: unknown): input is Tensor {
-  if (typeof input !== 'object' || input === null || Array.isArray(input) || ArrayBuffer.isView(input)) return false;
-  const kind = (input as { kind?: unknown }).kind;
-  return kind === 'gpu' || kind === 'cpu';
-}
 
 /**
  * Checks a query against the memory's dimension. CPU values are checked for NaN/Infinity here; a GPU
@@ -31,25 +25,8 @@ export function requireMemoryQuery(input: unknown, dimension: number): CheckedMe
     );
   }
   if (input.kind === 'cpu') return { kind: 'cpu', values: requireMemoryVector('query tensor', input.data, dimension) };
-  if (input.dtype !== 'float32') {
-    throw new InvalidInputError(`the query tensor's dtype is '${String(input.dtype)}'`, 'pass a float32 tensor');
-  }
-  const { buffer, byteOffset, device } = input;
-  if (typeof buffer !== 'object' || buffer === null || typeof buffer.size !== 'number') {
-    throw new InvalidInputError('the query tensor has no GPUBuffer', 'pass a tensor whose buffer is a GPUBuffer');
-  }
-  if (typeof device !== 'object' || device === null || typeof device.createCommandEncoder !== 'function') {
-    throw new InvalidInputError('the query tensor has no GPUDevice', 'pass the device that owns the buffer as tensor.device');
-  }
-  if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0) {
-    throw new InvalidInputError(`the query tensor's byteOffset is ${String(byteOffset)}`, 'byteOffset must be a non-negative multiple of 4');
-  }
-  if (byteOffset + dimension * 4 > buffer.size) {
-    throw new InvalidInputError(
-      `the query tensor needs bytes ${byteOffset}..${byteOffset + dimension * 4} of a ${buffer.size}-byte buffer`,
-      'check byteOffset and shape against the buffer the tensor points into',
-    );
-  }
+  requireGpuTensorLayout(input, 'the query tensor');
+  const { buffer } = input;
   if (typeof buffer.usage === 'number' && (buffer.usage & Usage.COPY_SRC) === 0) {
     throw new MemoryQueryTensorError(`the query tensor's buffer '${buffer.label}' lacks COPY_SRC usage, so it cannot be copied`);
   }

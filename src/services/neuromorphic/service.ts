@@ -5,7 +5,7 @@ import { encoderParams, type SnnEncoding, type SnnEncodingKind } from '../../ker
 import type { SnnNeuron } from '../../kernels/snn-lif';
 import { stdpParams, type StdpOptions, type StdpParams } from '../../kernels/snn-stdp';
 import { snnEnergyPj, type SnnEnergyModel } from './energy';
-import { tensorValues, type Tensor } from '../../pipeline/packet';
+import { isTensor, requireGpuTensorLayout, tensorValues, type Tensor } from '../../pipeline/packet';
 import { requireResidentSeries } from '../../kernels/series-shape';
 import { SnnEncodingRangeError, SnnResidentLearningError, snnEncodingRangeHint } from './errors';
 import { cloneSnnNetwork, createFeedForwardSnn, snnInputWidth, snnNeuronCount, snnOutputWidth, validateSnnNetwork, type SnnNetwork } from './network';
@@ -164,10 +164,7 @@ export class NeuromorphicService {
       throw new InvalidInputError(`input has shape ${JSON.stringify(shape)}`, `pass one sample as a tensor of shape [${this.inputWidth}] (or an array of samples)`);
     }
     if (input.kind === 'cpu') return [input.data];
-    if (!input.buffer || typeof input.device?.createCommandEncoder !== 'function') {
-      throw new InvalidInputError('input is a GPU tensor without a buffer or device', "pass { kind: 'gpu', buffer, device, byteOffset, dtype: 'float32', shape }");
-    }
-    if (input.dtype !== 'float32') throw new InvalidInputError(`input has dtype ${String(input.dtype)}`, 'only float32 tensors are read');
+    requireGpuTensorLayout(input, 'input');
     return [await tensorValues(input)];
   }
 
@@ -241,10 +238,6 @@ export class NeuromorphicService {
   destroy(): void {
     this.runner?.destroy();
   }
-}
-
-function isTensor(input: NeuromorphicRequest['input']): input is Tensor {
-  return !!input && typeof input === 'object' && !Array.isArray(input) && !ArrayBuffer.isView(input) && ((input as Tensor).kind === 'gpu' || (input as Tensor).kind === 'cpu');
 }
 
 /** The typed error for a resident input the GPU check flagged: the same kinds as for values from the CPU. */

@@ -6,7 +6,7 @@ import type { GatingResult } from '../../kernels/gating-options';
 import { ROUTER_NO_ROW, routerLogitsGpu, type RouterLogitsTensor } from '../../kernels/router-logits';
 import { readFloat32 } from '../../gpu/buffers';
 import { rowsOnDevice } from '../../pipeline/handoff';
-import { elementsOf, tensorValues, type GpuTensor, type Tensor } from '../../pipeline/packet';
+import { elementsOf, isTensor, tensorValues, type GpuTensor, type Tensor } from '../../pipeline/packet';
 import { SERVICE_NAMES, type ExecutionPath, type RouteDecision, type ServiceName } from '../../pipeline/stages';
 import { CircuitBreaker, type CircuitBreakerOptions } from './breaker';
 import { defaultRouterFallbackWeights, defaultRouterWeights } from './default-weights';
@@ -165,7 +165,7 @@ export class ServiceRouter {
   private async score(item: RouteItem) {
     const given = item.embedding ?? item.request.embedding;
     const size = this.weights.layout.embeddingSize;
-    const tensor: Tensor | undefined = given === undefined ? undefined : given instanceof Float32Array || !('kind' in given) ? { kind: 'cpu', data: given as Float32Array, shape: [given.length] } : given;
+    const tensor: Tensor | undefined = given === undefined || isTensor(given) ? given : { kind: 'cpu', data: given, shape: [given.length] };
     // Text without a usable embedding (none, or another model's hidden size) goes to the model
     // trained without one; the decision says so.
     const usable = tensor !== undefined && elementsOf(tensor) === size;
@@ -256,7 +256,7 @@ export class ServiceRouter {
       model.layout.embeddingSize > 0
         ? 'with its BERT embedding'
         : given !== undefined
-          ? `hashed words: the embedding has ${given instanceof Float32Array || !('kind' in given) ? given.length : elementsOf(given)} values, the weights were trained on ${this.weights.layout.embeddingSize}`
+          ? `hashed words: the embedding has ${isTensor(given) ? elementsOf(given) : given.length} values, the weights were trained on ${this.weights.layout.embeddingSize}`
           : 'hashed words, no embedding';
     if (r.text !== undefined) kinds.push(`text of ${r.text.length} characters (${embeddingNote})`);
     if (r.series !== undefined) kinds.push(`series of ${r.series.length} values`);
