@@ -1,10 +1,8 @@
+// uses: finite
 // The Euclidean norm of one query vector, computed where the query already lives (the GPU), and a
 // flag saying whether it holds NaN or ±Inf. One workgroup: each invocation sums a strided part, then a
 // tree reduction. The distance kernel reads both from `info`, so a GPU-resident query never visits the CPU.
 override WORKGROUP_SIZE: u32 = 256u;  // a power of two (the tree reduction halves it)
-
-const EXPONENT_BITS: u32 = 0x7f800000u;  // all ones in the exponent: NaN or ±Inf
-const QUIET_NAN_BITS: u32 = 0x7fc00000u;
 
 struct Params {
   dim: u32,
@@ -28,8 +26,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   var bad = 0u;
   for (var j = lid; j < params.dim; j += WORKGROUP_SIZE) {
     let v = query[j];
-    // Tested on the bits: WGSL float arithmetic may assume there is no NaN or infinity.
-    bad |= select(0u, 1u, (bitcast<u32>(v) & EXPONENT_BITS) == EXPONENT_BITS);
+    bad |= select(0u, 1u, is_not_finite(v));
     sum += v * v;
   }
   partialSum[lid] = sum;

@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, finite
 // Shapes a series of n values into `width` values in [0, 1]: linear resampling to `width` points, then
 // min–max scaling (a constant series maps to 0.5). CPU reference: shapeSeriesCpu in src/kernels/series-shape.ts,
 // the same f32 operations in the same order. One workgroup does it all (the min/max is a workgroup
@@ -8,8 +8,6 @@
 // so a consumer that checks its input on the GPU rejects it without a read-back.
 override WORKGROUP_SIZE: u32 = 256u;  // a power of two (the tree reduction halves it)
 
-const EXPONENT_BITS: u32 = 0x7f800000u;  // all ones in the exponent: NaN or ±Inf
-const QUIET_NAN_BITS: u32 = 0x7fc00000u;
 const F32_MAX: f32 = 0x1.fffffep+127f;  // the largest finite f32
 
 struct Params {
@@ -27,9 +25,8 @@ var<workgroup> partialMin: array<f32, WORKGROUP_SIZE>;
 var<workgroup> partialMax: array<f32, WORKGROUP_SIZE>;
 var<workgroup> partialBad: array<u32, WORKGROUP_SIZE>;
 
-// Tested on the bits: WGSL float arithmetic may assume there is no NaN or infinity.
-fn not_finite(v: f32) -> u32 {
-  return select(0u, 1u, (bitcast<u32>(v) & EXPONENT_BITS) == EXPONENT_BITS);
+fn non_finite_bit(v: f32) -> u32 {  // 1 for NaN or ±Inf, for the OR-reduction
+  return select(0u, 1u, is_not_finite(v));
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -42,7 +39,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let offset = params.offset;
   var bad = 0u;
   for (var j = lid; j < n; j += WORKGROUP_SIZE) {
-    bad |= not_finite(x[offset + j]);
+    bad |= non_finite_bit(x[offset + j]);
   }
   // Resample: output i sits at i·(n − 1)/(width − 1) in the series, split exactly into an integer
   // index and a fraction (integers below 2^24, so f32(num % den) and f32(den) are exact).
@@ -57,7 +54,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     let a = x[offset + left];
     let b = x[offset + right];
     let v = a + (b - a) * frac;
-    bad |= not_finite(v);
+    bad |= non_finite_bit(v);
     y[i] = v;
     lo = min(lo, v);
     hi = max(hi, v);
@@ -76,7 +73,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   let low = partialMin[0];
   let span = partialMax[0] - low;
-  let flagged = (partialBad[0] | not_finite(span)) != 0u;
+  let flagged = (partialBad[0] | non_finite_bit(span)) != 0u;
   let nanValue = bitcast<f32>(select(0u, QUIET_NAN_BITS, flagged));  // a run-time NaN (a const NaN is an error)
   // Each invocation rescales the values it wrote itself.
   for (var i = lid; i < width; i += WORKGROUP_SIZE) {

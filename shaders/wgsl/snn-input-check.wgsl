@@ -1,11 +1,9 @@
-// uses: dispatch
+// uses: dispatch, finite
 // Checks a GPU-resident input of the spiking network where it lives (it is never read back): finite, and in
 // the encoder's range ([0, 1] for rate/Poisson/latency, |x| ≤ maxDirect for direct). Runs in the same
 // submission as the network; the service reads `fault` afterwards and raises the same typed errors as for
 // values passed from the CPU (the first offending index of each kind, as the CPU checks report).
 override WORKGROUP_SIZE: u32 = 256u;
-
-const EXPONENT_BITS: u32 = 0x7f800000u;  // all ones in the exponent: NaN or ±Inf
 
 struct Params {
   count: u32,
@@ -29,8 +27,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     return;
   }
   let x = input[i];
-  // Tested on the bits: WGSL float arithmetic may assume there is no NaN or infinity.
-  if ((bitcast<u32>(x) & EXPONENT_BITS) == EXPONENT_BITS) {
+  if (is_not_finite(x)) {
     atomicMin(&fault.firstNonFinite, i);
     return;
   }
