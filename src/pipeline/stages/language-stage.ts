@@ -27,6 +27,12 @@ function concatRows(rows: Float32Array[], width: number): Float32Array {
   return out;
 }
 
+/** What the embedding run hands this stage for one text: its token count, and its class where the model has a head. */
+interface EmbedRunByproduct {
+  tokens: number;
+  class?: LanguageClassResult;
+}
+
 /** The language service as a pipeline stage: the text's class from the model's head. */
 export class LanguageStage implements ServiceStage, TextEmbedder {
   readonly name = 'language' as const;
@@ -44,9 +50,10 @@ export class LanguageStage implements ServiceStage, TextEmbedder {
     const result = await this.language.embed(texts, { classify });
     // On the GPU path the embeddings stay on the device; on the CPU path the rows become one tensor.
     const tensor: Tensor = result.tensor ?? { kind: 'cpu', data: concatRows(result.rows!, result.dims[1]), shape: result.dims };
-    const energyPj = texts.map((text) => macEnergyPj(bertMacs({ ...this.dims, labels: 0 }, this.tokenCount(text))));
+    const energyPj = result.tokens.map((tokens) => macEnergyPj(bertMacs({ ...this.dims, labels: 0 }, tokens)));
     const gpuMs = result.path === 'gpu' ? performance.now() - t0 : undefined;
-    return { tensor, release: () => result.tensor?.dispose(), gpuMs, path: result.path, energyPj, byproducts: result.classes };
+    const byproducts: EmbedRunByproduct[] = result.tokens.map((tokens, j) => ({ tokens, class: result.classes?.[j] }));
+    return { tensor, release: () => result.tensor?.dispose(), gpuMs, path: result.path, energyPj, byproducts };
   }
 
   private tokenCount(text: string): number {
@@ -57,9 +64,10 @@ export class LanguageStage implements ServiceStage, TextEmbedder {
     if (request.text === undefined) {
       return { decision: 'no text to classify', confidence: 0, energyPj: 0, energyModel: MAC_ENERGY_MODEL, path: this.language.path, output: null };
     }
-    const tokens = this.tokenCount(request.text);
+    const shared = byproduct as EmbedRunByproduct | undefined;
+    const tokens = shared?.tokens ?? this.tokenCount(request.text);
     // The class from the embedding run when there was one (only the head's MACs are this stage's), else a run of its own.
-    const fromEmbedRun = byproduct as LanguageClassResult | undefined;
+    const fromEmbedRun = shared?.class;
     const top = fromEmbedRun ?? (await this.language.classify([request.text], { truncation: true })).results[0];
     const path = this.language.path;
     const macs = fromEmbedRun ? this.dims.hiddenSize * this.dims.labels : bertMacs(this.dims, tokens);

@@ -69,6 +69,8 @@ export interface LanguageEmbedding {
   rows?: Float32Array[];
   /** Whether each text was truncated. */
   truncated: boolean[];
+  /** Tokens of each text as the model saw them (special tokens included, after truncation). */
+  tokens: number[];
   /** One per text, from the same run as the embeddings (only with `{ classify: true }`). */
   classes?: LanguageClassResult[];
 }
@@ -227,11 +229,12 @@ export class LanguageService {
     const part = await this.batcher.submit({ encodings, embed: true, classify });
     const dims: [number, number] = [encodings.length, this.hiddenSize];
     const truncated = encodings.map((e) => e.truncated);
+    const tokens = encodings.map((e) => e.ids.length);
     const classes = part.classes ? { classes: part.classes } : {};
-    if (this.path === 'cpu') return { path: 'cpu', dims, rows: part.rows!, truncated, ...classes };
+    if (this.path === 'cpu') return { path: 'cpu', dims, rows: part.rows!, truncated, tokens, ...classes };
     const tensor = await this.gatherRows(part.buffers!, dims);
     const rows = options.rows ? await this.readRows(tensor) : undefined;
-    return { path: 'gpu', dims, tensor, rows, truncated, ...classes };
+    return { path: 'gpu', dims, tensor, rows, truncated, tokens, ...classes };
   }
 
   /** Embeddings as plain rows: the simplest call for other services (works on both paths). */

@@ -15,8 +15,10 @@ describe('a text request routed to language', () => {
       const response = await aura.infer({ text });
       expect(response.route.selected.map((s) => s.service)).toContain('language');
       expect(run).toHaveBeenCalledTimes(1);
-      const output = response.services.language!.output as { label: string; probabilities: number[]; sharedRunWithEmbedding: boolean; macs: number };
+      const output = response.services.language!.output as { label: string; probabilities: number[]; sharedRunWithEmbedding: boolean; macs: number; tokens: number };
       expect(output.sharedRunWithEmbedding).toBe(true);
+      // The token count comes from the same run's encoding.
+      expect(output.tokens).toBe(language.tokenizer.encode(text, { maxLength: language.maxLength }).ids.length);
       // The stage counts only the head (hidden × labels); the body's energy came with the embedding.
       expect(output.macs).toBe(language.hiddenSize * output.probabilities.length);
       const alone = (await language.classify([text])).results[0];
