@@ -8,6 +8,7 @@ import { MemoryBudgetError, MemoryNotFoundError, MemoryQuotaError, RemoteUnavail
 import { IdbTier, memoryRequestPersistence, memoryStorageEstimate, type MemoryIndexRecord, type WriteGuard } from './idb-tier';
 import { createEvictionPolicy, type EvictionPolicy, type PolicyName } from './policy';
 import { RemoteTier, type RemoteTierOptions } from './remote-tier';
+import { UploadQueue, type OwedUpload } from './upload-queue';
 import {
   DEFAULT_SHAPE_OPTIONS,
   persistenceDiagram,
@@ -46,6 +47,8 @@ export interface MemoryServiceOptions {
   /** Rows per GPU vector chunk. */
   chunkRows?: number;
   remote?: RemoteTierOptions;
+  /** First wait before an L3 upload that failed is tried again, in ms, doubled each time up to a minute (default 1,000). */
+  uploadRetryMs?: number;
   shape?: Partial<ShapeOptions>;
   /** Called inside each IndexedDB write per value: throw a QuotaExceededError to simulate a full disk. */
   writeGuard?: WriteGuard;
@@ -125,6 +128,8 @@ export class MemoryService {
   /** The service acquired its own device (none was passed) and destroys it on close. */
   private ownsGpu = false;
   private runtime?: GpuRuntime;
+  /** L3 uploads that acknowledged writes owe (none without a remote). */
+  private uploads?: UploadQueue;
   readonly counters = { l1Hits: 0, l2Hits: 0, l3Hits: 0, quotaErrors: 0, demotions: 0, promotions: 0 };
 
   private constructor(
@@ -182,6 +187,7 @@ export class MemoryService {
     );
     service.ownsGpu = ownsGpu;
     service.runtime = backend === 'gpu' ? options.runtime : undefined;
+    if (remote) service.uploads = service.uploadQueue(remote, requireNumberInRange('uploadRetryMs', options.uploadRetryMs ?? 1000, 1, 3_600_000));
     await service.loadIndex();
     return service;
   }
@@ -213,8 +219,11 @@ export class MemoryService {
     this.requireL2Room(prepared.reduce((s, p) => s + p.encoded.bytes.byteLength, 0), prepared.map((p) => p.key));
     this.vectors.requireRoom(prepared.filter((p) => p.vector).map((p) => p.key));
     this.signatures.requireRoom(prepared.filter((p) => p.signature).map((p) => p.key));
-    // Write-through to L3 first, so a value evicted from L2 later always has a remote copy.
-    const inRemote = await this.uploadAll(prepared.map((p) => ({ key: p.key, bytes: p.encoded.bytes, hash: p.hash })));
+    // IndexedDB first: the write is acknowledged from there; its L3 upload is queued after.
+    const inRemote = (key: string, hash: string) => {
+      const previous = this.entries.get(key)?.record;
+      return Boolean(previous?.inRemote && previous.hash === hash);
+    };
     const records: MemoryIndexRecord[] = prepared.map((p) => ({
       key: p.key,
       kind: p.encoded.kind,
@@ -222,7 +231,7 @@ export class MemoryService {
       hash: p.hash,
       accessCount: this.entries.get(p.key)?.record.accessCount ?? 0,
       inL2: true,
-      inRemote: inRemote.has(p.key),
+      inRemote: inRemote(p.key, p.hash),
       createdAt: Date.now(),
       vector: p.vector,
       signature: p.signature,
@@ -239,6 +248,7 @@ export class MemoryService {
       this.l1Values.delete(record.key);
       this.admitToL1(record.key, prepared[i].encoded);
     }
+    for (const [i, record] of records.entries()) if (!record.inRemote) this.uploads?.enqueue(record.key, record.hash, prepared[i].encoded.bytes);
     await this.admitToL2(records.map((r) => r.key));
     return records.map((r) => ({ key: r.key, tier: this.tierOf(r.key), sizeBytes: r.sizeBytes }));
   }
@@ -428,6 +438,7 @@ export class MemoryService {
   async delete(keys: readonly string[]): Promise<void> {
     keys.forEach(requireMemoryKey);
     await this.l2.writeBatch({ deletes: [...keys] });
+    this.uploads?.drop(keys);
     for (const key of keys) {
       this.entries.delete(key);
       this.l1Values.delete(key);
@@ -464,12 +475,19 @@ export class MemoryService {
       vectors: { items: this.vectors.size, bytes: this.vectors.bytes, gpuBytes: this.vectors.gpuBytes },
       l2: { items: l2Items, bytes: l2Bytes, budgetBytes: this.options.l2BudgetBytes },
       l3: { onlyRemote: l3Only, ...(this.remote?.stats ?? {}) },
+      uploads: { pending: this.uploads?.pending ?? 0 },
       counters: { ...this.counters },
       storage: await memoryStorageEstimate(),
     };
   }
 
+  /** Resolves once every L3 upload now running has finished and been recorded (for tests, and before a planned shutdown). */
+  async settleUploads(): Promise<void> {
+    await this.uploads?.settle();
+  }
+
   async close(): Promise<void> {
+    this.uploads?.stop();
     await this.flush();
     this.l2.close();
     this.vectors.destroy();
@@ -483,6 +501,7 @@ export class MemoryService {
     for (const record of records) {
       this.entries.set(record.key, { record });
       if (record.inL2 && record.inRemote) this.l2Policy.add(record.key, record.sizeBytes);
+      else if (record.inL2) this.uploads?.enqueue(record.key, record.hash); // owed since before the reload
     }
     this.vectors.upsertMany(records.filter((r) => r.vector).map((r) => ({ key: r.key, vector: r.vector! })));
     this.signatures.upsertMany(records.filter((r) => r.signature).map((r) => ({ key: r.key, vector: r.signature! })));
@@ -581,22 +600,22 @@ export class MemoryService {
     }
   }
 
-  /** Uploads to L3; an unreachable remote leaves the values in L2 only (pinned there), never lost. */
-  private async uploadAll(items: Array<{ key: string; bytes: Uint8Array; hash: string }>): Promise<Set<string>> {
-    const done = new Set<string>();
-    if (!this.remote) return done;
-    const remote = this.remote;
-    await Promise.all(
-      items.map(async ({ key, bytes, hash }) => {
-        try {
-          await remote.put(bytes, hash);
-          done.add(key);
-        } catch (error) {
-          this.emit({ type: 'remote-error', key, message: (error as Error).message });
-        }
-      }),
-    );
-    return done;
+  /** The queue of owed L3 uploads: bytes read back from L2, acknowledgements recorded in one index write. */
+  private uploadQueue(remote: RemoteTier, retryMs: number): UploadQueue {
+    return new UploadQueue(remote, {
+      read: async (key) => (this.entries.get(key)?.record.inL2 ? (await this.l2.readValues([key]))[0]?.bytes : undefined),
+      uploaded: (done) => this.recordUploads(done),
+      failed: (key, error) => this.emit({ type: 'remote-error', key, message: (error as Error)?.message ?? String(error) }),
+    }, retryMs);
+  }
+
+  /** The remote holds these values now: say so in the index (one transaction), then let the L2 policy demote over budget. */
+  private async recordUploads(done: OwedUpload[]): Promise<void> {
+    const records = done.map(({ key, hash }) => this.entries.get(key)?.record).filter((r, i): r is MemoryIndexRecord => r?.hash === done[i].hash && !r.inRemote);
+    if (!records.length) return;
+    await this.l2.writeBatch({ puts: records.map((r) => ({ record: { ...r, inRemote: true } })) });
+    for (const record of records) record.inRemote = true;
+    await this.admitToL2(records.map((r) => r.key));
   }
 
   private emit(event: MemoryEvent): void {

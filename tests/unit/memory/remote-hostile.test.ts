@@ -22,7 +22,8 @@ const arrivals = new Map<string, number[]>();
 const hung = new Set<ServerResponse>();
 let server: Server;
 let baseUrl: string;
-const TIMEOUT_MS = 300;
+/** The deadline; the check allows 250 ms beyond it for timers on a loaded 2-core machine. */
+const TIMEOUT_MS = 1000;
 
 function add(behaviour: Behaviour, count: number): string[] {
   return Array.from({ length: count }, (_, i) => {
@@ -119,17 +120,17 @@ describe('RemoteTier against a hostile server', () => {
       expect((o.error as AuraError).code).toBe('REMOTE_TIMEOUT');
       // From the moment the request reached the server to its failure: within the deadline (plus timer slack).
       const reached = arrivals.get(o.hash)![0];
-      expect(o.settledAt - reached).toBeLessThan(TIMEOUT_MS + 100);
+      expect(o.settledAt - reached).toBeLessThan(TIMEOUT_MS + 250);
     }
     expect(remote.stats.integrityFailures).toBe(100);
   }, 30_000);
 
   it('a put to a server that never answers fails with REMOTE_TIMEOUT within its deadline', async () => {
     const [hash] = add('hang-headers', 1);
-    const remote = new RemoteTier({ baseUrl, timeoutMs: 150 });
+    const remote = new RemoteTier({ baseUrl, timeoutMs: 300 });
     const t0 = performance.now();
     await expect(remote.get(hash, 'k')).rejects.toMatchObject({ code: 'REMOTE_TIMEOUT' });
     await expect(remote.put(blobs.get(hash)!.bytes, hash)).rejects.toMatchObject({ code: 'REMOTE_TIMEOUT' });
-    expect(performance.now() - t0).toBeLessThan(2 * 150 + 150);
+    expect(performance.now() - t0).toBeLessThan(2 * 300 + 250);
   });
 });
