@@ -128,6 +128,8 @@ export class MemoryService {
   /** The service acquired its own device (none was passed) and destroys it on close. */
   private ownsGpu = false;
   private runtime?: GpuRuntime;
+  /** The next store order number (one past the largest stored). */
+  private nextSeq = 0;
   /** L3 uploads that acknowledged writes owe (none without a remote). */
   private uploads?: UploadQueue;
   readonly counters = { l1Hits: 0, l2Hits: 0, l3Hits: 0, quotaErrors: 0, demotions: 0, promotions: 0 };
@@ -233,6 +235,8 @@ export class MemoryService {
       inL2: true,
       inRemote: inRemote(p.key, p.hash),
       createdAt: Date.now(),
+      // A key stored again keeps its place (its vector keeps its slot); a new key goes last.
+      seq: this.entries.get(p.key)?.record.seq ?? this.nextSeq++,
       vector: p.vector,
       signature: p.signature,
     }));
@@ -497,7 +501,9 @@ export class MemoryService {
 
   private async loadIndex(): Promise<void> {
     const records = await this.l2.loadIndex();
-    records.sort((a, b) => a.createdAt - b.createdAt || (a.key < b.key ? -1 : 1));
+    // Store order; records from before `seq` existed come first, by time, then key.
+    records.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1) || a.createdAt - b.createdAt || (a.key < b.key ? -1 : 1));
+    this.nextSeq = records.reduce((n, r) => Math.max(n, (r.seq ?? -1) + 1), 0);
     for (const record of records) {
       this.entries.set(record.key, { record });
       if (record.inL2 && record.inRemote) this.l2Policy.add(record.key, record.sizeBytes);
