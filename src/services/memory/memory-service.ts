@@ -291,8 +291,10 @@ export class MemoryService {
       const values = await this.l2.readValues(fromL2.map((r) => r.key));
       fromL2.forEach((record, i) => {
         const value = values[i];
-        if (!value) throw new MemoryNotFoundError(record.key);
-        found.set(record.key, { encoded: { kind: value.kind, bytes: value.bytes }, source: 'L2' });
+        if (value) found.set(record.key, { encoded: { kind: value.kind, bytes: value.bytes }, source: 'L2' });
+        // Its value was dropped to free space and the index write after it did not land: the remote copy serves.
+        else if (record.inRemote) fromL3.push(record);
+        else throw new MemoryNotFoundError(record.key);
       });
     }
     if (fromL3.length) await this.fetchFromRemote(fromL3, found);
@@ -537,24 +539,37 @@ export class MemoryService {
     await this.demoteToL3(evicted);
   }
 
-  private async demoteToL3(keys: readonly string[]): Promise<string[]> {
+  /**
+   * Drops the values of items with a remote copy from IndexedDB. The delete is a transaction of its
+   * own, with no puts, so it frees space even when the quota is spent; the index records saying the
+   * values left L2 are written after (by the caller with `deferIndex`, in its own batch). Should that
+   * write fail, a read that finds no L2 value fetches the remote copy.
+   */
+  private async demoteToL3(keys: readonly string[], deferIndex = false): Promise<MemoryIndexRecord[]> {
     const records = [...new Set(keys)].map((k) => this.entries.get(k)?.record).filter((r): r is MemoryIndexRecord => Boolean(r?.inL2 && r.inRemote));
     if (!records.length) return [];
-    const updated = records.map((r) => ({ ...r, inL2: false }));
-    await this.l2.writeBatch({ puts: updated.map((record) => ({ record })), dropValues: updated.map((r) => r.key) });
+    await this.l2.writeBatch({ dropValues: records.map((r) => r.key) });
     for (const record of records) {
       record.inL2 = false;
       this.l2Policy.remove(record.key);
       this.counters.demotions++;
       this.emit({ type: 'demote', key: record.key, from: 'L2', to: 'L3' });
     }
-    return records.map((r) => r.key);
+    const updated = records.map((record) => ({ record: { ...record } }));
+    if (!deferIndex) {
+      await this.l2.writeBatch({ puts: updated }).catch((error: unknown) => {
+        if (!(error instanceof MemoryQuotaError)) throw error; // under quota: reads fall back to the remote copy
+      });
+    }
+    return updated.map((u) => u.record);
   }
 
   /**
    * One transaction for the batch. On QuotaExceededError nothing of the batch was written and
-   * nothing before it was lost; the policy's victims that have a remote copy are demoted to free
-   * the batch's bytes, and the batch is tried once more. Otherwise a MemoryQuotaError is thrown.
+   * nothing before it was lost. Then space is freed before writing again: the policy's victims
+   * that have a remote copy lose their L2 values (a transaction of deletes), and the batch is
+   * written with their updated records; while the quota still refuses, twice as much is freed.
+   * Past that, MemoryQuotaError names the refused keys.
    */
   private async writeWithQuotaRecovery(puts: Array<{ record: MemoryIndexRecord; value: { kind: MemoryIndexRecord['kind']; bytes: Uint8Array } }>): Promise<void> {
     try {
@@ -563,20 +578,32 @@ export class MemoryService {
     } catch (error) {
       if (!(error instanceof MemoryQuotaError)) throw error;
       this.counters.quotaErrors++;
-      const needed = puts.reduce((s, p) => s + p.value.bytes.byteLength, 0);
-      const victims = this.evictionCandidates(needed, new Set(puts.map((p) => p.record.key)));
-      const evicted = await this.demoteToL3(victims);
+      const refused = puts.map((p) => p.record.key);
+      const inBatch = new Set(refused);
+      let needed = puts.reduce((s, p) => s + p.value.bytes.byteLength, 0);
+      const evicted: string[] = [];
       let recovered = false;
-      if (evicted.length) {
+      while (!recovered) {
+        const demoted = await this.demoteToL3(this.evictionCandidates(needed, inBatch), true);
+        if (!demoted.length) break;
+        evicted.push(...demoted.map((r) => r.key));
         try {
-          await this.l2.writeBatch({ puts });
+          await this.l2.writeBatch({ puts: [...puts, ...demoted.map((record) => ({ record }))] });
           recovered = true;
         } catch (retryError) {
           if (!(retryError instanceof MemoryQuotaError)) throw retryError;
+          needed *= 2;
         }
       }
-      this.emit({ type: 'quota', keys: error.keys, evicted, recovered });
-      if (!recovered) throw error;
+      this.emit({ type: 'quota', keys: refused, evicted, recovered });
+      if (!recovered) {
+        throw new MemoryQuotaError(
+          `IndexedDB is full: the batch of ${refused.length} item(s) (${refused.join(', ')}) was refused and rolled back; ` +
+            `${evicted.length} item(s) with remote copies were moved to L3 first; every item stored before it is intact`,
+          refused,
+          { cause: error },
+        );
+      }
     }
   }
 
