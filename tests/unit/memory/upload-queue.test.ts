@@ -25,7 +25,7 @@ async function switchableServer() {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'PUT') state.puts++;
     if (req.method === 'PUT' && state.hang) return void hung.push(res);
-    void handleBlobRequest(dir, req, res);
+    void handleBlobRequest({ dir, token: 'unit' }, req, res);
   });
   const port = process.env.AURA_E2E_PORT ? Number(process.env.AURA_E2E_PORT) + 2 : 0;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -44,7 +44,7 @@ describe('the L3 upload queue', () => {
   it('store() is acknowledged from IndexedDB while L3 hangs; the upload is retried, survives a reload, and lands once L3 answers', async () => {
     const blobs = await switchableServer();
     const name = uniqueName();
-    const remote = { baseUrl: blobs.url, timeoutMs: 300, retries: 0 };
+    const remote = { baseUrl: blobs.url, token: 'unit', timeoutMs: 300, retries: 0 };
     try {
       // The uploads hang for a minute: store() must not wait for them.
       const m = await MemoryService.open({ name, dimension: 2, backend: 'cpu', remote: { ...remote, timeoutMs: 60_000 }, uploadRetryMs: 20 });
