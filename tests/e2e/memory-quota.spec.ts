@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBlobServer, type BlobServer } from '../../src/edge/blob-server';
-import { test, expect, type AuraWindow } from './fixtures';
+import { test, expect, E2E_ORIGIN, type AuraWindow } from './fixtures';
 
 /**
  * A real quota, not a simulated one: Chromium's own storage quota for the page's origin is set to
@@ -12,9 +12,9 @@ import { test, expect, type AuraWindow } from './fixtures';
  */
 const QUOTA = 4 * 1024 * 1024;
 let server: BlobServer;
-test.beforeAll(async ({ baseURL }) => {
+test.beforeAll(async () => {
   const port = process.env.AURA_E2E_PORT ? Number(process.env.AURA_E2E_PORT) + 3 : 0;
-  server = await startBlobServer({ dir: await mkdtemp(join(tmpdir(), 'aura-e2e-quota-')), port, allowOrigins: [new URL(baseURL!).origin], token: 'quota-test' });
+  server = await startBlobServer({ dir: await mkdtemp(join(tmpdir(), 'aura-e2e-quota-')), port, allowOrigins: [E2E_ORIGIN], token: 'quota-test' });
 });
 test.afterAll(() => server.close());
 
@@ -63,7 +63,7 @@ test('under a real 4 MiB quota: every refused batch with remote copies is recove
     },
     { name, remote, quota: QUOTA },
   );
-  expect(run.quotaSeen).toBeLessThanOrEqual(QUOTA);
+  // (navigator.storage.estimate() still reports the disk's quota; the override is enforced on writes.)
   // The quota refused batches (a real QuotaExceededError from Chromium), and each refusal was recovered.
   expect(run.quotaEvents.length).toBeGreaterThan(0);
   expect(run.quotaEvents.every((e) => e.recovered)).toBe(true);
