@@ -7,6 +7,7 @@ import { decodeMemoryData, encodeMemoryData, sha256Hex, type EncodedData, type M
 import { MemoryBudgetError, MemoryNotFoundError, MemoryQuotaError, RemoteUnavailableError } from './errors';
 import { IdbTier, memoryRequestPersistence, memoryStorageEstimate, type MemoryIndexRecord, type WriteGuard } from './idb-tier';
 import { createEvictionPolicy, type EvictionPolicy, type PolicyName } from './policy';
+import { L2Space } from './l2-space';
 import { RemoteTier, type RemoteTierOptions } from './remote-tier';
 import { UploadQueue, type OwedUpload } from './upload-queue';
 import {
@@ -128,6 +129,8 @@ export class MemoryService {
   /** The service acquired its own device (none was passed) and destroys it on close. */
   private ownsGpu = false;
   private runtime?: GpuRuntime;
+  /** L2's room: budget, demotion to L3, quota recovery. */
+  private readonly space: L2Space;
   /** The next store order number (one past the largest stored). */
   private nextSeq = 0;
   /** L3 uploads that acknowledged writes owe (none without a remote). */
@@ -147,6 +150,15 @@ export class MemoryService {
     policyName: PolicyName,
     shapeOptions: ShapeOptions,
   ) {
+    this.space = new L2Space({
+      l2,
+      policy: l2Policy,
+      entries: this.entries,
+      hasRemote: remote !== null,
+      budgetBytes: options.l2BudgetBytes,
+      counters: this.counters,
+      emit: (e) => this.emit(e),
+    });
     this.dimension = dimension;
     this.backend = gpu ? 'gpu' : 'cpu';
     this.policyName = policyName;
@@ -218,7 +230,7 @@ export class MemoryService {
       const signature = item.shape === undefined ? undefined : await this.signatureOf(item.shape);
       prepared.push({ key, encoded, vector, signature: signature?.signature, hash: await sha256Hex(encoded.bytes) });
     }
-    this.requireL2Room(prepared.reduce((s, p) => s + p.encoded.bytes.byteLength, 0), prepared.map((p) => p.key));
+    this.space.requireRoom(prepared.reduce((s, p) => s + p.encoded.bytes.byteLength, 0), prepared.map((p) => p.key));
     this.vectors.requireRoom(prepared.filter((p) => p.vector).map((p) => p.key));
     this.signatures.requireRoom(prepared.filter((p) => p.signature).map((p) => p.key));
     // IndexedDB first: the write is acknowledged from there; its L3 upload is queued after.
@@ -241,7 +253,7 @@ export class MemoryService {
       signature: p.signature,
     }));
     const puts = records.map((record, i) => ({ record, value: { kind: prepared[i].encoded.kind, bytes: prepared[i].encoded.bytes } }));
-    await this.writeWithQuotaRecovery(puts);
+    await this.space.write(puts);
     // Resident vectors: one GPU write per touched chunk for the whole batch.
     this.vectors.upsertMany(records.filter((r) => r.vector).map((r) => ({ key: r.key, vector: r.vector! })));
     this.signatures.upsertMany(records.filter((r) => r.signature).map((r) => ({ key: r.key, vector: r.signature! })));
@@ -253,7 +265,7 @@ export class MemoryService {
       this.admitToL1(record.key, prepared[i].encoded);
     }
     for (const [i, record] of records.entries()) if (!record.inRemote) this.uploads?.enqueue(record.key, record.hash, prepared[i].encoded.bytes);
-    await this.admitToL2(records.map((r) => r.key));
+    await this.space.admit(records.map((r) => r.key));
     return records.map((r) => ({ key: r.key, tier: this.tierOf(r.key), sizeBytes: r.sizeBytes }));
   }
 
@@ -330,7 +342,7 @@ export class MemoryService {
     records.forEach((record, i) => found.set(record.key, { encoded: { kind: record.kind, bytes: blobs[i] }, source: 'L3' }));
     const promoted = records.map((record, i) => ({ record: { ...record, inL2: true }, value: { kind: record.kind, bytes: blobs[i] } }));
     try {
-      await this.writeWithQuotaRecovery(promoted);
+      await this.space.write(promoted);
     } catch (error) {
       if (error instanceof MemoryQuotaError) return; // served from L3; stays there
       throw error;
@@ -340,7 +352,7 @@ export class MemoryService {
       this.counters.promotions++;
       this.emit({ type: 'promote', key: record.key, from: 'L3', to: 'L2' });
     }
-    await this.admitToL2(records.map((r) => r.key));
+    await this.space.admit(records.map((r) => r.key));
   }
 
   /** Top-k stored vectors by similarity, best first; equal scores: earlier-stored slot first. */
@@ -525,114 +537,6 @@ export class MemoryService {
     }
   }
 
-  /**
-   * Offers keys to the L2 policy; values it evicts that have a remote copy are demoted to L3 (their
-   * bytes dropped from IndexedDB in one transaction). Values without a remote copy are never dropped.
-   */
-  private async admitToL2(keys: readonly string[]): Promise<void> {
-    if (!this.remote) return;
-    const evicted: string[] = [];
-    for (const key of keys) {
-      const record = this.entries.get(key)?.record;
-      if (record?.inRemote) evicted.push(...this.l2Policy.add(key, record.sizeBytes));
-    }
-    await this.demoteToL3(evicted);
-  }
-
-  /**
-   * Drops the values of items with a remote copy from IndexedDB. The delete is a transaction of its
-   * own, with no puts, so it frees space even when the quota is spent; the index records saying the
-   * values left L2 are written after (by the caller with `deferIndex`, in its own batch). Should that
-   * write fail, a read that finds no L2 value fetches the remote copy.
-   */
-  private async demoteToL3(keys: readonly string[], deferIndex = false): Promise<MemoryIndexRecord[]> {
-    const records = [...new Set(keys)].map((k) => this.entries.get(k)?.record).filter((r): r is MemoryIndexRecord => Boolean(r?.inL2 && r.inRemote));
-    if (!records.length) return [];
-    await this.l2.writeBatch({ dropValues: records.map((r) => r.key) });
-    for (const record of records) {
-      record.inL2 = false;
-      this.l2Policy.remove(record.key);
-      this.counters.demotions++;
-      this.emit({ type: 'demote', key: record.key, from: 'L2', to: 'L3' });
-    }
-    const updated = records.map((record) => ({ record: { ...record } }));
-    if (!deferIndex) {
-      await this.l2.writeBatch({ puts: updated }).catch((error: unknown) => {
-        if (!(error instanceof MemoryQuotaError)) throw error; // under quota: reads fall back to the remote copy
-      });
-    }
-    return updated.map((u) => u.record);
-  }
-
-  /**
-   * One transaction for the batch. On QuotaExceededError nothing of the batch was written and
-   * nothing before it was lost. Then space is freed before writing again: the policy's victims
-   * that have a remote copy lose their L2 values (a transaction of deletes), and the batch is
-   * written with their updated records; while the quota still refuses, twice as much is freed.
-   * Past that, MemoryQuotaError names the refused keys.
-   */
-  private async writeWithQuotaRecovery(puts: Array<{ record: MemoryIndexRecord; value: { kind: MemoryIndexRecord['kind']; bytes: Uint8Array } }>): Promise<void> {
-    try {
-      await this.l2.writeBatch({ puts });
-      return;
-    } catch (error) {
-      if (!(error instanceof MemoryQuotaError)) throw error;
-      this.counters.quotaErrors++;
-      const refused = puts.map((p) => p.record.key);
-      const inBatch = new Set(refused);
-      let needed = puts.reduce((s, p) => s + p.value.bytes.byteLength, 0);
-      const evicted: string[] = [];
-      let recovered = false;
-      while (!recovered) {
-        const demoted = await this.demoteToL3(this.evictionCandidates(needed, inBatch), true);
-        if (!demoted.length) break;
-        evicted.push(...demoted.map((r) => r.key));
-        try {
-          await this.l2.writeBatch({ puts: [...puts, ...demoted.map((record) => ({ record }))] });
-          recovered = true;
-        } catch (retryError) {
-          if (!(retryError instanceof MemoryQuotaError)) throw retryError;
-          needed *= 2;
-        }
-      }
-      this.emit({ type: 'quota', keys: refused, evicted, recovered });
-      if (!recovered) {
-        throw new MemoryQuotaError(
-          `IndexedDB is full: the batch of ${refused.length} item(s) (${refused.join(', ')}) was refused and rolled back; ` +
-            `${evicted.length} item(s) with remote copies were moved to L3 first; every item stored before it is intact`,
-          refused,
-          { cause: error },
-        );
-      }
-    }
-  }
-
-  /** L2 values the policy would evict first, that have a remote copy, until `bytes` are covered. */
-  private evictionCandidates(bytes: number, exclude: Set<string>): string[] {
-    const out: string[] = [];
-    let freed = 0;
-    for (const key of this.l2Policy.evictionOrder()) {
-      if (freed >= bytes) break;
-      const record = this.entries.get(key)?.record;
-      if (!record?.inL2 || !record.inRemote || exclude.has(key)) continue;
-      out.push(key);
-      freed += record.sizeBytes;
-    }
-    return out;
-  }
-
-  private requireL2Room(bytes: number, keys: string[]): void {
-    if (this.remote) return; // over budget, values with a remote copy are demoted
-    let used = 0;
-    for (const { record } of this.entries.values()) if (record.inL2 && !keys.includes(record.key)) used += record.sizeBytes;
-    if (used + bytes > this.options.l2BudgetBytes) {
-      throw new MemoryBudgetError(
-        `L2 holds ${used} bytes; ${bytes} more would exceed its budget of ${this.options.l2BudgetBytes}`,
-        'raise l2BudgetBytes, delete items, or configure a remote tier so values can be demoted',
-      );
-    }
-  }
-
   /** The queue of owed L3 uploads: bytes read back from L2, acknowledgements recorded in one index write. */
   private uploadQueue(remote: RemoteTier, retryMs: number): UploadQueue {
     return new UploadQueue(remote, {
@@ -648,7 +552,7 @@ export class MemoryService {
     if (!records.length) return;
     await this.l2.writeBatch({ puts: records.map((r) => ({ record: { ...r, inRemote: true } })) });
     for (const record of records) record.inRemote = true;
-    await this.admitToL2(records.map((r) => r.key));
+    await this.space.admit(records.map((r) => r.key));
   }
 
   private emit(event: MemoryEvent): void {
