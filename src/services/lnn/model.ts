@@ -4,9 +4,9 @@ import type { LnnWiring } from './wirings';
 
 /** ncps CfC modes (`ncps/torch/cfc_cell.py`). */
 export type CfcMode = 'default' | 'pure' | 'no_gate';
-/** Backbone activations of ncps's CfCCell (gelu is left out: it needs erf, which WGSL lacks). */
-export type LnnActivation = 'lecun_tanh' | 'tanh' | 'relu' | 'silu';
-export const LNN_ACTIVATIONS: readonly LnnActivation[] = ['lecun_tanh', 'tanh', 'relu', 'silu'];
+/** Backbone activations of ncps's CfCCell; the index is the kernel's code (gelu: torch's exact erf form). */
+export type LnnActivation = 'lecun_tanh' | 'tanh' | 'relu' | 'silu' | 'gelu';
+export const LNN_ACTIVATIONS: readonly LnnActivation[] = ['lecun_tanh', 'tanh', 'relu', 'silu', 'gelu'];
 export const CFC_MODES: readonly CfcMode[] = ['default', 'pure', 'no_gate'];
 
 /** A torch nn.Linear: `weight` is out × in, row-major, as torch stores it. */

@@ -12,6 +12,7 @@ import { ltcSequenceCpu } from './ltc-cpu';
 import { createCfcModel, lnnOutputWidth, lnnStateSize, type LnnModel } from './model';
 import { rlsHeldError, rlsInitialState, rlsUpdateCpu, type RlsSampleSet, type RlsShape } from './rls-cpu';
 import { LnnSessionTable } from './sessions';
+import { toLnnHiddenState, type LnnHiddenStateInput } from './hidden-state';
 
 /**
  * The default model the pipeline uses: a seeded ncps CfC (1 input, 32 units, one lecun_tanh backbone
@@ -52,6 +53,11 @@ export interface LnnInferRequest {
   /** Elapsed time per step (default 1, as ncps): one list, or one list per sequence. */
   timespans?: number[] | number[][];
   session?: string;
+  /**
+   * Initial hidden state for this call (ncps's `hx`: batch × state size, see `stateSize`); with a
+   * session it replaces the session's state before the run. Default: the session's state, else zeros.
+   */
+  hx?: LnnHiddenStateInput;
   /** true (default): dynamics over every step, and the trajectory returned; false: over the final state only. */
   returnDynamics?: boolean;
 }
@@ -167,14 +173,25 @@ export class LnnService {
     return this.sessions.size;
   }
 
-  /** A session whose hidden state (batch × stateSize, zeros) persists across infer() calls. */
-  createSession(options: { batch?: number } = {}): string {
+  /**
+   * A session whose hidden state (batch × stateSize) persists across infer() calls; it starts at `hx`
+   * (ncps's initial state argument) or zeros.
+   */
+  createSession(options: { batch?: number; hx?: LnnHiddenStateInput } = {}): string {
     this.alive();
     const batch = options.batch ?? 1;
     if (!Number.isInteger(batch) || batch < 1 || batch > 65_535) throw new InvalidInputError(`batch is ${batch}`, 'batch must be a whole number from 1 to 65535');
-    const zeros = new Float32Array(batch * this.stateSize);
-    const state = this.path === 'gpu' ? bufferFrom(this.gpu!.device, zeros, STORAGE, 'lnn session state') : zeros;
+    const initial = options.hx === undefined ? new Float32Array(batch * this.stateSize) : toLnnHiddenState(options.hx, batch, this.stateSize);
+    const state = this.path === 'gpu' ? bufferFrom(this.gpu!.device, initial, STORAGE, 'lnn session state') : initial;
     return this.sessions.create(batch, state).id;
+  }
+
+  /** Sets a session's hidden state (ncps's `hx`: batch × stateSize). */
+  setSessionState(id: string, hx: LnnHiddenStateInput): void {
+    const session = this.sessions.get(id);
+    const values = toLnnHiddenState(hx, session.batch, this.stateSize);
+    if (session.state instanceof Float32Array) session.state.set(values);
+    else this.gpu!.device.queue.writeBuffer(session.state, 0, values);
   }
 
   /** Sets a session's hidden state back to zeros. */
@@ -205,6 +222,8 @@ export class LnnService {
     const session = request.session === undefined ? undefined : this.sessions.get(request.session);
     if (session && session.batch !== batch.batch) throw new InvalidInputError(`session ${session.id} holds ${session.batch} sequences, the call has ${batch.batch}`, 'send the same batch size the session was created with');
     const S = this.stateSize;
+    const hx = request.hx === undefined ? undefined : toLnnHiddenState(request.hx, batch.batch, S);
+    if (session && hx) this.setSessionState(session.id, hx);
     const W = this.outputWidth;
     let output: Float32Array;
     let values: Float32Array;
@@ -212,7 +231,7 @@ export class LnnService {
     let source: LnnTiming['source'] = 'cpu';
     let trajectory: Float32Array | undefined;
     if (this.path === 'cpu') {
-      const state = (session?.state as Float32Array | undefined) ?? new Float32Array(batch.batch * S);
+      const state = (session?.state as Float32Array | undefined) ?? hx ?? new Float32Array(batch.batch * S);
       const start = performance.now();
       const result = this.runCpu(batch.data, timespans, batch.batch, batch.steps, state);
       ms = performance.now() - start;
@@ -222,7 +241,7 @@ export class LnnService {
     } else {
       const { device } = this.gpu!;
       const seq = bufferFrom(device, lnnSeqData(batch.data, timespans), STORAGE, 'lnn seq');
-      const state = (session?.state as GPUBuffer | undefined) ?? bufferFrom(device, new Float32Array(batch.batch * S), STORAGE, 'lnn state');
+      const state = (session?.state as GPUBuffer | undefined) ?? bufferFrom(device, hx ?? new Float32Array(batch.batch * S), STORAGE, 'lnn state');
       let run: LnnEncodedRun | undefined;
       try {
         run = this.gpuModel!.encode(state, seq, batch.batch, batch.steps);
