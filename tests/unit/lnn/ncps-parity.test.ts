@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadNcpsModel } from '../../../src/services/lnn/ncps-format';
+import { LnnService } from '../../../src/services/lnn/service';
+import { maxAbsDiff, withGpu } from '../../helpers/gpu';
+
+// ncps's own CfC / LTC and wirings, built with ncps's defaults, saved as users hold them (constructor
+// arguments, wiring.get_config() without adjacency, state_dict), run from an initial hx:
+// tests/fixtures/ncps/make_fixtures.py.
+interface Case {
+  name: string;
+  file: unknown;
+  input: number[][][];
+  hx: number[][];
+  timespans?: number[][];
+  output: number[][][];
+  hn: number[][];
+}
+const { cases } = JSON.parse(readFileSync(new URL('../../fixtures/ncps/ncps-models.json', import.meta.url), 'utf8')) as { cases: Case[] };
+
+/** ncps computes in float32; measured here: ≤ 1.5e-7 (CPU path), ≤ 2.4e-7 (GPU path, SwiftShader). */
+const NCPS_TOLERANCE = 1e-6;
+
+describe('ncps models as users hold them = ncps, from an initial hx, on both paths', () => {
+  for (const c of cases) {
+    it(c.name, () =>
+      withGpu(async (ctx) => {
+        const model = loadNcpsModel(JSON.parse(JSON.stringify(c.file)));
+        for (const svc of [new LnnService(null, { backend: 'cpu', model }), new LnnService(ctx, { backend: 'gpu', model })]) {
+          try {
+            const session = svc.createSession({ batch: c.input.length, hx: c.hx });
+            const r = await svc.infer({ sequence: c.input, timespans: c.timespans, session, returnDynamics: false });
+            expect(r.shape).toEqual([c.output.length, c.output[0].length, c.output[0][0].length]);
+            expect(maxAbsDiff(r.output, c.output.flat(2)), svc.path).toBeLessThanOrEqual(NCPS_TOLERANCE);
+            expect(maxAbsDiff(await svc.sessionState(session), c.hn.flat()), svc.path).toBeLessThanOrEqual(NCPS_TOLERANCE);
+          } finally {
+            svc.destroy();
+          }
+        }
+      }));
+  }
+});
