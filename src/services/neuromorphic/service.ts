@@ -140,12 +140,12 @@ export class NeuromorphicService {
     const encoder = encoderParams(spec);
     const learn = request.reward === undefined ? undefined : { params: this.stdp, reward: request.reward };
     const recorded = isRecordedEncoding(spec.kind);
-    const resident = recorded ? undefined : this.residentInput(request.input as NeuromorphicRequest['input'] & Tensor);
+    const resident = recorded ? undefined : this.residentInput(request.input);
     if (resident && learn) throw new SnnResidentLearningError();
     const limits = { width: this.inputWidth, maxSteps: SNN_MAX_TIME_STEPS, maxBatch: SNN_MAX_BATCH, maxCurrent: SNN_MAX_DIRECT_INPUT };
     const { input, batch, timeSteps } = recorded
       ? await readRecordedInput(request.input as RecordedInput, spec.kind, limits, request.timeSteps)
-      : { ...(resident ? { input: resident, batch: 1 } : this.validateRows(await this.rowsOf(request.input as ArrayLike<number>), spec)), timeSteps: request.timeSteps as number };
+      : { ...(resident ? { input: resident, batch: 1 } : this.validateRows(await this.rowsOf(request.input as ArrayLike<number> | ArrayLike<number>[] | Tensor), spec)), timeSteps: request.timeSteps as number };
     const runRequest = { batch, timeSteps, encoder, raster: request.raster, learn };
     const raw: SnnGpuRunRaw = this.runner
       ? await this.runner.run({ ...runRequest, input })
