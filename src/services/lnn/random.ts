@@ -1,7 +1,7 @@
 /**
- * Seeded PRNG (mulberry32) for wirings and initial weights. numpy's RandomState/default_rng and
- * torch's generator cannot be reproduced bit-exactly here, so seeded models are deterministic per seed
- * but not identical to ncps's; load an exported adjacency/state dict for an exact ncps model.
+ * Seeded PRNG (mulberry32) for fully-connected polarities and initial weights. numpy's default_rng and
+ * torch's generator are not reproduced here, so those are deterministic per seed but not ncps's (AutoNCP
+ * wirings use numpy-random.ts, which is); load an exported state dict for an exact ncps model.
  */
 export class LnnRandom {
   private state: number;

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../errors';
 import { LnnModelFormatError } from './errors';
+import { NumpyRandomState } from './numpy-random';
 import { LnnRandom } from './random';
 
 /**
@@ -80,14 +81,16 @@ export function autoNcpShape(units: number, outputSize: number, sparsityLevel = 
 }
 
 /**
- * ncps `AutoNCP` → `NCP.build(inputDim)`: the same construction steps, draws and fix-ups for unreachable
- * neurons, in the same order, with this project's seeded PRNG instead of numpy's RandomState.
+ * ncps `AutoNCP(units, output_size, sparsity_level, seed)` → `NCP.build(inputDim)`: the same construction
+ * steps, draws and fix-ups for unreachable neurons, in the same order, drawn from numpy's
+ * `RandomState(seed)` reproduced bit for bit (numpy-random.ts): the adjacency equals ncps's for the same
+ * arguments (tests/unit/lnn/ncps-parity.test.ts).
  */
 export function autoNcpWiring(units: number, outputSize: number, inputDim: number, options: { sparsityLevel?: number; seed?: number } = {}): LnnWiring {
   positive('inputDim', inputDim);
   const shape = autoNcpShape(units, outputSize, options.sparsityLevel ?? 0.5);
   if (shape.sensoryFanout > shape.inter) throw new InvalidInputError(`sensory fan-out ${shape.sensoryFanout} > ${shape.inter} inter neurons`, 'use fewer outputs or more units');
-  const rng = new LnnRandom(options.seed ?? 22222);
+  const rng = new NumpyRandomState(options.seed ?? 22222);
   const wiring = emptyWiring('ncp', units, inputDim, outputSize);
   const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
   const motor = range(0, shape.motor);

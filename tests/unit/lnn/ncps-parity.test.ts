@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadNcpsModel } from '../../../src/services/lnn/ncps-format';
 import { LnnService } from '../../../src/services/lnn/service';
+import { autoNcpWiring } from '../../../src/services/lnn/wirings';
 import { maxAbsDiff, withGpu } from '../../helpers/gpu';
 
 // ncps's own CfC / LTC and wirings, built with ncps's defaults, saved as users hold them (constructor
@@ -16,7 +17,16 @@ interface Case {
   output: number[][][];
   hn: number[][];
 }
-const { cases } = JSON.parse(readFileSync(new URL('../../fixtures/ncps/ncps-models.json', import.meta.url), 'utf8')) as { cases: Case[] };
+interface AutoNcpCase {
+  units: number;
+  output_size: number;
+  sparsity_level: number;
+  seed: number;
+  input_dim: number;
+  adjacency_matrix: number[][];
+  sensory_adjacency_matrix: number[][];
+}
+const { cases, autoNcp } = JSON.parse(readFileSync(new URL('../../fixtures/ncps/ncps-models.json', import.meta.url), 'utf8')) as { cases: Case[]; autoNcp: AutoNcpCase[] };
 
 /** ncps computes in float32; measured here: ≤ 1.5e-7 (CPU path), ≤ 2.4e-7 (GPU path, SwiftShader). */
 const NCPS_TOLERANCE = 1e-6;
@@ -38,5 +48,16 @@ describe('ncps models as users hold them = ncps, from an initial hx, on both pat
           }
         }
       }));
+  }
+});
+
+describe("autoNcpWiring = ncps's AutoNCP(units, output_size, sparsity_level, seed).build(input_dim), synapse for synapse", () => {
+  for (const w of autoNcp) {
+    it(`AutoNCP(${w.units}, ${w.output_size}, sparsity_level=${w.sparsity_level}, seed=${w.seed}), ${w.input_dim} inputs`, () => {
+      // numpy's RandomState(seed) draws reproduced (numpy-random.ts): polarity included.
+      const ours = autoNcpWiring(w.units, w.output_size, w.input_dim, { sparsityLevel: w.sparsity_level, seed: w.seed });
+      expect(Array.from(ours.adjacency)).toEqual(w.adjacency_matrix.flat());
+      expect(Array.from(ours.sensoryAdjacency)).toEqual(w.sensory_adjacency_matrix.flat());
+    });
   }
 });
