@@ -1,5 +1,5 @@
 import { LnnModelFormatError } from './errors';
-import { type CfcCellParams, type CfcMode, type CfcModel, type LnnActivation, type LnnLinear, type LnnModel, type LtcModel } from './model';
+import { wiredCfcMasks, type CfcCellParams, type CfcMode, type CfcModel, type LnnActivation, type LnnLinear, type LnnModel, type LtcModel } from './model';
 import { checkNcpsConfig, ncpsActivation, ncpsInt, ncpsMode, NCPS_CFC_DEFAULTS, NCPS_LTC_DEFAULTS } from './ncps-config';
 import { resolveNcpsWiring } from './ncps-wiring';
 import { parseSafetensors } from './safetensors';
@@ -137,11 +137,12 @@ export function loadNcpsModel(file: unknown): LnnModel {
     const wiring = resolveNcpsWiring(config.wiring ?? config.units, 'wired-cfc', dict, (name, shape) => dict.get(name, shape));
     checkInputSize(config, wiring.inputDim);
     const mode = ncpsMode(config.mode);
+    const masks = wiredCfcMasks(wiring);
     let inFeatures = wiring.inputDim;
     const cells = wiring.layers.map((neurons, l) => {
       // WiredCfCCell: CfCCell(in, len(layer), mode, 'lecun_tanh', backbone_units=0, backbone_layers=0).
       const cell = readCell(dict, `layer_${l}.`, inFeatures, neurons.length, mode, 'lecun_tanh', 0, 0);
-      if (!cell.sparsityMask) throw new LnnModelFormatError(`state_dict has no 'layer_${l}.sparsity_mask'`, 'export the WiredCfCCell state_dict, which holds the masks');
+      cell.sparsityMask ??= masks[l];
       inFeatures = neurons.length;
       return cell;
     });
@@ -178,8 +179,8 @@ export function loadNcpsModel(file: unknown): LnnModel {
       sensoryMu: dict.get('sensory_mu', [S, U]),
       sensoryW: dict.get('sensory_w', [S, U]),
       sensoryErev: dict.get('sensory_erev', [S, U]),
-      sparsityMask: dict.get('sparsity_mask', [U, U]),
-      sensorySparsityMask: dict.get('sensory_sparsity_mask', [S, U]),
+      sparsityMask: dict.has('sparsity_mask') ? dict.get('sparsity_mask', [U, U]) : Float32Array.from(wiring.adjacency, Math.abs),
+      sensorySparsityMask: dict.has('sensory_sparsity_mask') ? dict.get('sensory_sparsity_mask', [S, U]) : Float32Array.from(wiring.sensoryAdjacency, Math.abs),
       inputMapping: mapping('input_mapping'),
       outputMapping: mapping('output_mapping'),
       odeUnfolds: ncpsInt(config, 'ode_unfolds', NCPS_LTC_DEFAULTS.ode_unfolds),

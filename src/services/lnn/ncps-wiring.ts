@@ -1,5 +1,5 @@
 import { LnnModelFormatError } from './errors';
-import { autoNcpShape, wiringFromConfig, type LnnWiring } from './wirings';
+import { autoNcpShape, autoNcpWiring, wiringFromConfig, type LnnWiring } from './wirings';
 
 /** The part of a state dict the wiring needs: which tensors exist and their shapes. */
 export interface StateDictShapes {
@@ -75,7 +75,7 @@ function maskShape(dict: StateDictShapes, name: string, what: string): number[] 
 /**
  * The wiring of an LTC or wired CfC: from a config with an adjacency matrix as before, else from the
  * config's layout plus the sparsity masks in the state dict (|adjacency|; the polarity, only an initial
- * value of erev in ncps, is not recoverable and not needed to run the model).
+ * value of erev in ncps, is not needed to run the model), else, for AutoNCP, rebuilt from its seed.
  * `mask(name)` reads a mask tensor of the given shape.
  */
 export function resolveNcpsWiring(
@@ -89,6 +89,16 @@ export function resolveNcpsWiring(
   }
   const layout = layoutOf(config);
   const { units } = layout;
+  const c = config as Record<string, unknown>;
+  if (typeof config === 'object' && 'output_size' in c && !dict.shape(model === 'ltc' ? 'sparsity_mask' : 'layer_0.sparsity_mask')) {
+    // No masks (e.g. only trainable parameters were saved): AutoNCP rebuilds exactly from its config and seed.
+    if (model === 'wired-cfc') checkLayers(3, dict, 'an AutoNCP wiring has 3');
+    const inputDim = model === 'ltc' ? dict.shape('sensory_w')?.[0] : (dict.shape('layer_0.ff1.weight')?.[1] ?? 0) - layout.layers[0].length;
+    if (!inputDim || inputDim < 1) throw new LnnModelFormatError('neither the sparsity masks nor the input width are in the state_dict', 'export the whole model.state_dict()');
+    const seed = c.seed ?? 22222;
+    if (typeof seed !== 'number') throw new LnnModelFormatError(`AutoNCP seed is ${JSON.stringify(seed)}`, 'the seed rebuilds the wiring: give the number AutoNCP was built with, or export the sparsity masks');
+    return autoNcpWiring(units, layout.outputDim, inputDim, { sparsityLevel: typeof c.sparsity_level === 'number' ? c.sparsity_level : 0.5, seed });
+  }
   if (model === 'ltc') {
     const [U, U2] = maskShape(dict, 'sparsity_mask', "LTCCell's sparsity_mask");
     if (U !== units || U2 !== units) throw new LnnModelFormatError(`'sparsity_mask' is ${U} × ${U2}, the wiring has ${units} units`, 'the wiring config does not belong to this state_dict');

@@ -51,6 +51,18 @@ describe('ncps models as users hold them = ncps, from an initial hx, on both pat
   }
 });
 
+describe('AutoNCP models whose state_dict lacks the sparsity masks (trainable parameters only): rebuilt from the seed', () => {
+  for (const c of cases.filter((x) => x.name.includes('AutoNCP'))) {
+    it(c.name, async () => {
+      const file = JSON.parse(JSON.stringify(c.file)) as { state_dict: Record<string, unknown> };
+      for (const key of Object.keys(file.state_dict)) if (key.endsWith('sparsity_mask')) delete file.state_dict[key];
+      const svc = new LnnService(null, { backend: 'cpu', model: loadNcpsModel(file) });
+      const r = await svc.infer({ sequence: c.input, timespans: c.timespans, hx: c.hx, returnDynamics: false });
+      expect(maxAbsDiff(r.output, c.output.flat(2))).toBeLessThanOrEqual(NCPS_TOLERANCE);
+    });
+  }
+});
+
 describe("autoNcpWiring = ncps's AutoNCP(units, output_size, sparsity_level, seed).build(input_dim), synapse for synapse", () => {
   for (const w of autoNcp) {
     it(`AutoNCP(${w.units}, ${w.output_size}, sparsity_level=${w.sparsity_level}, seed=${w.seed}), ${w.input_dim} inputs`, () => {
