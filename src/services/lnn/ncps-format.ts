@@ -186,7 +186,8 @@ export function loadNcpsModel(file: unknown): LnnModel {
       odeUnfolds: ncpsInt(config, 'ode_unfolds', NCPS_LTC_DEFAULTS.ode_unfolds),
       epsilon: typeof config.epsilon === 'number' ? config.epsilon : NCPS_LTC_DEFAULTS.epsilon,
       // ncps's LTC defaults to True (softplus on w, sensory_w, cm, gleak); LTCCell alone defaults to False.
-      implicitConstraints: (config.implicit_param_constraints ?? NCPS_LTC_DEFAULTS.implicit_param_constraints) === true,
+      // An explicit None (JSON null) is falsy in ncps: no softplus.
+      implicitConstraints: config.implicit_param_constraints === undefined ? NCPS_LTC_DEFAULTS.implicit_param_constraints : config.implicit_param_constraints === true,
     };
     if (model.odeUnfolds < 1) throw new LnnModelFormatError('ode_unfolds is 0', 'ode_unfolds must be ≥ 1');
     if (model.inputMapping !== 'none') model.inputW = dict.get('input_w', [S]);
