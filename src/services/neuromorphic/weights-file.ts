@@ -100,7 +100,12 @@ export function decodeSnnWeights(bytes: Uint8Array): SnnNetwork {
     for (let i = 0; i < ref.length; i++) out[i] = view.getFloat32(dataStart + 4 * (ref.offset + i), true);
     return out;
   };
+  const known = (obj: object, where: string, keys: string[]) => {
+    for (const key of Object.keys(obj)) if (!keys.includes(key)) throw bad(`${where} has an unknown key '${key}' (accepted: ${keys.join(', ')})`);
+  };
+  known(header, 'the header', ['format', 'version', 'layers', 'readout']);
   const layers: SnnLayer[] = header.layers.map((l, i) => {
+    if (l && typeof l === 'object') known(l, `layer ${i}`, ['inputs', 'outputs', 'neuron', 'thresholdGe', 'weights', 'bias', 'recurrent']);
     if (!Number.isInteger(l?.inputs) || !Number.isInteger(l?.outputs) || l.inputs < 1 || l.outputs < 1) throw bad(`layer ${i} has no valid inputs/outputs`);
     return {
       inputs: l.inputs, outputs: l.outputs, neuron: snnNeuronFromJson(l.neuron, `layer ${i}`), thresholdGe: l.thresholdGe === true,
@@ -110,6 +115,7 @@ export function decodeSnnWeights(bytes: Uint8Array): SnnNetwork {
     };
   });
   const r = header.readout;
+  if (r && typeof r === 'object') known(r, 'the readout', ['inputs', 'outputs', 'weights', 'bias']);
   const net: SnnNetwork = {
     layers,
     ...(r ? { readout: { inputs: r.inputs, outputs: r.outputs, weights: tensor(r.weights, r.inputs * r.outputs, 'readout weights'), bias: tensor(r.bias, r.outputs, 'readout bias') } } : {}),

@@ -153,6 +153,21 @@ describe('weights-file neuron keys: snnTorch and Norse names accepted, unknown k
     expect(() => createFeedForwardSnn({ sizes: [3, 2], neuron: { model: 'snntorch', beta: 0.9, reset_mechanism: 'zero' } as never })).toThrow(SnnNeuronKeyError);
   });
 
+  it('unknown layer or header keys are refused too (a misspelt thresholdGe would run the other threshold test)', () => {
+    const good = encodeSnnWeights(base);
+    const headerLength = new DataView(good.buffer).getUint32(8, true);
+    const header = JSON.parse(new TextDecoder().decode(good.subarray(12, 12 + headerLength)));
+    header.layers[0].thresholdGE = true;
+    const json = new TextEncoder().encode(JSON.stringify(header).padEnd(Math.ceil((12 + JSON.stringify(header).length) / 4) * 4 - 12, ' '));
+    const bytes = new Uint8Array(12 + json.length + good.length - 12 - headerLength);
+    bytes.set(good.subarray(0, 8));
+    new DataView(bytes.buffer).setUint32(8, json.length, true);
+    bytes.set(json, 12);
+    bytes.set(good.subarray(12 + headerLength), 12 + json.length);
+    expect(() => decodeSnnWeights(bytes)).toThrow(SnnModelError);
+    expect(() => decodeSnnWeights(bytes)).toThrow(/layer 0 has an unknown key 'thresholdGE' \(accepted: .*thresholdGe/);
+  });
+
   it('forward-changing snnTorch options other than their defaults, per-neuron tensors and contradictions are rejected', () => {
     for (const [neuron, text] of [
       [{ model: 'snntorch', beta: 0.9, inhibition: true }, /inhibition/],
