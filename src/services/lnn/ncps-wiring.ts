@@ -1,5 +1,5 @@
 import { LnnModelFormatError } from './errors';
-import { autoNcpShape, autoNcpWiring, wiringFromConfig, type LnnWiring } from './wirings';
+import { autoNcpShape, autoNcpWiring, fullyConnectedWiring, wiringFromConfig, type LnnWiring } from './wirings';
 
 /** The part of a state dict the wiring needs: which tensors exist and their shapes. */
 export interface StateDictShapes {
@@ -89,16 +89,8 @@ export function resolveNcpsWiring(
   }
   const layout = layoutOf(config);
   const { units } = layout;
-  const c = config as Record<string, unknown>;
-  if (typeof config === 'object' && 'output_size' in c && !dict.shape(model === 'ltc' ? 'sparsity_mask' : 'layer_0.sparsity_mask')) {
-    // No masks (e.g. only trainable parameters were saved): AutoNCP rebuilds exactly from its config and seed.
-    if (model === 'wired-cfc') checkLayers(3, dict, 'an AutoNCP wiring has 3');
-    const inputDim = model === 'ltc' ? dict.shape('sensory_w')?.[0] : (dict.shape('layer_0.ff1.weight')?.[1] ?? 0) - layout.layers[0].length;
-    if (!inputDim || inputDim < 1) throw new LnnModelFormatError('neither the sparsity masks nor the input width are in the state_dict', 'export the whole model.state_dict()');
-    const seed = c.seed ?? 22222;
-    if (typeof seed !== 'number') throw new LnnModelFormatError(`AutoNCP seed is ${JSON.stringify(seed)}`, 'the seed rebuilds the wiring: give the number AutoNCP was built with, or export the sparsity masks');
-    return autoNcpWiring(units, layout.outputDim, inputDim, { sparsityLevel: typeof c.sparsity_level === 'number' ? c.sparsity_level : 0.5, seed });
-  }
+  const rebuilt = dict.shape(model === 'ltc' ? 'sparsity_mask' : 'layer_0.sparsity_mask') ? undefined : rebuildFromSeed(config, layout, model, dict);
+  if (rebuilt) return rebuilt;
   if (model === 'ltc') {
     const [U, U2] = maskShape(dict, 'sparsity_mask', "LTCCell's sparsity_mask");
     if (U !== units || U2 !== units) throw new LnnModelFormatError(`'sparsity_mask' is ${U} × ${U2}, the wiring has ${units} units`, 'the wiring config does not belong to this state_dict');
@@ -131,6 +123,25 @@ export function resolveNcpsWiring(
     }
   });
   return { kind: layout.kind, units, inputDim, outputDim: layout.outputDim, adjacency, sensoryAdjacency, layers: layout.layers };
+}
+
+/**
+ * No masks in the state dict (e.g. only trainable parameters were saved): AutoNCP and FullyConnected (and
+ * LTC's `units` number, ncps's FullyConnected(units)) rebuild exactly from their config and seed, with
+ * numpy's generators reproduced. Other wirings return undefined (the masks are then required).
+ */
+function rebuildFromSeed(config: unknown, layout: ReturnType<typeof layoutOf>, model: 'ltc' | 'wired-cfc', dict: StateDictShapes): LnnWiring | undefined {
+  const c = (typeof config === 'object' ? config : {}) as Record<string, unknown>;
+  const autoNcp = 'output_size' in c;
+  const fullyConnected = typeof config === 'number' || 'erev_init_seed' in c || 'self_connections' in c;
+  if (!autoNcp && !fullyConnected) return undefined;
+  if (model === 'wired-cfc') checkLayers(layout.layers.length, dict, `the ${layout.kind} wiring config describes ${layout.layers.length}`);
+  const inputDim = model === 'ltc' ? dict.shape('sensory_w')?.[0] : (dict.shape('layer_0.ff1.weight')?.[1] ?? 0) - layout.layers[0].length;
+  if (!inputDim || inputDim < 1) throw new LnnModelFormatError('neither the sparsity masks nor the input width are in the state_dict', 'export the whole model.state_dict()');
+  const seed = autoNcp ? c.seed ?? 22222 : c.erev_init_seed ?? 1111;
+  if (typeof seed !== 'number') throw new LnnModelFormatError(`the wiring seed is ${JSON.stringify(seed)}`, 'the seed rebuilds the wiring: give the number it was built with, or export the sparsity masks');
+  if (autoNcp) return autoNcpWiring(layout.units, layout.outputDim, inputDim, { sparsityLevel: typeof c.sparsity_level === 'number' ? c.sparsity_level : 0.5, seed });
+  return fullyConnectedWiring(layout.units, inputDim, { outputDim: layout.outputDim, seed, selfConnections: c.self_connections !== false });
 }
 
 /** A wired CfC's state dict has one `layer_<l>.` cell per wiring layer; say which piece is missing. */

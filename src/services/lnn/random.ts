@@ -1,7 +1,7 @@
 /**
- * Seeded PRNG (mulberry32) for fully-connected polarities and initial weights. numpy's default_rng and
- * torch's generator are not reproduced here, so those are deterministic per seed but not ncps's (AutoNCP
- * wirings use numpy-random.ts, which is); load an exported state dict for an exact ncps model.
+ * Seeded PRNG (mulberry32) for initial weights. torch's generator is not reproduced here, so seeded
+ * weights are deterministic per seed but not ncps's (wirings use numpy-random.ts and numpy-generator.ts,
+ * which are); load an exported state dict for an exact ncps model.
  */
 export class LnnRandom {
   private state: number;

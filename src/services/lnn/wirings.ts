@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../errors';
 import { LnnModelFormatError } from './errors';
+import { NumpyGenerator } from './numpy-generator';
 import { NumpyRandomState } from './numpy-random';
-import { LnnRandom } from './random';
 
 /**
  * A wiring as ncps defines it (`ncps/wirings/wirings.py`): `adjacency[src·units + dest]` and
@@ -37,14 +37,15 @@ function positive(name: string, value: number): void {
 
 /**
  * ncps `FullyConnected(units, output_dim, erev_init_seed, self_connections)` built for `inputDim`:
- * every pair gets a synapse whose polarity is drawn from [−1, +1, +1] (two thirds excitatory).
+ * every pair gets a synapse whose polarity is drawn from [−1, +1, +1] (two thirds excitatory), from
+ * numpy's `default_rng(erev_init_seed)` reproduced bit for bit (numpy-generator.ts): ncps's adjacency.
  */
 export function fullyConnectedWiring(units: number, inputDim: number, options: { outputDim?: number; seed?: number; selfConnections?: boolean } = {}): LnnWiring {
   positive('units', units);
   positive('inputDim', inputDim);
   const outputDim = options.outputDim ?? units;
   if (!Number.isInteger(outputDim) || outputDim < 1 || outputDim > units) throw new InvalidInputError(`outputDim is ${outputDim}`, `outputDim must be from 1 to units (${units})`);
-  const rng = new LnnRandom(options.seed ?? 1111);
+  const rng = new NumpyGenerator(options.seed ?? 1111);
   const wiring = emptyWiring('fully-connected', units, inputDim, outputDim);
   const polarities = [-1, 1, 1];
   for (let src = 0; src < units; src++) {

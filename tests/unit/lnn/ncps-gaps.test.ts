@@ -133,10 +133,11 @@ describe("wirings as ncps users have them: get_config() without an adjacency, ma
     delete oneLayer.command_neurons;
     delete oneLayer.motor_neurons;
     expect(() => loadNcpsModel({ ...file, config: { ...file.config, wiring: oneLayer } })).toThrow(/holds 3 WiredCfCCell layers.*inter_neurons, command_neurons, motor_neurons/);
-    // The masks are what a get_config() without adjacency needs (AutoNCP's alone can be rebuilt from its seed).
+    // The masks are what a get_config() without adjacency needs (AutoNCP's and FullyConnected's can be
+    // rebuilt from their seed; Random's cannot).
     const fc = createLtcModel(fullyConnectedWiring(5, 2, { outputDim: 2, seed: 3 }), { seed: 1 });
     const noMask = fileOf(fc);
-    noMask.config.wiring = { units: 5, output_dim: 2, erev_init_seed: 1111, self_connections: true };
+    noMask.config.wiring = { units: 5, output_dim: 2, sparsity_level: 0.0, random_seed: 1111 };
     delete noMask.state_dict['rnn_cell.sparsity_mask'];
     expect(() => loadNcpsModel(noMask)).toThrow(/no 2-D 'sparsity_mask'.*export the whole model.state_dict\(\)/);
     // A config for another wiring than the state_dict's.

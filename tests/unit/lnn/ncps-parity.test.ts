@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadNcpsModel } from '../../../src/services/lnn/ncps-format';
 import { LnnService } from '../../../src/services/lnn/service';
-import { autoNcpWiring } from '../../../src/services/lnn/wirings';
+import { autoNcpWiring, fullyConnectedWiring } from '../../../src/services/lnn/wirings';
 import { maxAbsDiff, withGpu } from '../../helpers/gpu';
 
 // ncps's own CfC / LTC and wirings, built with ncps's defaults, saved as users hold them (constructor
@@ -26,7 +26,20 @@ interface AutoNcpCase {
   adjacency_matrix: number[][];
   sensory_adjacency_matrix: number[][];
 }
-const { cases, autoNcp } = JSON.parse(readFileSync(new URL('../../fixtures/ncps/ncps-models.json', import.meta.url), 'utf8')) as { cases: Case[]; autoNcp: AutoNcpCase[] };
+interface FullyConnectedCase {
+  units: number;
+  output_dim: number | null;
+  erev_init_seed: number;
+  self_connections: boolean;
+  input_dim: number;
+  adjacency_matrix: number[][];
+  sensory_adjacency_matrix: number[][];
+}
+const { cases, autoNcp, fullyConnected } = JSON.parse(readFileSync(new URL('../../fixtures/ncps/ncps-models.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+  autoNcp: AutoNcpCase[];
+  fullyConnected: FullyConnectedCase[];
+};
 
 /** ncps computes in float32; measured here: ≤ 1.5e-7 (CPU path), ≤ 2.4e-7 (GPU path, SwiftShader). */
 const NCPS_TOLERANCE = 1e-6;
@@ -51,8 +64,8 @@ describe('ncps models as users hold them = ncps, from an initial hx, on both pat
   }
 });
 
-describe('AutoNCP models whose state_dict lacks the sparsity masks (trainable parameters only): rebuilt from the seed', () => {
-  for (const c of cases.filter((x) => x.name.includes('AutoNCP'))) {
+describe('AutoNCP / FullyConnected models whose state_dict lacks the sparsity masks (trainable parameters only): rebuilt from the seed', () => {
+  for (const c of cases.filter((x) => x.file && !x.name.startsWith('CfC(3, 6') && !x.name.includes('gelu') && !x.name.includes('NCP(5'))) {
     it(c.name, async () => {
       const file = JSON.parse(JSON.stringify(c.file)) as { state_dict: Record<string, unknown> };
       for (const key of Object.keys(file.state_dict)) if (key.endsWith('sparsity_mask')) delete file.state_dict[key];
@@ -70,6 +83,18 @@ describe("autoNcpWiring = ncps's AutoNCP(units, output_size, sparsity_level, see
       const ours = autoNcpWiring(w.units, w.output_size, w.input_dim, { sparsityLevel: w.sparsity_level, seed: w.seed });
       expect(Array.from(ours.adjacency)).toEqual(w.adjacency_matrix.flat());
       expect(Array.from(ours.sensoryAdjacency)).toEqual(w.sensory_adjacency_matrix.flat());
+    });
+  }
+});
+
+describe("fullyConnectedWiring = ncps's FullyConnected(units, output_dim, erev_init_seed, self_connections).build(input_dim)", () => {
+  for (const w of fullyConnected) {
+    it(`FullyConnected(${w.units}, ${w.output_dim}, erev_init_seed=${w.erev_init_seed}, self_connections=${w.self_connections}), ${w.input_dim} inputs`, () => {
+      // numpy's default_rng(seed) (SeedSequence, PCG64, Lemire's bounded integers) reproduced (numpy-generator.ts).
+      const ours = fullyConnectedWiring(w.units, w.input_dim, { outputDim: w.output_dim ?? undefined, seed: w.erev_init_seed, selfConnections: w.self_connections });
+      expect(Array.from(ours.adjacency)).toEqual(w.adjacency_matrix.flat());
+      expect(Array.from(ours.sensoryAdjacency)).toEqual(w.sensory_adjacency_matrix.flat());
+      expect(ours.outputDim).toBe(w.output_dim ?? w.units);
     });
   }
 });
