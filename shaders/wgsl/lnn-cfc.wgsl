@@ -27,8 +27,18 @@ fn activate(kind: u32, x: f32) -> f32 {
     case 0u: { return 1.7159 * tanh(clamp(0.666 * x, -20.0, 20.0)); }
     case 1u: { return tanh(clamp(x, -20.0, 20.0)); }
     case 2u: { return max(x, 0.0); }
+    case 4u: { return 0.5 * x * (1.0 + erf_f32(x * 0.70710678118654752)); }
     default: { return x / (1.0 + exp(-x)); }
   }
+}
+
+// erf for torch's exact GELU (nn.GELU(), approximate='none'); WGSL has no erf. Abramowitz & Stegun
+// 7.1.26, |error| ≤ 1.5e-7: GELU within 1e-6 of the f64 reference for |x| ≤ 6 (tests: TOLERANCE).
+fn erf_f32(x: f32) -> f32 {
+  let a = abs(x);
+  let t = 1.0 / (1.0 + 0.3275911 * a);
+  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return sign(x) * (1.0 - poly * exp(-a * a));
 }
 
 fn sigmoid(x: f32) -> f32 {

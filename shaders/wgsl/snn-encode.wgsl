@@ -1,11 +1,12 @@
 // uses: dispatch
 // Spike encoders (one time step): rate (Bernoulli of clamp(x·gain + offset, 0, 1)), Poisson
 // (rand < dt·f_max·x), latency (one spike at round((1 − x)·(T − 1)), none at or below the threshold)
-// and direct current (x·gain every step). Randomness from snnUniform(seed, step, row, column).
+// and direct current (x·gain every step); a recorded input (T × count values, snnTorch's time-first layout)
+// feeds its slice of the current step as it is: a current (4) or a 0/1 spike train (5). Randomness from snnUniform(seed, step, row, column).
 // Each input's spikes are tallied in inputCounts; snn-count turns the tallies into counters at the end
 // (no workgroup barriers per step: SwiftShader runs them as costly fiber switches).
 override WORKGROUP_SIZE: u32 = 256u;
-override ENCODING: u32 = 0u; // 0 rate, 1 poisson, 2 latency, 3 direct
+override ENCODING: u32 = 0u; // 0 rate, 1 poisson, 2 latency, 3 direct, 4 recorded current, 5 recorded spikes
 
 struct Params {
   count: u32,
@@ -32,7 +33,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   let step = atomicLoad(&counters[SNN_CLOCK]);
   {
-    let x = input[i];
+    let recorded = ENCODING == 4u || ENCODING == 5u;
+    let x = input[select(i, step * params.count + i, recorded)];
     let row = i / params.width;
     let col = i % params.width;
     var value = 0.0;
@@ -48,12 +50,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
         let at = u32(floor((1.0 - x) * f32(params.timeSteps - 1u) + 0.5));
         value = select(0.0, 1.0, x > params.latencyThreshold && at == step);
       }
+      case 4u, 5u: {
+        value = x;
+      }
       default: {
         value = x * params.gain;
       }
     }
     encoded[i] = value;
-    if (ENCODING != 3u && value != 0.0) {
+    if (ENCODING != 3u && ENCODING != 4u && value != 0.0) {
       inputCounts[i] = inputCounts[i] + 1.0;
     }
   }

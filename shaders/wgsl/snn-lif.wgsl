@@ -5,7 +5,9 @@
 //     then v ← v_reset and the refractory counter ← `refractory` steps.
 //   1 snnTorch Leaky (reset_delay=True): reset = H(v_prev − θ) from the previous membrane, then
 //     subtract: v ← β·v + I − reset·θ; zero: v ← β·((1 − reset)·v) + I; none: v ← β·v + I;
-//     spike = H(v − θ). The reset of a spike thus lands on the next step.
+//     spike = H(v − θ). The reset of a spike thus lands on the next step. With RESET_DELAY off
+//     (reset_delay=False) snnTorch then applies do_reset = spike − reset to this step's membrane:
+//     subtract: v ← v − do_reset·θ; zero: v ← v − do_reset·v (none: unchanged).
 //   2 Norse lif_feed_forward_step: v' = v + a·((v_leak − v) + i); i' = i + (−b)·i; z = H(v' − v_th);
 //     v ← z ? v_reset : v'; i ← i' + I (the input jump lands after the spike test).
 // H(x) is x > 0 (snnTorch, Norse, Lava) or x ≥ 0 (GeNN) when GE is set.
@@ -15,6 +17,7 @@ override WORKGROUP_SIZE: u32 = 256u;
 override MODEL: u32 = 0u;
 override RESET: u32 = 0u; // snnTorch: 0 subtract, 1 zero, 2 none
 override GE: bool = false;
+override RESET_DELAY: bool = true; // snnTorch reset_delay
 
 struct Params {
   count: u32,
@@ -83,6 +86,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
         v = params.a * v + input;
       }
       spike = crosses(v, params.threshold);
+      if (!RESET_DELAY) {
+        let doReset = select(0.0, 1.0, spike) - select(0.0, 1.0, resetPrev);
+        if (RESET == 0u) {
+          v = v - doReset * params.threshold;
+        } else if (RESET == 1u) {
+          v = v - doReset * v;
+        }
+      }
     } else {
       let vDecayed = v + params.a * ((params.vLeak - v) + syn);
       let iDecayed = syn + (-params.b) * syn;

@@ -6,15 +6,27 @@ import { snnUniform } from './snn-rng';
 
 export const SNN_WORKGROUP_SIZE = 256;
 
-export type SnnEncodingKind = 'rate' | 'poisson' | 'latency' | 'direct';
-const ENCODING_ID: Record<SnnEncodingKind, number> = { rate: 0, poisson: 1, latency: 2, direct: 3 };
+export type SnnEncodingKind = 'rate' | 'poisson' | 'latency' | 'direct' | 'recorded-current' | 'recorded-spikes';
+const ENCODING_ID: Record<SnnEncodingKind, number> = { rate: 0, poisson: 1, latency: 2, direct: 3, 'recorded-current': 4, 'recorded-spikes': 5 };
+
+/** A recorded input (T × batch × width, snnTorch's time-first layout): step t feeds slice t, no encoder. */
+export function isRecordedEncoding(kind: SnnEncodingKind): boolean {
+  return kind === 'recorded-current' || kind === 'recorded-spikes';
+}
+
+/** Real-valued input into the first layer: its synapses count dense MACs, not spike events. */
+export function isCurrentEncoding(kind: SnnEncodingKind): boolean {
+  return kind === 'direct' || kind === 'recorded-current';
+}
 
 /**
  * How numbers become input for the first layer at each step:
  * - rate: spike with probability clamp(x·gain + offset, 0, 1) (Bernoulli, seeded);
  * - poisson: spike when rand < dt·f_max·x (dt in seconds, f_max in Hz);
  * - latency: one spike at step round((1 − x)·(T − 1)); x ≤ latencyThreshold never spikes;
- * - direct: the current x·gain every step (real-valued, so the first layer counts dense MACs).
+ * - direct: the current x·gain every step (real-valued, so the first layer counts dense MACs);
+ * - recorded-current / recorded-spikes: no encoder; the input holds T slices (T × batch × width) and step t
+ *   feeds slice t as it is (a current: dense MACs; a 0/1 spike train: synaptic events).
  */
 export interface SnnEncoding {
   kind: SnnEncodingKind;
@@ -53,7 +65,8 @@ export function encoderParams(e: SnnEncoding): EncoderParams {
 
 /**
  * CPU reference of one encoder step (same semantics and f32 rounding as snn-encode.wgsl). Writes
- * `encoded` (batch × width) and counts the spikes and their synaptic operations.
+ * `encoded` (batch × width) and counts the spikes and their synaptic operations. A recorded input holds
+ * T slices of `encoded.length`; step t reads slice t.
  */
 export function encodeStepCpu(
   p: EncoderParams, input: Float32Array, width: number, timeSteps: number, step: number, fanout: number,
@@ -61,8 +74,10 @@ export function encodeStepCpu(
 ): void {
   const f = Math.fround;
   let spikes = 0;
-  for (let i = 0; i < input.length; i++) {
-    const x = input[i];
+  const count = encoded.length;
+  const base = isRecordedEncoding(p.kind) ? step * count : 0;
+  for (let i = 0; i < count; i++) {
+    const x = input[base + i];
     const row = Math.floor(i / width);
     const col = i % width;
     let value = 0;
@@ -80,11 +95,15 @@ export function encodeStepCpu(
         value = x > p.latencyThreshold && at === step ? 1 : 0;
         break;
       }
+      case 'recorded-current':
+      case 'recorded-spikes':
+        value = x;
+        break;
       default:
         value = f(x * p.gain);
     }
     encoded[i] = value;
-    if (p.kind !== 'direct' && value !== 0) spikes++;
+    if (!isCurrentEncoding(p.kind) && value !== 0) spikes++;
   }
   counts.inputSpikes += spikes;
   counts.sop += spikes * fanout;

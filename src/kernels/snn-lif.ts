@@ -8,7 +8,8 @@ import { SNN_WORKGROUP_SIZE } from './snn-encode';
  * A layer's neurons, in one of three semantics (see shaders/wgsl/snn-lif.wgsl):
  * - 'aura': the predecessor's current-based LIF (τ_mem = 10, τ_syn = 5, dt = 1 ms, θ = 1, reset to 0,
  *   5-step refractory period, adaptive threshold θ_a = θ + 0.1·(rate − 0.05), rate ← 0.95·rate + 0.05·mean(spikes)).
- * - 'snntorch': snn.Leaky(beta, threshold, reset_mechanism) with reset_delay=True (the default).
+ * - 'snntorch': snn.Leaky(beta, threshold, reset_mechanism, reset_delay): with reset_delay=True (snnTorch's
+ *   default) a spike's reset lands on the next step; with false it is applied in the step that fires.
  * - 'norse': LIFParameters + lif_feed_forward_step (defaults tau_mem_inv 100, tau_syn_inv 200, v_th 1, dt 0.001).
  */
 export type SnnNeuron =
@@ -25,7 +26,7 @@ export type SnnNeuron =
       thetaGain?: number;
       targetRate?: number;
     }
-  | { model: 'snntorch'; beta: number; threshold?: number; reset?: 'subtract' | 'zero' | 'none' }
+  | { model: 'snntorch'; beta: number; threshold?: number; reset?: 'subtract' | 'zero' | 'none'; resetDelay?: boolean }
   | { model: 'norse'; tauMemInv?: number; tauSynInv?: number; vLeak?: number; vTh?: number; vReset?: number; dt?: number };
 
 export interface AdaptiveThreshold {
@@ -42,6 +43,8 @@ export interface LifKernelParams {
   reset: 0 | 1 | 2;
   /** Threshold test `≥` (GeNN) instead of `>` (snnTorch, Norse, Lava). */
   ge: boolean;
+  /** snnTorch reset_delay (true for the other models, where it has no meaning). */
+  resetDelay: boolean;
   a: number;
   b: number;
   threshold: number;
@@ -59,7 +62,7 @@ export function lifKernelParams(neuron: SnnNeuron, ge = false): LifKernelParams 
     const dt = neuron.dt ?? 1;
     const theta = f(neuron.threshold ?? 1);
     return {
-      model: 0, reset: 0, ge,
+      model: 0, reset: 0, ge, resetDelay: true,
       a: f(Math.exp(-dt / (neuron.tauSyn ?? 5))),
       b: f(dt / (neuron.tauMem ?? 10)),
       threshold: theta,
@@ -78,12 +81,12 @@ export function lifKernelParams(neuron: SnnNeuron, ge = false): LifKernelParams 
   if (neuron.model === 'snntorch') {
     const reset = { subtract: 0, zero: 1, none: 2 }[neuron.reset ?? 'subtract'] as 0 | 1 | 2;
     // snnTorch clamps beta to [0, 1] in the state function.
-    return { model: 1, reset, ge, a: f(Math.min(Math.max(neuron.beta, 0), 1)), b: 0, threshold: f(neuron.threshold ?? 1), vReset: 0, vLeak: 0, refractory: 0, adaptive: null };
+    return { model: 1, reset, ge, resetDelay: neuron.resetDelay !== false, a: f(Math.min(Math.max(neuron.beta, 0), 1)), b: 0, threshold: f(neuron.threshold ?? 1), vReset: 0, vLeak: 0, refractory: 0, adaptive: null };
   }
   const dt = f(neuron.dt ?? 0.001);
   // Norse: dv = dt * tau_mem_inv * (...), di = -dt * tau_syn_inv * i; the products are f32 tensors.
   return {
-    model: 2, reset: 0, ge,
+    model: 2, reset: 0, ge, resetDelay: true,
     a: f(dt * f(neuron.tauMemInv ?? 100)),
     b: f(dt * f(neuron.tauSynInv ?? 200)),
     threshold: f(neuron.vTh ?? 1),
@@ -147,6 +150,12 @@ export function lifStepCpu(
       else if (p.reset === 1) v = f(f(p.a * (resetPrev ? 0 : v)) + input);
       else v = f(f(p.a * v) + input);
       spike = crosses(p, v, p.threshold);
+      if (!p.resetDelay) {
+        // snnTorch: do_reset = spk − reset ("avoid double reset"), applied to this step's membrane.
+        const doReset = (spike ? 1 : 0) - (resetPrev ? 1 : 0);
+        if (p.reset === 0) v = f(v - doReset * p.threshold);
+        else if (p.reset === 1) v = f(v - doReset * v);
+      }
     } else {
       const vDecayed = f(v + f(p.a * f(f(p.vLeak - v) + syn)));
       const iDecayed = f(syn + f(-p.b * syn));
@@ -203,7 +212,7 @@ export function lifStep(
     { u32: count }, { u32: shape.width }, { u32: shape.raster ? 1 : 0 }, { u32: p.refractory },
     { f32: p.a }, { f32: p.b }, { f32: p.threshold }, { f32: p.vReset }, { f32: p.vLeak },
   ]);
-  const pipeline = snnPipeline(device, 'snn-lif', { WORKGROUP_SIZE: workgroupSize, MODEL: p.model, RESET: p.reset, GE: p.ge ? 1 : 0 });
+  const pipeline = snnPipeline(device, 'snn-lif', { WORKGROUP_SIZE: workgroupSize, MODEL: p.model, RESET: p.reset, GE: p.ge ? 1 : 0, RESET_DELAY: p.resetDelay ? 1 : 0 });
   return {
     step: { pipeline, buffers: [uniforms, b.current, b.adapt, b.state, b.spikes, b.counters, b.raster], workgroups: dispatchFor(device, count, workgroupSize) },
     uniforms,

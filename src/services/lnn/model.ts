@@ -4,9 +4,9 @@ import type { LnnWiring } from './wirings';
 
 /** ncps CfC modes (`ncps/torch/cfc_cell.py`). */
 export type CfcMode = 'default' | 'pure' | 'no_gate';
-/** Backbone activations of ncps's CfCCell (gelu is left out: it needs erf, which WGSL lacks). */
-export type LnnActivation = 'lecun_tanh' | 'tanh' | 'relu' | 'silu';
-export const LNN_ACTIVATIONS: readonly LnnActivation[] = ['lecun_tanh', 'tanh', 'relu', 'silu'];
+/** Backbone activations of ncps's CfCCell; the index is the kernel's code (gelu: torch's exact erf form). */
+export type LnnActivation = 'lecun_tanh' | 'tanh' | 'relu' | 'silu' | 'gelu';
+export const LNN_ACTIVATIONS: readonly LnnActivation[] = ['lecun_tanh', 'tanh', 'relu', 'silu', 'gelu'];
 export const CFC_MODES: readonly CfcMode[] = ['default', 'pure', 'no_gate'];
 
 /** A torch nn.Linear: `weight` is out × in, row-major, as torch stores it. */
@@ -157,15 +157,10 @@ export function createCfcModel(o: CfcOptions): CfcModel {
   return model;
 }
 
-/**
- * ncps `WiredCfCCell(input_size, wiring, mode)`: one CfCCell per wiring layer with no backbone and
- * lecun_tanh, input sparsity from the (sensory) adjacency, recurrent part dense (ones), as ncps builds it.
- */
-export function createWiredCfcModel(wiring: LnnWiring, o: { mode?: CfcMode; seed?: number; projSize?: number } = {}): CfcModel {
-  const rng = new LnnRandom(o.seed ?? 1);
-  const cells: CfcCellParams[] = [];
+/** WiredCfCCell's sparsity mask of each layer (hidden × (in + hidden)): |input adjacency| beside a dense recurrent block. */
+export function wiredCfcMasks(wiring: LnnWiring): Float32Array[] {
   let inFeatures = wiring.inputDim;
-  wiring.layers.forEach((neurons, l) => {
+  return wiring.layers.map((neurons, l) => {
     const H = neurons.length;
     const sources = l === 0 ? null : wiring.layers[l - 1];
     const mask = new Float32Array(H * (inFeatures + H));
@@ -176,8 +171,23 @@ export function createWiredCfcModel(wiring: LnnWiring, o: { mode?: CfcMode; seed
       }
       for (let i = 0; i < H; i++) mask[j * (inFeatures + H) + inFeatures + i] = 1;
     }
-    cells.push(createCfcCell(rng, inFeatures, H, { mode: o.mode, activation: 'lecun_tanh', backboneLayers: 0, backboneUnits: 0, sparsityMask: mask }));
     inFeatures = H;
+    return mask;
+  });
+}
+
+/**
+ * ncps `WiredCfCCell(input_size, wiring, mode)`: one CfCCell per wiring layer with no backbone and
+ * lecun_tanh, input sparsity from the (sensory) adjacency, recurrent part dense (ones), as ncps builds it.
+ */
+export function createWiredCfcModel(wiring: LnnWiring, o: { mode?: CfcMode; seed?: number; projSize?: number } = {}): CfcModel {
+  const rng = new LnnRandom(o.seed ?? 1);
+  const masks = wiredCfcMasks(wiring);
+  let inFeatures = wiring.inputDim;
+  const cells = wiring.layers.map((neurons, l) => {
+    const cell = createCfcCell(rng, inFeatures, neurons.length, { mode: o.mode, activation: 'lecun_tanh', backboneLayers: 0, backboneUnits: 0, sparsityMask: masks[l] });
+    inFeatures = neurons.length;
+    return cell;
   });
   const last = cells[cells.length - 1].hiddenSize;
   const model: CfcModel = { kind: 'cfc', inputSize: wiring.inputDim, cells, stateSize: wiring.units, cellOutputSize: last, wiring };

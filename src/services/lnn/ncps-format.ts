@@ -1,7 +1,9 @@
 import { LnnModelFormatError } from './errors';
-import { CFC_MODES, LNN_ACTIVATIONS, type CfcCellParams, type CfcMode, type CfcModel, type LnnActivation, type LnnLinear, type LnnModel, type LtcModel } from './model';
+import { wiredCfcMasks, type CfcCellParams, type CfcMode, type CfcModel, type LnnActivation, type LnnLinear, type LnnModel, type LtcModel } from './model';
+import { checkNcpsConfig, ncpsActivation, ncpsInt, ncpsMode, NCPS_CFC_DEFAULTS, NCPS_LTC_DEFAULTS } from './ncps-config';
+import { resolveNcpsWiring } from './ncps-wiring';
 import { parseSafetensors } from './safetensors';
-import { wiringFromConfig, wiringToConfig } from './wirings';
+import { wiringToConfig } from './wirings';
 
 /**
  * The JSON layout of an ncps model (see README.md):
@@ -65,6 +67,9 @@ class StateDict {
   names(): string[] {
     return [...this.tensors.keys()];
   }
+  shape(name: string): number[] | undefined {
+    return this.tensors.get(name)?.shape;
+  }
   get(name: string, shape: number[]): Float32Array {
     const t = this.tensors.get(name);
     if (!t) throw new LnnModelFormatError(`state_dict has no '${name}'`, 'export every parameter of the ncps module (model.state_dict())');
@@ -75,18 +80,6 @@ class StateDict {
   linear(name: string, inDim: number, outDim: number): LnnLinear {
     return { inDim, outDim, weight: this.get(`${name}.weight`, [outDim, inDim]), bias: this.get(`${name}.bias`, [outDim]) };
   }
-}
-
-function num(config: Record<string, unknown>, key: string, fallback?: number): number {
-  const v = config[key] ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new LnnModelFormatError(`config.${key} is ${String(v)}`, `${key} must be a whole number`);
-  return v;
-}
-
-function cfcMode(v: unknown): CfcMode {
-  const mode = (v ?? 'default') as CfcMode;
-  if (!CFC_MODES.includes(mode)) throw new LnnModelFormatError(`config.mode is ${String(v)}`, `mode is one of ${CFC_MODES.join(', ')}`);
-  return mode;
 }
 
 function readCell(dict: StateDict, prefix: string, inputSize: number, hiddenSize: number, mode: CfcMode, activation: LnnActivation, backboneUnits: number, backboneLayers: number): CfcCellParams {
@@ -113,47 +106,60 @@ function readCell(dict: StateDict, prefix: string, inputSize: number, hiddenSize
   return cell;
 }
 
-/** Loads an ncps model file (the layout above): CfC, wired CfC, or LTC. */
+/** config.input_size, when given, must be the wiring's input width. */
+function checkInputSize(config: Record<string, unknown>, inputDim: number): void {
+  if (config.input_size != null && config.input_size !== inputDim) {
+    throw new LnnModelFormatError(`config.input_size is ${String(config.input_size)} but the wiring takes ${inputDim} inputs`, 'the config and the state_dict describe different models');
+  }
+}
+
+/**
+ * Loads an ncps model file (the layout above): CfC, wired CfC, or LTC. A key left out of `config` means
+ * what it means in ncps's constructor (ncps-config.ts); a wiring may be any ncps class's get_config().
+ */
 export function loadNcpsModel(file: unknown): LnnModel {
   if (typeof file !== 'object' || file === null) throw new LnnModelFormatError('model file is not an object', "pass { format: 'ncps-torch', model, config, state_dict }");
   const f = file as Partial<NcpsModelFile>;
   if (f.format !== 'ncps-torch') throw new LnnModelFormatError(`format is ${String(f.format)}`, "set format: 'ncps-torch'");
   const config = (f.config ?? {}) as Record<string, unknown>;
   const dict = new StateDict(f.state_dict);
+  if (f.model === 'cfc' || f.model === 'wired-cfc' || f.model === 'ltc') checkNcpsConfig(f.model, config);
   if (f.model === 'cfc') {
-    const inputSize = num(config, 'input_size');
-    const units = num(config, 'units');
-    const activation = (config.activation ?? 'lecun_tanh') as LnnActivation;
-    if (!LNN_ACTIVATIONS.includes(activation)) throw new LnnModelFormatError(`activation is ${String(activation)}`, `use one of ${LNN_ACTIVATIONS.join(', ')}`);
-    const layers = num(config, 'backbone_layers', 1);
-    const cell = readCell(dict, '', inputSize, units, cfcMode(config.mode), activation, num(config, 'backbone_units', 128), layers);
+    const inputSize = ncpsInt(config, 'input_size');
+    const units = ncpsInt(config, 'units');
+    const layers = ncpsInt(config, 'backbone_layers', NCPS_CFC_DEFAULTS.backbone_layers);
+    const cell = readCell(dict, '', inputSize, units, ncpsMode(config.mode), ncpsActivation(config), ncpsInt(config, 'backbone_units', NCPS_CFC_DEFAULTS.backbone_units), layers);
     const model: CfcModel = { kind: 'cfc', inputSize, cells: [cell], stateSize: units, cellOutputSize: units };
-    if (config.proj_size != null) model.readout = dict.linear('fc', units, num(config, 'proj_size'));
+    if (config.proj_size != null) model.readout = dict.linear('fc', units, ncpsInt(config, 'proj_size'));
     return model;
   }
   if (f.model === 'wired-cfc') {
-    const wiring = wiringFromConfig(config.wiring);
-    const mode = cfcMode(config.mode);
+    const wiring = resolveNcpsWiring(config.wiring ?? config.units, 'wired-cfc', dict, (name, shape) => dict.get(name, shape));
+    checkInputSize(config, wiring.inputDim);
+    const mode = ncpsMode(config.mode);
+    const masks = wiredCfcMasks(wiring);
     let inFeatures = wiring.inputDim;
     const cells = wiring.layers.map((neurons, l) => {
+      // WiredCfCCell: CfCCell(in, len(layer), mode, 'lecun_tanh', backbone_units=0, backbone_layers=0).
       const cell = readCell(dict, `layer_${l}.`, inFeatures, neurons.length, mode, 'lecun_tanh', 0, 0);
-      if (!cell.sparsityMask) throw new LnnModelFormatError(`state_dict has no 'layer_${l}.sparsity_mask'`, 'export the WiredCfCCell state_dict, which holds the masks');
+      cell.sparsityMask ??= masks[l];
       inFeatures = neurons.length;
       return cell;
     });
     const last = cells[cells.length - 1].hiddenSize;
     const model: CfcModel = { kind: 'cfc', inputSize: wiring.inputDim, cells, stateSize: wiring.units, cellOutputSize: last, wiring };
-    if (config.proj_size != null) model.readout = dict.linear('fc', last, num(config, 'proj_size'));
+    if (config.proj_size != null) model.readout = dict.linear('fc', last, ncpsInt(config, 'proj_size'));
     return model;
   }
   if (f.model === 'ltc') {
-    const wiring = wiringFromConfig(config.wiring);
+    const wiring = resolveNcpsWiring(config.wiring ?? config.units, 'ltc', dict, (name, shape) => dict.get(name, shape));
+    checkInputSize(config, wiring.inputDim);
     const U = wiring.units;
     const S = wiring.inputDim;
     const M = wiring.outputDim;
-    const mapping = (v: unknown) => {
-      const m = (v ?? 'affine') as LtcModel['inputMapping'];
-      if (!['affine', 'linear', 'none'].includes(m)) throw new LnnModelFormatError(`mapping is ${String(v)}`, "mappings are 'affine', 'linear' or 'none'");
+    const mapping = (key: 'input_mapping' | 'output_mapping') => {
+      const m = (config[key] ?? NCPS_LTC_DEFAULTS[key]) as LtcModel['inputMapping'];
+      if (!['affine', 'linear', 'none'].includes(m)) throw new LnnModelFormatError(`${key} is ${String(config[key])}`, "mappings are 'affine', 'linear' or 'none'");
       return m;
     };
     const model: LtcModel = {
@@ -173,13 +179,15 @@ export function loadNcpsModel(file: unknown): LnnModel {
       sensoryMu: dict.get('sensory_mu', [S, U]),
       sensoryW: dict.get('sensory_w', [S, U]),
       sensoryErev: dict.get('sensory_erev', [S, U]),
-      sparsityMask: dict.get('sparsity_mask', [U, U]),
-      sensorySparsityMask: dict.get('sensory_sparsity_mask', [S, U]),
-      inputMapping: mapping(config.input_mapping),
-      outputMapping: mapping(config.output_mapping),
-      odeUnfolds: num(config, 'ode_unfolds', 6),
-      epsilon: typeof config.epsilon === 'number' ? config.epsilon : 1e-8,
-      implicitConstraints: config.implicit_param_constraints === true,
+      sparsityMask: dict.has('sparsity_mask') ? dict.get('sparsity_mask', [U, U]) : Float32Array.from(wiring.adjacency, Math.abs),
+      sensorySparsityMask: dict.has('sensory_sparsity_mask') ? dict.get('sensory_sparsity_mask', [S, U]) : Float32Array.from(wiring.sensoryAdjacency, Math.abs),
+      inputMapping: mapping('input_mapping'),
+      outputMapping: mapping('output_mapping'),
+      odeUnfolds: ncpsInt(config, 'ode_unfolds', NCPS_LTC_DEFAULTS.ode_unfolds),
+      epsilon: typeof config.epsilon === 'number' ? config.epsilon : NCPS_LTC_DEFAULTS.epsilon,
+      // ncps's LTC defaults to True (softplus on w, sensory_w, cm, gleak); LTCCell alone defaults to False.
+      // An explicit None (JSON null) is falsy in ncps: no softplus.
+      implicitConstraints: config.implicit_param_constraints === undefined ? NCPS_LTC_DEFAULTS.implicit_param_constraints : config.implicit_param_constraints === true,
     };
     if (model.odeUnfolds < 1) throw new LnnModelFormatError('ode_unfolds is 0', 'ode_unfolds must be ≥ 1');
     if (model.inputMapping !== 'none') model.inputW = dict.get('input_w', [S]);

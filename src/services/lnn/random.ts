@@ -1,7 +1,7 @@
 /**
- * Seeded PRNG (mulberry32) for wirings and initial weights. numpy's RandomState/default_rng and
- * torch's generator cannot be reproduced bit-exactly here, so seeded models are deterministic per seed
- * but not identical to ncps's; load an exported adjacency/state dict for an exact ncps model.
+ * Seeded PRNG (mulberry32) for initial weights. torch's generator is not reproduced here, so seeded
+ * weights are deterministic per seed but not ncps's (wirings use numpy-random.ts and numpy-generator.ts,
+ * which are); load an exported state dict for an exact ncps model.
  */
 export class LnnRandom {
   private state: number;

@@ -4,14 +4,19 @@ import { runCompute } from '../../gpu/compute';
 import type { GpuContext } from '../../gpu/device';
 import { rlsErrorIndex, rlsShapeUniform, rlsUpdateStep, type RlsRun } from '../../kernels/lnn-rls';
 import { cellOffsets, cfcSequenceCpu, type LnnSequenceResult } from './cfc-cpu';
-import { lnnDynamics, type LnnDynamics } from './dynamics';
+import { lnnDynamics } from './dynamics';
 import { LnnUnsupportedError } from './errors';
 import { LnnGpuModel, lnnSeqData, type LnnEncodedRun } from './gpu-model';
-import { toLnnBatch, toLnnTimespans, type LnnBatch, type LnnSequenceInput } from './input';
+import { toLnnBatch, toLnnTimespans, type LnnBatch } from './input';
 import { ltcSequenceCpu } from './ltc-cpu';
 import { createCfcModel, lnnOutputWidth, lnnStateSize, type LnnModel } from './model';
 import { rlsHeldError, rlsInitialState, rlsUpdateCpu, type RlsSampleSet, type RlsShape } from './rls-cpu';
 import { LnnSessionTable } from './sessions';
+import { toLnnHiddenState, type LnnHiddenStateInput } from './hidden-state';
+import { concat, splitAdaptSamples } from './adapt-split';
+import type { LnnServiceOptions, LnnTiming, LnnInferRequest, LnnInferResult, LnnAdaptSet, LnnAdaptRequest, LnnAdaptResult, LnnFeedbackRequest } from './service-types';
+
+export type { LnnServiceOptions, LnnTiming, LnnInferRequest, LnnInferResult, LnnAdaptSet, LnnAdaptRequest, LnnAdaptResult, LnnFeedbackRequest } from './service-types';
 
 /**
  * The default model the pipeline uses: a seeded ncps CfC (1 input, 32 units, one lecun_tanh backbone
@@ -21,85 +26,6 @@ import { LnnSessionTable } from './sessions';
  */
 export function createLnnDefaultModel(seed = 7): LnnModel {
   return createCfcModel({ inputSize: 1, units: 32, backboneUnits: 32, backboneLayers: 1, projSize: 1, seed });
-}
-
-export interface LnnServiceOptions {
-  /** 'gpu' (default when a GpuContext is given) or 'cpu' (the reference, also the fast CPU path). */
-  backend?: 'gpu' | 'cpu';
-  model?: LnnModel;
-  maxSessions?: number;
-  /** Sessions unused this long are evicted (default 5 minutes). */
-  idleMs?: number;
-  now?: () => number;
-  /** FORCE regulariser: P₀ = I/α (default 1). */
-  rlsAlpha?: number;
-  /** Leading steps of each adaptation sequence left out of training and held-out error (default 0). */
-  washout?: number;
-  /** |h| below this counts as silent in `dynamics.sparsity` (default 0.01). */
-  sparsityThreshold?: number;
-}
-
-export interface LnnTiming {
-  /** Kernel time (GPU timestamps where available) or, on the cpu path, compute time. */
-  ms: number;
-  source: 'gpu-timestamp' | 'cpu';
-  /** Wall time of the whole call, validation and readback included. */
-  wallMs: number;
-}
-
-export interface LnnInferRequest {
-  sequence: LnnSequenceInput;
-  /** Elapsed time per step (default 1, as ncps): one list, or one list per sequence. */
-  timespans?: number[] | number[][];
-  session?: string;
-  /** true (default): dynamics over every step, and the trajectory returned; false: over the final state only. */
-  returnDynamics?: boolean;
-}
-
-export interface LnnInferResult {
-  /** batch × steps × width, flat; see `shape`. */
-  output: Float32Array;
-  shape: [batch: number, steps: number, width: number];
-  dynamics: LnnDynamics;
-  /** batch × steps × stateSize (only with returnDynamics). */
-  trajectory?: Float32Array;
-  timing: LnnTiming;
-  path: 'gpu' | 'cpu';
-}
-
-export interface LnnAdaptSet {
-  inputs: LnnSequenceInput;
-  targets: LnnSequenceInput;
-  timespans?: number[] | number[][];
-}
-
-export interface LnnAdaptRequest extends LnnAdaptSet {
-  /** Scales each weight step, in (0, 1] (default 1). */
-  strength?: number;
-  /** Held-out samples judging the update; by default a split of `inputs` (see README). */
-  heldOut?: LnnAdaptSet;
-}
-
-export interface LnnAdaptResult {
-  parametersChanged: boolean;
-  /** Held-out mean squared error before and after the update. */
-  errorBefore: number;
-  errorAfter: number;
-  rolledBack: boolean;
-  /** Rank-1 RLS updates applied (one per training sample). */
-  updates: number;
-  heldOutSamples: number;
-  timing: LnnTiming;
-  path: 'gpu' | 'cpu';
-}
-
-export interface LnnFeedbackRequest {
-  sequence: LnnSequenceInput;
-  /** The predecessor's signal in [−1, 1]: + means the output should have been higher. */
-  feedback: number;
-  /** In (0, 1]. */
-  strength?: number;
-  timespans?: number[] | number[][];
 }
 
 interface Samples {
@@ -167,14 +93,25 @@ export class LnnService {
     return this.sessions.size;
   }
 
-  /** A session whose hidden state (batch × stateSize, zeros) persists across infer() calls. */
-  createSession(options: { batch?: number } = {}): string {
+  /**
+   * A session whose hidden state (batch × stateSize) persists across infer() calls; it starts at `hx`
+   * (ncps's initial state argument) or zeros.
+   */
+  createSession(options: { batch?: number; hx?: LnnHiddenStateInput } = {}): string {
     this.alive();
     const batch = options.batch ?? 1;
     if (!Number.isInteger(batch) || batch < 1 || batch > 65_535) throw new InvalidInputError(`batch is ${batch}`, 'batch must be a whole number from 1 to 65535');
-    const zeros = new Float32Array(batch * this.stateSize);
-    const state = this.path === 'gpu' ? bufferFrom(this.gpu!.device, zeros, STORAGE, 'lnn session state') : zeros;
+    const initial = options.hx === undefined ? new Float32Array(batch * this.stateSize) : toLnnHiddenState(options.hx, batch, this.stateSize);
+    const state = this.path === 'gpu' ? bufferFrom(this.gpu!.device, initial, STORAGE, 'lnn session state') : initial;
     return this.sessions.create(batch, state).id;
+  }
+
+  /** Sets a session's hidden state (ncps's `hx`: batch × stateSize). */
+  setSessionState(id: string, hx: LnnHiddenStateInput): void {
+    const session = this.sessions.get(id);
+    const values = toLnnHiddenState(hx, session.batch, this.stateSize);
+    if (session.state instanceof Float32Array) session.state.set(values);
+    else this.gpu!.device.queue.writeBuffer(session.state, 0, values);
   }
 
   /** Sets a session's hidden state back to zeros. */
@@ -205,6 +142,8 @@ export class LnnService {
     const session = request.session === undefined ? undefined : this.sessions.get(request.session);
     if (session && session.batch !== batch.batch) throw new InvalidInputError(`session ${session.id} holds ${session.batch} sequences, the call has ${batch.batch}`, 'send the same batch size the session was created with');
     const S = this.stateSize;
+    const hx = request.hx === undefined ? undefined : toLnnHiddenState(request.hx, batch.batch, S);
+    if (session && hx) this.setSessionState(session.id, hx);
     const W = this.outputWidth;
     let output: Float32Array;
     let values: Float32Array;
@@ -212,7 +151,7 @@ export class LnnService {
     let source: LnnTiming['source'] = 'cpu';
     let trajectory: Float32Array | undefined;
     if (this.path === 'cpu') {
-      const state = (session?.state as Float32Array | undefined) ?? new Float32Array(batch.batch * S);
+      const state = (session?.state as Float32Array | undefined) ?? hx ?? new Float32Array(batch.batch * S);
       const start = performance.now();
       const result = this.runCpu(batch.data, timespans, batch.batch, batch.steps, state);
       ms = performance.now() - start;
@@ -222,7 +161,7 @@ export class LnnService {
     } else {
       const { device } = this.gpu!;
       const seq = bufferFrom(device, lnnSeqData(batch.data, timespans), STORAGE, 'lnn seq');
-      const state = (session?.state as GPUBuffer | undefined) ?? bufferFrom(device, new Float32Array(batch.batch * S), STORAGE, 'lnn state');
+      const state = (session?.state as GPUBuffer | undefined) ?? bufferFrom(device, hx ?? new Float32Array(batch.batch * S), STORAGE, 'lnn state');
       let run: LnnEncodedRun | undefined;
       try {
         run = this.gpuModel!.encode(state, seq, batch.batch, batch.steps);
@@ -267,33 +206,8 @@ export class LnnService {
     const strength = request.strength ?? 1;
     if (typeof strength !== 'number' || !(strength > 0 && strength <= 1)) throw new InvalidInputError(`strength is ${String(strength)}`, 'strength must be a number in (0, 1]');
     const train = this.samples('inputs', 'targets', request);
-    const shape = this.rls.shape;
-    const w = this.washout;
-    let trainSet: { count: number; steps: number; skip: number; batches: number };
-    let heldSet: { count: number; steps: number; skip: number; rowOffset: number; targetOffset: number };
-    let held: Samples | undefined;
-    if (request.heldOut !== undefined) {
-      held = this.samples('heldOut.inputs', 'heldOut.targets', request.heldOut);
-      this.requireSteps(train.batch.steps, 1, 'inputs');
-      this.requireSteps(held.batch.steps, 1, 'heldOut.inputs');
-      trainSet = { count: train.batch.batch * (train.batch.steps - w), steps: train.batch.steps, skip: w, batches: train.batch.batch };
-      heldSet = { count: held.batch.batch * (held.batch.steps - w), steps: held.batch.steps, skip: w, rowOffset: 0, targetOffset: train.targets.length };
-    } else if (train.batch.batch >= 2) {
-      // The last quarter of the sequences (at least one) is held out.
-      this.requireSteps(train.batch.steps, 1, 'inputs');
-      const heldRows = Math.max(1, Math.floor(train.batch.batch / 4));
-      const trainRows = train.batch.batch - heldRows;
-      const T = train.batch.steps;
-      trainSet = { count: trainRows * (T - w), steps: T, skip: w, batches: trainRows };
-      heldSet = { count: heldRows * (T - w), steps: T, skip: w, rowOffset: trainRows * T, targetOffset: trainRows * T * shape.rows };
-    } else {
-      // One sequence: its last quarter of steps (after the washout) is held out.
-      const T = train.batch.steps;
-      this.requireSteps(T, 2, 'inputs');
-      const split = w + Math.min(T - w - 1, Math.ceil(0.75 * (T - w)));
-      trainSet = { count: split - w, steps: T, skip: w, batches: 1 };
-      heldSet = { count: T - split, steps: T, skip: split, rowOffset: 0, targetOffset: 0 };
-    }
+    const held = request.heldOut === undefined ? undefined : this.samples('heldOut.inputs', 'heldOut.targets', request.heldOut);
+    const { trainSet, heldSet } = splitAdaptSamples(train.batch, held?.batch, this.washout, this.rls.shape.rows);
     const run: RlsRun = { train: trainSet, held: heldSet, strength };
     const result = this.path === 'cpu' ? this.adaptCpu(train, held, run) : await this.adaptGpu(train, held, run);
     const keep = result.errorAfter <= result.errorBefore;
@@ -343,10 +257,6 @@ export class LnnService {
 
   private alive(): void {
     if (this.destroyed) throw new InvalidInputError('LnnService used after destroy()', 'create a new LnnService');
-  }
-
-  private requireSteps(steps: number, min: number, name: string): void {
-    if (steps - this.washout < min) throw new InvalidInputError(`${name} has ${steps} steps; washout is ${this.washout}`, `give sequences of at least ${this.washout + min} steps`);
   }
 
   private samples(inputName: string, targetName: string, set: LnnAdaptSet): Samples {
@@ -435,11 +345,4 @@ export class LnnService {
     this.gpuModel!.readout = state;
     void this.gpu!.device.queue.onSubmittedWorkDone().then(() => old.destroy());
   }
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

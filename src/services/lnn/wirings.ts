@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../errors';
 import { LnnModelFormatError } from './errors';
-import { LnnRandom } from './random';
+import { NumpyGenerator } from './numpy-generator';
+import { NumpyRandomState } from './numpy-random';
 
 /**
  * A wiring as ncps defines it (`ncps/wirings/wirings.py`): `adjacency[src·units + dest]` and
@@ -36,14 +37,15 @@ function positive(name: string, value: number): void {
 
 /**
  * ncps `FullyConnected(units, output_dim, erev_init_seed, self_connections)` built for `inputDim`:
- * every pair gets a synapse whose polarity is drawn from [−1, +1, +1] (two thirds excitatory).
+ * every pair gets a synapse whose polarity is drawn from [−1, +1, +1] (two thirds excitatory), from
+ * numpy's `default_rng(erev_init_seed)` reproduced bit for bit (numpy-generator.ts): ncps's adjacency.
  */
 export function fullyConnectedWiring(units: number, inputDim: number, options: { outputDim?: number; seed?: number; selfConnections?: boolean } = {}): LnnWiring {
   positive('units', units);
   positive('inputDim', inputDim);
   const outputDim = options.outputDim ?? units;
   if (!Number.isInteger(outputDim) || outputDim < 1 || outputDim > units) throw new InvalidInputError(`outputDim is ${outputDim}`, `outputDim must be from 1 to units (${units})`);
-  const rng = new LnnRandom(options.seed ?? 1111);
+  const rng = new NumpyGenerator(options.seed ?? 1111);
   const wiring = emptyWiring('fully-connected', units, inputDim, outputDim);
   const polarities = [-1, 1, 1];
   for (let src = 0; src < units; src++) {
@@ -80,14 +82,16 @@ export function autoNcpShape(units: number, outputSize: number, sparsityLevel = 
 }
 
 /**
- * ncps `AutoNCP` → `NCP.build(inputDim)`: the same construction steps, draws and fix-ups for unreachable
- * neurons, in the same order, with this project's seeded PRNG instead of numpy's RandomState.
+ * ncps `AutoNCP(units, output_size, sparsity_level, seed)` → `NCP.build(inputDim)`: the same construction
+ * steps, draws and fix-ups for unreachable neurons, in the same order, drawn from numpy's
+ * `RandomState(seed)` reproduced bit for bit (numpy-random.ts): the adjacency equals ncps's for the same
+ * arguments (tests/unit/lnn/ncps-parity.test.ts).
  */
 export function autoNcpWiring(units: number, outputSize: number, inputDim: number, options: { sparsityLevel?: number; seed?: number } = {}): LnnWiring {
   positive('inputDim', inputDim);
   const shape = autoNcpShape(units, outputSize, options.sparsityLevel ?? 0.5);
   if (shape.sensoryFanout > shape.inter) throw new InvalidInputError(`sensory fan-out ${shape.sensoryFanout} > ${shape.inter} inter neurons`, 'use fewer outputs or more units');
-  const rng = new LnnRandom(options.seed ?? 22222);
+  const rng = new NumpyRandomState(options.seed ?? 22222);
   const wiring = emptyWiring('ncp', units, inputDim, outputSize);
   const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
   const motor = range(0, shape.motor);

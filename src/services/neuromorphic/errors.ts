@@ -33,3 +33,10 @@ export class SnnResidentLearningError extends AuraError {
 export function snnEncodingRangeHint(kind: string, maxDirect: number): string {
   return kind === 'direct' ? `direct currents must lie within ±${maxDirect}` : `${kind} encoding takes values in [0, 1]: normalise the features first`;
 }
+
+/** A neuron description holds a key the runtime does not define (it would otherwise be ignored silently). */
+export class SnnNeuronKeyError extends AuraError {
+  constructor(where: string, readonly model: string, readonly key: string, readonly accepted: string[]) {
+    super('SNN_NEURON_KEY', `${where}: unknown ${model} neuron key '${key}'`, `remove it or use one of: ${accepted.join(', ')}`);
+  }
+}

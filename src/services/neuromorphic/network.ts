@@ -1,6 +1,7 @@
 import { SnnRandom } from '../../kernels/snn-rng';
 import type { SnnNeuron } from '../../kernels/snn-lif';
 import { SnnModelError } from './errors';
+import { checkNeuronKeys } from './neuron-keys';
 
 /** One layer: synapses (nn.Linear layout, out × in) into LIF neurons, optionally recurrent. */
 export interface SnnLayer {
@@ -107,6 +108,7 @@ function checkNeuron(where: string, n: SnnNeuron): void {
       throw new SnnModelError(`${where}: refractorySteps is ${n.refractorySteps}`, 'refractorySteps must be an integer ≥ 0');
     }
   } else if (n?.model === 'snntorch') {
+    if (n.resetDelay !== undefined && typeof n.resetDelay !== 'boolean') throw new SnnModelError(`${where}: resetDelay is ${String(n.resetDelay)}`, 'resetDelay (snnTorch reset_delay) is true or false');
     if (!Number.isFinite(n.beta)) throw new SnnModelError(`${where}: beta is ${n.beta}`, 'beta must be a finite number (snnTorch clamps it to [0, 1])');
     finite('threshold', n.threshold);
     if (n.reset !== undefined && !['subtract', 'zero', 'none'].includes(n.reset)) throw new SnnModelError(`${where}: reset is ${n.reset}`, "reset must be 'subtract', 'zero' or 'none'");
@@ -116,6 +118,7 @@ function checkNeuron(where: string, n: SnnNeuron): void {
   } else {
     throw new SnnModelError(`${where}: neuron model is ${String((n as { model?: unknown })?.model)}`, "use model 'aura', 'snntorch' or 'norse'");
   }
+  checkNeuronKeys(where, n);
 }
 
 /** Seeded uniform weights U(−k, k), k = gain/√fan-in (nn.Linear's default range times `gain`). */

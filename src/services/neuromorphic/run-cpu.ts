@@ -1,5 +1,5 @@
 import { emptySnnCounts, type SnnCounts } from '../../kernels/snn-counters';
-import { encodeStepCpu, type EncoderParams } from '../../kernels/snn-encode';
+import { encodeStepCpu, isCurrentEncoding, type EncoderParams } from '../../kernels/snn-encode';
 import { adaptStepCpu, initialAdaptState, lifKernelParams, lifStepCpu, SNN_STATE_PLANES } from '../../kernels/snn-lif';
 import { stdpApplyCpu, stdpStepCpu, type StdpParams } from '../../kernels/snn-stdp';
 import { synapseCpu } from '../../kernels/snn-synapse';
@@ -26,7 +26,7 @@ export interface SnnRunRaw {
 }
 
 export interface SnnRunRequest {
-  /** batch × input width. */
+  /** batch × input width; for a recorded input (encoder kind recorded-*), timeSteps × batch × input width. */
   input: Float32Array;
   batch: number;
   timeSteps: number;
@@ -48,7 +48,7 @@ export function runSnnCpu(net: SnnNetwork, req: SnnRunRequest): SnnRunRaw {
   const L = net.layers.length;
   const inWidth = net.layers[0].inputs;
   const encoded = new Float32Array(batch * inWidth);
-  const direct = req.encoder.kind === 'direct';
+  const direct = isCurrentEncoding(req.encoder.kind);
   const layers = net.layers.map((layer, l) => {
     const p = lifKernelParams(layer.neuron, layer.thresholdGe);
     const n = batch * layer.outputs;

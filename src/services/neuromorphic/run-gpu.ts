@@ -3,7 +3,7 @@ import { BufferPool } from '../../gpu/buffer-pool';
 import { runCompute, type BufferCopy, type ComputeStep } from '../../gpu/compute';
 import type { GpuContext } from '../../gpu/device';
 import { createSnnCounters, readSnnCounters, resetSnnCounters, snnCountStep, snnTickStep } from '../../kernels/snn-counters';
-import { encodeStep } from '../../kernels/snn-encode';
+import { encodeStep, isCurrentEncoding } from '../../kernels/snn-encode';
 import { createSnnInputFault, readSnnInputFault, snnInputCheckStep, type SnnInputFault } from '../../kernels/snn-input-check';
 import { adaptStep, initialAdaptState, lifKernelParams, lifStep, SNN_STATE_PLANES, type LifKernelParams } from '../../kernels/snn-lif';
 import { stdpApplyStep, stdpSteps } from '../../kernels/snn-stdp';
@@ -104,6 +104,7 @@ export class SnnGpuRunner {
       let fault: GPUBuffer | undefined;
       let input: GPUBuffer;
       if (req.input instanceof Float32Array) {
+        checkBindingSize(device, req.input.byteLength, 'snn-input');
         input = bufferFrom(device, req.input, STORAGE, 'snn-input');
         owned.push(input);
       } else {
@@ -145,7 +146,7 @@ export class SnnGpuRunner {
         states.push(state);
         const isLast = l === L - 1;
         if (isLast && req.raster) raster = acquire(timeSteps * n, 'snn-raster');
-        const spiking = !(l === 0 && req.encoder.kind === 'direct');
+        const spiking = !(l === 0 && isCurrentEncoding(req.encoder.kind));
         const shape = { batch, inWidth: layer.inputs, outWidth: layer.outputs };
         if (spiking && list && listCount) {
           const ev = eventSynapseSteps(device, shape, { weights: w.weights, bias: w.bias, x, current, counters: this.counters, list, listCount });

@@ -1,7 +1,7 @@
 import { Usage } from '../../gpu/buffers';
 import { GpuUnavailableError, InvalidInputError, requireFiniteArray, requireInteger, requireNumberInRange } from '../../errors';
 import type { GpuContext } from '../../gpu/device';
-import { encoderParams, type SnnEncoding, type SnnEncodingKind } from '../../kernels/snn-encode';
+import { encoderParams, isRecordedEncoding, type SnnEncoding, type SnnEncodingKind } from '../../kernels/snn-encode';
 import type { SnnNeuron } from '../../kernels/snn-lif';
 import { stdpParams, type StdpOptions, type StdpParams } from '../../kernels/snn-stdp';
 import { snnEnergyPj, type SnnEnergyModel } from './energy';
@@ -10,6 +10,7 @@ import { requireResidentSeries } from '../../kernels/series-shape';
 import { SnnEncodingRangeError, SnnResidentLearningError, snnEncodingRangeHint } from './errors';
 import { cloneSnnNetwork, createFeedForwardSnn, snnInputWidth, snnNeuronCount, snnOutputWidth, validateSnnNetwork, type SnnNetwork } from './network';
 import { createReservoir } from './reservoir';
+import { readRecordedInput, type RecordedInput } from './recorded-input';
 import { runSnnCpu, type SnnRunRaw } from './run-cpu';
 import { SnnGpuRunner, type SnnGpuRunRaw, type SnnResidentInput } from './run-gpu';
 
@@ -40,9 +41,13 @@ export interface NeuromorphicRequest {
    * shape [width] (or [1, width]). A GpuTensor on the service's own device (GPU backend) stays there: it is
    * copied on the device and its values are checked there during the run (no `reward` with it). Any other
    * GpuTensor is read back; a CpuTensor's data is used as it is.
+   * With encoding 'recorded-current' or 'recorded-spikes': a recorded input in snnTorch's time-first
+   * layout, T × batch × width (nested arrays, or a tensor of shape [T, B, width]); step t feeds slice t
+   * to the first layer as it is, with no encoder, and the state runs on through all T steps.
    */
-  input: ArrayLike<number> | ArrayLike<number>[] | Tensor;
-  timeSteps: number;
+  input: ArrayLike<number> | ArrayLike<number>[] | RecordedInput;
+  /** Steps to run; a recorded input sets it (T), so it may be left out there. */
+  timeSteps?: number;
   encoding: SnnEncodingKind | SnnEncoding;
   /** Reward in [−1, 1]: applies R-STDP to the last layer's synapses after this run. */
   reward?: number;
@@ -134,10 +139,14 @@ export class NeuromorphicService {
     const spec = this.validateOptions(request);
     const encoder = encoderParams(spec);
     const learn = request.reward === undefined ? undefined : { params: this.stdp, reward: request.reward };
-    const resident = this.residentInput(request.input);
+    const recorded = isRecordedEncoding(spec.kind);
+    const resident = recorded ? undefined : this.residentInput(request.input);
     if (resident && learn) throw new SnnResidentLearningError();
-    const { input, batch } = resident ? { input: resident, batch: 1 } : this.validateRows(await this.rowsOf(request.input), spec);
-    const runRequest = { batch, timeSteps: request.timeSteps, encoder, raster: request.raster, learn };
+    const limits = { width: this.inputWidth, maxSteps: SNN_MAX_TIME_STEPS, maxBatch: SNN_MAX_BATCH, maxCurrent: SNN_MAX_DIRECT_INPUT };
+    const { input, batch, timeSteps } = recorded
+      ? await readRecordedInput(request.input as RecordedInput, spec.kind, limits, request.timeSteps)
+      : { ...(resident ? { input: resident, batch: 1 } : this.validateRows(await this.rowsOf(request.input as ArrayLike<number> | ArrayLike<number>[] | Tensor), spec)), timeSteps: request.timeSteps as number };
+    const runRequest = { batch, timeSteps, encoder, raster: request.raster, learn };
     const raw: SnnGpuRunRaw = this.runner
       ? await this.runner.run({ ...runRequest, input })
       : runSnnCpu(this.net, { ...runRequest, input: input as Float32Array });
@@ -146,7 +155,7 @@ export class NeuromorphicService {
   }
 
   /** A GpuTensor on the runner's device, validated: the run reads it there. Else undefined. */
-  private residentInput(input: NeuromorphicRequest['input']): SnnResidentInput | undefined {
+  private residentInput(input: unknown): SnnResidentInput | undefined {
     if (!isTensor(input) || input.kind !== 'gpu' || !this.runner || input.device !== this.runner.device) return undefined;
     const n = requireResidentSeries(input, this.runner.device, 'input');
     if (n !== this.inputWidth) throw new InvalidInputError(`input has ${n} values`, `this network takes ${this.inputWidth} values per sample`);
@@ -157,7 +166,7 @@ export class NeuromorphicService {
   }
 
   /** The input as rows of numbers: arrays as given, a CpuTensor's data, another device's GpuTensor read back. */
-  private async rowsOf(input: NeuromorphicRequest['input']): Promise<ArrayLike<number>[]> {
+  private async rowsOf(input: ArrayLike<number> | ArrayLike<number>[] | Tensor): Promise<ArrayLike<number>[]> {
     if (!isTensor(input)) return isBatch(input) ? input : [input as ArrayLike<number>];
     const shape = input.shape;
     if (!Array.isArray(shape) || !(shape.length === 1 || (shape.length === 2 && shape[0] === 1)) || shape[shape.length - 1] !== this.inputWidth) {
@@ -170,11 +179,14 @@ export class NeuromorphicService {
 
   private validateOptions(request: NeuromorphicRequest): SnnEncoding {
     if (!request || typeof request !== 'object') throw new InvalidInputError('the request is not an object', 'pass { input, timeSteps, encoding }');
-    requireInteger('timeSteps', request.timeSteps, 1, SNN_MAX_TIME_STEPS);
     const spec = typeof request.encoding === 'string' ? { kind: request.encoding } : request.encoding;
-    if (!spec || !['rate', 'poisson', 'latency', 'direct'].includes(spec.kind)) {
-      throw new InvalidInputError(`encoding is ${JSON.stringify(request.encoding)}`, "encoding must be 'rate', 'poisson', 'latency' or 'direct' (or { kind, seed, ... })");
+    if (!spec || !['rate', 'poisson', 'latency', 'direct', 'recorded-current', 'recorded-spikes'].includes(spec.kind)) {
+      throw new InvalidInputError(
+        `encoding is ${JSON.stringify(request.encoding)}`,
+        "encoding must be 'rate', 'poisson', 'latency', 'direct' (or { kind, seed, ... }), or 'recorded-current' / 'recorded-spikes' for a recorded (T, B, N) input",
+      );
     }
+    if (!isRecordedEncoding(spec.kind) || request.timeSteps !== undefined) requireInteger('timeSteps', request.timeSteps, 1, SNN_MAX_TIME_STEPS);
     if (spec.seed !== undefined) requireInteger('encoding.seed', spec.seed, 0, 0xffffffff);
     for (const key of ['gain', 'offset', 'dt', 'maxRateHz', 'latencyThreshold'] as const) {
       if (spec[key] !== undefined) requireNumberInRange(`encoding.${key}`, spec[key], -1e9, 1e9);
@@ -248,7 +260,7 @@ function residentInputError(firstNonFinite: number, firstOutOfRange: number, kin
   return new SnnEncodingRangeError(`input[${firstOutOfRange}] (GPU-resident) is outside the ${kind} encoder's range`, snnEncodingRangeHint(kind, SNN_MAX_DIRECT_INPUT));
 }
 
-function isBatch(input: NeuromorphicRequest['input']): input is ArrayLike<number>[] {
+function isBatch(input: ArrayLike<number> | ArrayLike<number>[]): input is ArrayLike<number>[] {
   return Array.isArray(input) && input.length > 0 && typeof input[0] === 'object' && input[0] !== null;
 }
 

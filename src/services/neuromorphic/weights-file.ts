@@ -1,5 +1,6 @@
 import type { SnnNeuron } from '../../kernels/snn-lif';
 import { SnnModelError } from './errors';
+import { snnNeuronFromJson } from './neuron-keys';
 import { validateSnnNetwork, type SnnLayer, type SnnNetwork } from './network';
 
 /**
@@ -9,7 +10,9 @@ import { validateSnnNetwork, type SnnLayer, type SnnNetwork } from './network';
  *   bytes 12..   H bytes of UTF-8 JSON, space-padded so the data starts at a multiple of 4
  *   then         float32 little-endian data; the header gives each tensor's { offset, length } in floats.
  * Header: { format: 'aura-snn', version: 1, layers: [{ inputs, outputs, neuron, thresholdGe?, weights,
- * bias, recurrent? }], readout?: { inputs, outputs, weights, bias } }. Weights are out × in row-major,
+ * bias, recurrent? }], readout?: { inputs, outputs, weights, bias } }. A neuron takes the runtime's keys or
+ * the framework's own (snnTorch `reset_mechanism`, `reset_delay`; Norse `tau_mem_inv`, ...: neuron-keys.ts);
+ * an unknown key is an error. Weights are out × in row-major,
  * exactly torch's nn.Linear.weight, so an snnTorch or Norse model is exported tensor by tensor.
  */
 export const SNN_WEIGHTS_MAGIC = 'AURASNN1';
@@ -97,16 +100,22 @@ export function decodeSnnWeights(bytes: Uint8Array): SnnNetwork {
     for (let i = 0; i < ref.length; i++) out[i] = view.getFloat32(dataStart + 4 * (ref.offset + i), true);
     return out;
   };
+  const known = (obj: object, where: string, keys: string[]) => {
+    for (const key of Object.keys(obj)) if (!keys.includes(key)) throw bad(`${where} has an unknown key '${key}' (accepted: ${keys.join(', ')})`);
+  };
+  known(header, 'the header', ['format', 'version', 'layers', 'readout']);
   const layers: SnnLayer[] = header.layers.map((l, i) => {
+    if (l && typeof l === 'object') known(l, `layer ${i}`, ['inputs', 'outputs', 'neuron', 'thresholdGe', 'weights', 'bias', 'recurrent']);
     if (!Number.isInteger(l?.inputs) || !Number.isInteger(l?.outputs) || l.inputs < 1 || l.outputs < 1) throw bad(`layer ${i} has no valid inputs/outputs`);
     return {
-      inputs: l.inputs, outputs: l.outputs, neuron: l.neuron, thresholdGe: l.thresholdGe === true,
+      inputs: l.inputs, outputs: l.outputs, neuron: snnNeuronFromJson(l.neuron, `layer ${i}`), thresholdGe: l.thresholdGe === true,
       weights: tensor(l.weights, l.inputs * l.outputs, `layer ${i} weights`),
       bias: tensor(l.bias, l.outputs, `layer ${i} bias`),
       ...(l.recurrent ? { recurrent: tensor(l.recurrent, l.outputs * l.outputs, `layer ${i} recurrent`) } : {}),
     };
   });
   const r = header.readout;
+  if (r && typeof r === 'object') known(r, 'the readout', ['inputs', 'outputs', 'weights', 'bias']);
   const net: SnnNetwork = {
     layers,
     ...(r ? { readout: { inputs: r.inputs, outputs: r.outputs, weights: tensor(r.weights, r.inputs * r.outputs, 'readout weights'), bias: tensor(r.bias, r.outputs, 'readout bias') } } : {}),

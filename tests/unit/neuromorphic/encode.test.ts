@@ -8,21 +8,22 @@ import { snnPcgHash, snnUniform } from '../../../src/kernels/snn-rng';
 import { withGpu } from '../../helpers/gpu';
 
 /** All T steps of an encoder in one submission; returns the spikes of every step and the counts. */
-async function encodeGpu(ctx: GpuContext, e: SnnEncoding, input: Float32Array, width: number, timeSteps: number, fanout: number, wg = 256) {
+/** `n` inputs per step (batch × width); a recorded input holds timeSteps × n values. */
+async function encodeGpu(ctx: GpuContext, e: SnnEncoding, input: Float32Array, width: number, timeSteps: number, fanout: number, wg = 256, n = input.length) {
   const { device } = ctx;
   const p = encoderParams(e);
   const counters = createSnnCounters(device);
   const inBuf = bufferFrom(device, input, STORAGE);
-  const encoded = bufferFrom(device, new Float32Array(input.length), STORAGE);
-  const inputCounts = bufferFrom(device, new Float32Array(input.length), STORAGE);
+  const encoded = bufferFrom(device, new Float32Array(n), STORAGE);
+  const inputCounts = bufferFrom(device, new Float32Array(n), STORAGE);
   const fanoutBuf = bufferFrom(device, new Uint32Array(width).fill(fanout), STORAGE);
-  const enc = encodeStep(device, p, { input: inBuf, encoded, counters, inputCounts }, { count: input.length, width, timeSteps }, wg);
-  const count = snnCountStep(device, { tallies: inputCounts, fanout: fanoutBuf, counters }, { count: input.length, width, offset: 0, slot: 'inputSpikes' }, wg);
+  const enc = encodeStep(device, p, { input: inBuf, encoded, counters, inputCounts }, { count: n, width, timeSteps }, wg);
+  const count = snnCountStep(device, { tallies: inputCounts, fanout: fanoutBuf, counters }, { count: n, width, offset: 0, slot: 'inputSpikes' }, wg);
   const steps: Float32Array[] = [];
   try {
     for (let t = 0; t < timeSteps; t++) {
       await runCompute(device, [enc.step, snnTickStep(device, counters)]);
-      steps.push(await readFloat32(device, encoded, input.length));
+      steps.push(await readFloat32(device, encoded, n));
     }
     await runCompute(device, [count.step]);
     return { steps, counts: await readSnnCounters(device, counters) };
@@ -31,12 +32,12 @@ async function encodeGpu(ctx: GpuContext, e: SnnEncoding, input: Float32Array, w
   }
 }
 
-function encodeCpu(e: SnnEncoding, input: Float32Array, width: number, timeSteps: number, fanout: number) {
+function encodeCpu(e: SnnEncoding, input: Float32Array, width: number, timeSteps: number, fanout: number, n = input.length) {
   const p = encoderParams(e);
   const counts = emptySnnCounts();
   const steps: Float32Array[] = [];
   for (let t = 0; t < timeSteps; t++) {
-    const out = new Float32Array(input.length);
+    const out = new Float32Array(n);
     encodeStepCpu(p, input, width, timeSteps, t, fanout, out, counts);
     steps.push(out);
   }
@@ -82,6 +83,29 @@ describe('encoders on the GPU equal the CPU reference spike for spike', () => {
           const cpu = encodeCpu(e, x, width, T, 10);
           for (let t = 0; t < T; t++) expect(Array.from(gpu.steps[t])).toEqual(Array.from(cpu.steps[t]));
           expect({ sop: gpu.counts.sop, inputSpikes: gpu.counts.inputSpikes }).toEqual({ sop: cpu.counts.sop, inputSpikes: cpu.counts.inputSpikes });
+        }
+      }));
+  }
+});
+
+describe('recorded inputs (T × batch × width): step t passes slice t through, on both paths', () => {
+  for (const [n, width, wg] of [[1, 1, 256], [300, 60, 256], [65_537, 97, 1]] as const) {
+    it(`${n} inputs per step (workgroup ${wg})`, () =>
+      withGpu(async (ctx) => {
+        const T = 3;
+        const current = new Float32Array(T * n).map((_, i) => Math.sin(i) * 3);
+        const spikes = current.map((x) => (x > 1 ? 1 : 0));
+        for (const [e, x] of [[{ kind: 'recorded-current' }, current], [{ kind: 'recorded-spikes' }, spikes]] as const) {
+          const gpu = await encodeGpu(ctx, e, x, width, T, 10, wg, n);
+          const cpu = encodeCpu(e, x, width, T, 10, n);
+          for (let t = 0; t < T; t++) {
+            expect(Array.from(cpu.steps[t])).toEqual(Array.from(x.subarray(t * n, (t + 1) * n)));
+            expect(Array.from(gpu.steps[t])).toEqual(Array.from(cpu.steps[t]));
+          }
+          // Spikes are counted (each reaching `fanout` synapses); a current is not (its MACs are the synapses').
+          const ones = e.kind === 'recorded-spikes' ? x.reduce((a, v) => a + v, 0) : 0;
+          expect({ sop: gpu.counts.sop, inputSpikes: gpu.counts.inputSpikes }).toEqual({ sop: ones * 10, inputSpikes: ones });
+          expect({ sop: cpu.counts.sop, inputSpikes: cpu.counts.inputSpikes }).toEqual({ sop: ones * 10, inputSpikes: ones });
         }
       }));
   }

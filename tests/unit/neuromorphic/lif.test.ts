@@ -143,8 +143,30 @@ describe("the predecessor's LIF: hand-worked refractory period and adaptive thre
   });
 });
 
+describe('snnTorch Leaky reset_delay=False: the reset lands in the step that fires (values from snnTorch\'s leaky.py)', () => {
+  const cases: Array<[string, SnnNeuron, number, number[], number[]]> = [
+    ['subtract, input 0.9', { model: 'snntorch', beta: 0.5, reset: 'subtract', resetDelay: false }, 0.9, [0, 1, 1, 0, 1], [0.9, 0.35, 0.075, 0.9375, 0.36875]],
+    ['zero, input 0.9', { model: 'snntorch', beta: 0.5, reset: 'zero', resetDelay: false }, 0.9, [0, 1, 0, 1, 0], [0.9, 0, 0.9, 0, 0.9]],
+    // A membrane still above θ after its reset: the next step's delayed reset and do_reset = spk − reset
+    // cancel ("avoid double reset"), so θ is subtracted once per step, not twice.
+    ['subtract, input 2.5', { model: 'snntorch', beta: 0.5, reset: 'subtract', resetDelay: false }, 2.5, [1, 1, 1, 1, 1], [1.5, 2.25, 2.625, 2.8125, 2.90625]],
+    ['zero, input 2.5', { model: 'snntorch', beta: 0.5, reset: 'zero', resetDelay: false }, 2.5, [1, 1, 1, 1, 1], [0, 0, 0, 0, 0]],
+  ];
+  for (const [name, neuron, input, spikes, v] of cases) {
+    it(name, async () => {
+      for (const t of await bothPaths(neuron, constant(input, 5))) {
+        expect(col(t.spikes)).toEqual(spikes);
+        v.forEach((x, k) => expect(t.v[k][0]).toBeCloseTo(x, 6));
+      }
+    });
+  }
+});
+
 describe('LIF kernel equals its CPU reference at boundary sizes', () => {
-  const neurons: SnnNeuron[] = [{ model: 'aura' }, { model: 'snntorch', beta: 0.9, reset: 'subtract' }, { model: 'snntorch', beta: 0.9, reset: 'zero' }, { model: 'norse', tauMemInv: 300 }];
+  const neurons: SnnNeuron[] = [
+    { model: 'aura' }, { model: 'snntorch', beta: 0.9, reset: 'subtract' }, { model: 'snntorch', beta: 0.9, reset: 'zero' }, { model: 'norse', tauMemInv: 300 },
+    { model: 'snntorch', beta: 0.9, reset: 'subtract', resetDelay: false }, { model: 'snntorch', beta: 0.9, reset: 'zero', resetDelay: false },
+  ];
   function currents(n: number, steps: number): Float32Array[] {
     return Array.from({ length: steps }, (_, t) => new Float32Array(n).map((_, i) => (((i * 7919 + t * 104729) % 1000) / 1000) * 1.5));
   }
