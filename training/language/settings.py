@@ -25,7 +25,7 @@ ARCH = dict(hidden_size=192, num_hidden_layers=4, num_attention_heads=4, interme
 PRETRAIN = dict(steps=900, batch_size=16, lr=5e-4, warmup=0.06, weight_decay=0.01, mask_prob=0.15)
 
 # Fine-tuning (ham 0 / spam 1); the epoch with the best validation accuracy is kept
-FINETUNE = dict(epochs=4, batch_size=16, lr=1.5e-4, warmup=0.1, weight_decay=0.01)
+FINETUNE = dict(epochs=4, batch_size=16, lr=2e-4, warmup=0.06, weight_decay=0.01)
 
 LABELS = {0: 'ham', 1: 'spam'}
 
