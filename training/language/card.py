@@ -34,6 +34,9 @@ def write_card(config, metrics, log):
     total = sum(stages.get(s, 0) for s in ('prepare', 'tokenizer', 'pretrain', 'finetune', 'export', 'fixtures'))
     v = ft['validation']
     pre, fs, a = metrics.get('pretrain_settings', settings.PRETRAIN), ft['settings'], settings.ARCH
+    pr = metrics.get('pretrain', {})
+    seen = (f' ({pr["passes"]} of a pass over the {pr["corpus_tokens"] / 1e6:.1f} M-token corpus of {pr["segments"]} windows; '
+            f'final MLM loss {pr["final_mlm_loss"]})') if pr else ''
     params = (config.vocab_size + a['max_position_embeddings'] + 2) * a['hidden_size'] \
         + a['num_hidden_layers'] * (4 * a['hidden_size'] ** 2 + 2 * a['hidden_size'] * a['intermediate_size']) \
         + a['hidden_size'] ** 2 + 2 * a['hidden_size']
@@ -105,13 +108,14 @@ One command (fixed seed {settings.SEED}; `torch.set_num_threads({settings.THREAD
 those). PyTorch {metrics.get('torch', '1.13')} on CPU.
 
 - **Masked-LM pretraining**: {pre['steps']} steps of {pre['batch_size']} windows of ≤ {settings.MAX_LENGTH}
-  tokens; 15% of pieces chosen (80% [MASK], 10% random, 10% kept); AdamW lr {pre['lr']}, weight decay
+  tokens{seen}; 15% of pieces chosen (80% [MASK], 10% random, 10% kept); AdamW lr {pre['lr']}, weight decay
   {pre['weight_decay']}, linear warm-up {pre['warmup'] * 100:.0f}% then linear decay, gradient clip 1.0,
   dropout 0.1; MLM decoder tied to the word embeddings.
 - **Fine-tuning**: {fs['epochs']} epochs over the training split, batch {fs['batch_size']}, AdamW lr
   {fs['lr']}, weight decay {fs['weight_decay']}, warm-up {fs['warmup'] * 100:.0f}% then linear decay,
   cross-entropy; the epoch with the best validation accuracy was kept (epoch {ft['kept_epoch']}).
-- **Wall time**: {total / 60:.1f} minutes on the 2-core CPU machine ({stage_times}).
+- **Wall time**: {total / 60:.1f} minutes on the 2-core CPU machine, shared with other jobs while it ran
+  ({stage_times}).
 
 | epoch | train loss | validation accuracy | validation spam F1 | validation hard-ham accuracy |
 | --- | --- | --- | --- | --- |
@@ -139,7 +143,8 @@ a constant weight; embeddings, LayerNorm, pooler and classifier stay float32 (`t
   of distribution. The `ham`/`spam` probability is not calibrated for other kinds of text.
 - Headers are not read: a pasted message should start with its `Subject:` line, then the body.
 - Only the first {settings.MAX_LENGTH} tokens are read.
-- A small model pretrained briefly on ~5 M tokens: its embeddings carry topical similarity, not deep semantics.
+- A small model with a short pretraining (see above): its embeddings carry topical similarity, not deep
+  semantics. Hard ham (ham that looks like marketing) is its weakest group.
 """
     with open(path, 'w', encoding='utf-8') as f:
         f.write(text)

@@ -59,7 +59,7 @@ def pretrain(tokenizer, log):
     optimizer = adamw(model, p['lr'], p['weight_decay'])
     schedule = linear_schedule(optimizer, p['steps'], p['warmup'])
     model.train()
-    start, cursor, running = time.time(), 0, []
+    start, cursor, running, last = time.time(), 0, [], None
     for step in range(p['steps']):
         rows = []
         for _ in range(p['batch_size']):
@@ -78,5 +78,8 @@ def pretrain(tokenizer, log):
         if (step + 1) % 50 == 0 or step + 1 == p['steps']:
             log(f'pretrain step {step + 1}/{p["steps"]} mlm loss {sum(running) / len(running):.3f} '
                 f'({time.time() - start:.0f} s, {cursor / len(order):.2f} passes)')
+            last = sum(running) / len(running)
             running = []
-    return config, model.bert.state_dict()
+    report = {'segments': len(segments), 'corpus_tokens': tokens, 'passes': round(cursor / len(order), 2),
+              'final_mlm_loss': round(last, 3)}
+    return config, model.bert.state_dict(), report

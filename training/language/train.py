@@ -103,8 +103,9 @@ def main(argv):
             from model import BertConfig
             if stage == 'pretrain':
                 from pretrain import pretrain
-                config, encoder = pretrain(tokenizer, log)
-                torch.save({'config': config.to_dict(), 'encoder': encoder, 'settings': settings.PRETRAIN}, settings.path('pretrained.pt'))
+                config, encoder, report = pretrain(tokenizer, log)
+                torch.save({'config': config.to_dict(), 'encoder': encoder, 'settings': settings.PRETRAIN, 'report': report},
+                           settings.path('pretrained.pt'))
             elif stage == 'finetune':
                 from finetune import finetune
                 saved = torch.load(require(settings.path('pretrained.pt'), 'pretrain'))
@@ -113,6 +114,7 @@ def main(argv):
                 torch.save({'config': config.to_dict(), 'model': state}, settings.path('finetuned.pt'))
                 metrics['finetune'] = {**report, 'settings': settings.FINETUNE}
                 metrics['pretrain_settings'] = saved['settings']
+                metrics['pretrain'] = saved.get('report', {})
             else:
                 saved = torch.load(require(settings.path('finetuned.pt'), 'finetune'))
                 config = BertConfig(**saved['config'])
