@@ -95,6 +95,7 @@ describe('aura-bert-spam ONNX through onnxruntime-web (WASM EP) in Node', () => 
       worstLogit = Math.max(worstLogit, maxAbsDiff(r.logits, m.logits));
       worstEmbedding = Math.max(worstEmbedding, maxAbsDiff(r.embedding, m.embedding));
     }
+    console.log(`aura-bert-spam WASM EP: worst logit diff ${worstLogit.toExponential(2)}, worst embedding diff ${worstEmbedding.toExponential(2)}`);
     expect(worstLogit).toBeLessThanOrEqual(LOGIT_TOLERANCE);
     expect(worstEmbedding).toBeLessThanOrEqual(EMBEDDING_TOLERANCE);
   });
