@@ -70,6 +70,7 @@ test('aura-bert-spam: WebGPU EP logits within 1e-3 of the training side for the 
     const f = result.f32.slice(2 * i, 2 * i + 2);
     worst = Math.max(worst, ...f.map((v, k) => Math.abs(v - m.logits[k])));
   });
+  console.log(`aura-bert-spam e2e: worst |WebGPU f32 logit - PyTorch logit| = ${worst.toExponential(2)}`);
   expect(worst).toBeLessThanOrEqual(LOGIT_TOLERANCE);
   expect(result.int8.every(Number.isFinite)).toBe(true);
   messages.slice(0, INT8_ROWS).forEach((m, i) => {
