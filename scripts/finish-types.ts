@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../dist/types');
-const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\2/g;
+const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}(?:\/[^'"]*)?)\2/g;
 
 function* declarationFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
@@ -24,6 +24,7 @@ function* declarationFiles(dir: string): Generator<string> {
 export function withExtension(file: string, specifier: string): string {
   if (/\.(js|mjs|cjs|json)$/.test(specifier)) return specifier;
   const target = resolve(dirname(file), specifier);
+  if (specifier.endsWith('/')) specifier = specifier.slice(0, -1);
   if (existsSync(`${target}.d.ts`)) return `${specifier}.js`;
   if (existsSync(join(target, 'index.d.ts'))) return `${specifier}/index.js`;
   throw new Error(`finish-types: ${file} imports ${specifier}, which has no declaration file`);

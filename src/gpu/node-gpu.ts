@@ -48,7 +48,8 @@ function hasSystemVulkanDriver(fs: typeof import('node:fs')): boolean {
  * satisfies the probe; a variable that is already set is left alone.
  */
 function quietWaylandProbe(fs: typeof import('node:fs')): void {
-  if (process.env.XDG_RUNTIME_DIR) return;
+  const current = process.env.XDG_RUNTIME_DIR;
+  if (current && fs.existsSync(current)) return;
   const os = process.getBuiltinModule('node:os') as typeof import('node:os');
   const path = process.getBuiltinModule('node:path') as typeof import('node:path');
   try {

@@ -66,7 +66,10 @@ function checkOnnxFraming(source: string, bytes: Uint8Array): void {
     if (field === 0) throw bad(`field number 0 at byte ${offset}`);
     if (wireType === 0) varint();
     else if (wireType === 1) offset += 8;
-    else if (wireType === 2) offset += varint();
+    else if (wireType === 2) {
+      const length = varint(); // read before offset is: the varint moves it
+      offset += length;
+    }
     else if (wireType === 5) offset += 4;
     else throw bad(`wire type ${wireType} at byte ${offset}`);
     if (offset > bytes.byteLength) throw bad(`field ${field} runs ${offset - bytes.byteLength} bytes past the end of the file`);
