@@ -52,6 +52,6 @@ export function makeConsumer(): { dir: string; packed: Packed } {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'aura-consumer', version: '1.0.0', private: true, type: 'module', dependencies, devDependencies }, null, 2));
   const lock = consumerLock({ repoLock: join(REPO, 'package-lock.json'), name: 'aura-consumer', tarball: { file: packed.file, path: packed.path }, dependencies, devDependencies });
   writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2));
-  execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
   return { dir, packed };
 }
