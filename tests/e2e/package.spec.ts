@@ -97,6 +97,7 @@ test("createAuraWorker, typed errors and env work from the consumer's build", as
   expect(errors).toEqual([]);
   expect(checks.worker.services.length).toBeGreaterThan(0);
   expect(checks.worker.decision.service).toEqual(expect.any(String));
+  expect(checks.cacheApi).toEqual(expect.arrayContaining([expect.stringMatching(/^tokenizer-.*\.json$/), expect.stringMatching(/\.onnx$/)]));
   expect(checks.workerError).toEqual({ name: 'InvalidInputError', code: 'INVALID_INPUT' });
   expect(checks.page.decision.service).toEqual(expect.any(String));
   expect(checks.pageError).toEqual({ name: 'InvalidInputError', isInvalidInput: true, code: 'INVALID_INPUT' });
