@@ -110,7 +110,8 @@ test("createAuraWorker, typed errors and env work from the consumer's build", as
 test("the README's snippet runs in a plain Node script with Dawn, its models from the installed package", async () => {
   test.setTimeout(320_000);
   expect(existsSync(join(dir, 'node_modules/aura-webgpu/public/models/aura-bert-tiny/tokenizer.json'))).toBe(true);
-  const { stdout, stderr } = await run('node', ['node/readme.mjs'], { cwd: dir, timeout: 300_000, env: { ...process.env, XDG_RUNTIME_DIR: '' } });
+  // No XDG_RUNTIME_DIR, as on a headless server; no colours (Playwright sets FORCE_COLOR for its workers).
+  const { stdout, stderr } = await run('node', ['node/readme.mjs'], { cwd: dir, timeout: 300_000, env: { ...process.env, XDG_RUNTIME_DIR: '', FORCE_COLOR: '0' } });
   expect(stdout).toMatch(/^ready ready$/m);
   expect(stdout).toMatch(/service: '\w+'/);
   expect(stdout).toContain('# HELP');
