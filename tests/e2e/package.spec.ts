@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeConsumer, REPO, type Packed } from './consumer/project';
 import { filesInliningWasm, filesUnder } from './consumer/scan';
+import { DEFAULT_LANGUAGE_MODEL } from '../../src/models/defaults';
 
 const run = promisify(execFile);
 const MB = 1e6;
@@ -43,7 +44,7 @@ test.afterAll(() => {
 test('the package fits its size budget, ships the default models, and inlines no wasm', () => {
   expect(packed.size, 'packed tarball').toBeLessThanOrEqual(12 * MB);
   expect(packed.unpackedSize, 'unpacked').toBeLessThanOrEqual(30 * MB);
-  expect(packed.files).toContain('public/models/aura-bert-tiny/tokenizer.json');
+  expect(packed.files).toContain(`public/models/${DEFAULT_LANGUAGE_MODEL}/tokenizer.json`);
   expect(packed.files).toContain('dist/lib/aura.worker.js');
   expect(packed.files.filter((f) => f.endsWith('.wasm'))).toEqual([]);
   expect(filesInliningWasm(join(dir, 'node_modules/aura-webgpu'))).toEqual([]);
@@ -109,7 +110,7 @@ test("createAuraWorker, typed errors and env work from the consumer's build", as
 
 test("the README's snippet runs in a plain Node script with Dawn, its models from the installed package", async () => {
   test.setTimeout(320_000);
-  expect(existsSync(join(dir, 'node_modules/aura-webgpu/public/models/aura-bert-tiny/tokenizer.json'))).toBe(true);
+  expect(existsSync(join(dir, `node_modules/aura-webgpu/public/models/${DEFAULT_LANGUAGE_MODEL}/tokenizer.json`))).toBe(true);
   // No XDG_RUNTIME_DIR, as on a headless server; no colours (Playwright sets FORCE_COLOR for its workers).
   const { stdout, stderr } = await run('node', ['node/readme.mjs'], { cwd: dir, timeout: 300_000, env: { ...process.env, XDG_RUNTIME_DIR: '', FORCE_COLOR: '0' } });
   expect(stdout).toMatch(/^ready ready$/m);
