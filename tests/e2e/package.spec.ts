@@ -56,9 +56,9 @@ test('the package fits its size budget, ships the default models, and inlines no
   expect(filesInliningWasm(join(dir, 'dist'))).toEqual([]);
 });
 
-test('the type declarations compile for a consumer under moduleResolution bundler and nodenext', async () => {
+test('the type declarations compile for a consumer under moduleResolution bundler, node16 and nodenext', async () => {
   test.setTimeout(300_000);
-  const configs = ['tsconfig.bundler.json', 'tsconfig.nodenext.json'];
+  const configs = ['tsconfig.bundler.json', 'tsconfig.node16.json', 'tsconfig.nodenext.json'];
   const results = await Promise.all(
     configs.map((config) => run('npx', ['tsc', '-p', config], { cwd: dir, timeout: 280_000 }).catch((e: { stdout: string }) => ({ stdout: e.stdout, failed: true }))),
   );
