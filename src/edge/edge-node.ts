@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Aura } from '../runtime/create-aura';
-import { handleBlobRequest } from './blob-server';
-import { readJsonBody, sendError, sendJson } from './http-json';
+import { handleBlobRequest, type BlobServerOptions } from './blob-server';
+import { readJsonBody, sendError, sendJson, sendProblem } from './http-json';
+import { parseInferBody } from './infer-body';
 import { startSignalingServer, type SignalingServer } from './signaling';
 
 export interface EdgeNodeOptions {
@@ -14,7 +15,16 @@ export interface EdgeNodeOptions {
   /** Starts the WebRTC signaling relay on its own port (0: any free one). */
   signalingPort?: number;
   maxBodyBytes?: number;
+  /** Bearer token blob PUTs must carry; without one the node takes no uploads. */
+  blobToken?: string;
+  /** Origins whose pages may use /blobs across origins (CORS); none by default. */
+  blobOrigins?: readonly string[];
+  /** Largest blob a PUT may upload (default 16 MiB). */
+  maxBlobBytes?: number;
 }
+
+/** The methods each route answers; another method gets 405 with `Allow`. */
+const ROUTES: Record<string, string> = { '/infer': 'POST', '/metrics': 'GET', '/health': 'GET' };
 
 export interface EdgeNode {
   url: string;
@@ -27,29 +37,35 @@ export interface EdgeNode {
  *   POST /infer     a request as JSON → the UnifiedResponse
  *   GET  /metrics   Prometheus text
  *   GET  /health    adapter and backend plan
- *   /blobs/<sha256> the memory service's remote tier (GET, PUT)
+ *   /blobs/<sha256> the memory service's remote tier (GET; PUT with the blob token set at start)
+ * Errors are JSON ({ error: { code, message, hint } }); a known path with another method is 405 with `Allow`.
  * and a WebSocket signaling relay for WebRTC peers.
  */
 export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode> {
   const { aura } = options;
   const maxBody = options.maxBodyBytes ?? 2 ** 20;
+  const blobs: BlobServerOptions | undefined = options.blobDir
+    ? { dir: options.blobDir, token: options.blobToken, allowOrigins: options.blobOrigins, maxBlobBytes: options.maxBlobBytes }
+    : undefined;
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://edge').pathname;
     try {
-      if (path.startsWith('/blobs/') && options.blobDir) {
-        await handleBlobRequest(options.blobDir, req, res);
-      } else if (path === '/infer' && req.method === 'POST') {
-        const body = (await readJsonBody(req, maxBody)) as Record<string, unknown>;
-        // Only data crosses the boundary: a signal or any other live object cannot come over HTTP.
-        sendJson(res, 200, await aura.infer({ id: body?.id as string | undefined, text: body?.text as string | undefined, series: body?.series as number[] | undefined, timeoutMs: body?.timeoutMs as number | undefined }));
-      } else if (path === '/metrics' && req.method === 'GET') {
+      const allowed = ROUTES[path];
+      if (path.startsWith('/blobs/') && blobs) {
+        await handleBlobRequest(blobs, req, res);
+      } else if (allowed && req.method !== allowed) {
+        res.setHeader('allow', allowed);
+        sendProblem(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`, `use ${allowed} ${path}`);
+      } else if (path === '/infer') {
+        sendJson(res, 200, await aura.infer(parseInferBody(await readJsonBody(req, maxBody))));
+      } else if (path === '/metrics') {
         const text = aura.metrics();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         res.end(text);
-      } else if (path === '/health' && req.method === 'GET') {
+      } else if (path === '/health') {
         sendJson(res, 200, { status: 'ok', adapter: aura.adapter, plan: aura.plan });
       } else {
-        sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path}`, hint: 'use POST /infer, GET /metrics, GET /health or /blobs/<sha256>' } });
+        sendProblem(res, 404, 'NOT_FOUND', `no route ${req.method} ${path}`, `use POST /infer, GET /metrics, GET /health${blobs ? ' or /blobs/<sha256>' : ''}`);
       }
     } catch (error) {
       if (!res.headersSent) sendError(res, error);

@@ -27,13 +27,18 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/** Every error the edge node answers has this JSON shape. */
+export function sendProblem(res: ServerResponse, status: number, code: string, message: string, hint: string): void {
+  sendJson(res, status, { error: { code, message, hint } });
+}
+
 /** Typed errors go back as 4xx with their code and hint; anything else is a 500 without internals. */
 export function sendError(res: ServerResponse, error: unknown): void {
   if (error instanceof AuraError) {
-    const status = error.code === 'INVALID_INPUT' ? 400 : error.code === 'TIMEOUT' ? 504 : 500;
+    const status = error.code === 'INVALID_INPUT' ? 400 : error.code === 'TIMEOUT' ? 504 : error.code === 'CANCELLED' ? 499 : 500;
     sendJson(res, status, { error: { name: error.name, code: error.code, message: error.message, hint: error.hint } });
   } else {
-    sendJson(res, 500, { error: { name: 'InternalError', code: 'INTERNAL', message: 'the edge node failed; see its log' } });
+    sendJson(res, 500, { error: { name: 'InternalError', code: 'INTERNAL', message: 'the edge node failed; see its log', hint: '' } });
     console.error(error);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Dynamic batching: calls that arrive while a batch is open join it; the batch runs when it holds
  * `maxBatch` items or `maxWaitMs` after its first item, whichever comes first. Each caller gets its
- * own result (or its own error, when the batch function fails).
+ * own result. When the batch function fails for a batch of several, each member is run again alone,
+ * so a failure lands only on the member that causes it, with its own error; the others are answered.
  */
 export interface BatcherOptions {
   maxBatch: number;
@@ -19,6 +20,8 @@ export class Batcher<I, O> {
   private timer?: ReturnType<typeof setTimeout>;
   /** Sizes of the batches run so far (for metrics and tests). */
   readonly batchSizes: number[] = [];
+  /** Members run again alone after their batch failed. */
+  isolatedRuns = 0;
 
   constructor(private readonly runBatch: (inputs: I[]) => Promise<O[]>, private readonly options: BatcherOptions) {
     if (!(options.maxBatch >= 1) || !(options.maxWaitMs >= 0)) throw new RangeError('maxBatch ≥ 1 and maxWaitMs ≥ 0');
@@ -39,6 +42,10 @@ export class Batcher<I, O> {
     if (this.pending.length > 0) this.timer = setTimeout(() => this.flush(), this.options.maxWaitMs);
     if (batch.length === 0) return;
     this.batchSizes.push(batch.length);
+    this.run(batch);
+  }
+
+  private run(batch: Array<Pending<I, O>>): void {
     this.runBatch(batch.map((p) => p.input)).then(
       (outputs) => {
         if (outputs.length !== batch.length) {
@@ -48,7 +55,12 @@ export class Batcher<I, O> {
         }
         batch.forEach((p, i) => p.resolve(outputs[i]));
       },
-      (error) => batch.forEach((p) => p.reject(error)),
+      (error) => {
+        if (batch.length === 1) return batch[0].reject(error);
+        // Whose failure was it? Each member alone answers that.
+        this.isolatedRuns += batch.length;
+        for (const member of batch) this.run([member]);
+      },
     );
   }
 }

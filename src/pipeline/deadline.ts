@@ -42,6 +42,12 @@ export class Deadline {
     if (this.signal.aborted) throw this.signal.reason;
   }
 
+  /** Lets the event loop run (timers, other requests), then throws if the deadline passed or the caller cancelled. */
+  async checkpoint(): Promise<void> {
+    await yieldToEventLoop();
+    this.check();
+  }
+
   race<T>(work: Promise<T>): Promise<T> {
     if (this.signal.aborted) return Promise.reject(this.signal.reason);
     return new Promise<T>((resolve, reject) => {
@@ -63,4 +69,12 @@ export class Deadline {
   dispose(): void {
     clearTimeout(this.timer);
   }
+}
+
+/** One turn of the event loop: scheduler.yield() where the browser has it, setImmediate in Node, else a 0 ms timer. */
+export function yieldToEventLoop(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

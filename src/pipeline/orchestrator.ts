@@ -49,11 +49,23 @@ export class Orchestrator {
     this.front = new Batcher((batch) => this.embedAndRoute(batch), batching);
   }
 
+  /** Answers one request; every request is counted in aura_requests_total, a rejected one by its error's code. */
   async handle(input: AuraRequest): Promise<UnifiedResponse> {
+    const requests = this.parts.metrics.counter('aura_requests_total', 'Requests by outcome: ok, or the error code');
+    try {
+      const response = await this.answer(input);
+      requests.inc({ outcome: 'ok' });
+      return response;
+    } catch (error) {
+      requests.inc({ outcome: (error as { code?: string })?.code?.toLowerCase() ?? 'error' });
+      throw error;
+    }
+  }
+
+  private async answer(input: AuraRequest): Promise<UnifiedResponse> {
     const started = performance.now();
     const request = validateRequest(input);
     const deadline = new Deadline(request.timeoutMs, request.signal);
-    const requests = this.parts.metrics.counter('aura_requests_total', 'Requests by outcome');
     let front: Front | undefined;
     try {
       deadline.enter('route');
@@ -119,7 +131,6 @@ export class Orchestrator {
       }
       const totalMs = performance.now() - started;
       this.observe(perStage, totalMs, summary.energy.perService);
-      requests.inc({ outcome: 'ok' });
       return {
         id: request.id,
         ...summary,
@@ -128,9 +139,6 @@ export class Orchestrator {
         timings: { perStage, totalMs },
         batchSize: front.batchSize,
       };
-    } catch (error) {
-      requests.inc({ outcome: (error as { code?: string }).code?.toLowerCase() ?? 'error' });
-      throw error;
     } finally {
       front?.embedding?.shared.release();
       deadline.dispose();

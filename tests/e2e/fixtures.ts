@@ -24,6 +24,9 @@ export const test = base.extend<{ auraPage: Page }>({
 
 export { expect };
 
+/** The origin the harness page is served from (playwright.config.ts): blob servers allow it for CORS. */
+export const E2E_ORIGIN = `http://localhost:${Number(process.env.AURA_E2E_PORT ?? 5174)}`;
+
 /** The public API as seen inside the page (for typing page.evaluate bodies). */
 export type AuraModule = typeof import('../../src/index');
 export type AuraWindow = Window & { aura: AuraModule };

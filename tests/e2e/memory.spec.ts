@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBlobServer, type BlobServer } from '../../src/edge/blob-server';
-import { test, expect, type AuraWindow } from './fixtures';
+import { test, expect, E2E_ORIGIN, type AuraWindow } from './fixtures';
 
-// The remote tier's blob server runs in this (Node) test process, on a free port; it sends CORS
-// headers so the page at localhost:<e2e port> may GET and PUT blobs.
+// The remote tier's blob server runs in this (Node) test process, on a free port; it allows the
+// page's origin (CORS) so the page at localhost:<e2e port> may GET blobs, and PUT them with the token.
 let server: BlobServer;
 test.beforeAll(async () => {
-  server = await startBlobServer({ dir: await mkdtemp(join(tmpdir(), 'aura-e2e-blobs-')) });
+  server = await startBlobServer({ dir: await mkdtemp(join(tmpdir(), 'aura-e2e-blobs-')), allowOrigins: [E2E_ORIGIN], token: 'e2e' });
 });
 test.afterAll(() => server.close());
 
@@ -60,9 +60,12 @@ test('tiers in the browser: policy moves items L1 → L2 → L3 and back; a corr
   const name = `e2e-tiers-${Date.now()}`;
   const moved = await auraPage.evaluate(async ({ name, url }) => {
     const { MemoryService } = (window as unknown as AuraWindow).aura;
-    const m = await MemoryService.open({ name, dimension: 2, backend: 'cpu', policy: 'w-tinylfu', l1BudgetBytes: 700, l2BudgetBytes: 1000, remote: { baseUrl: url } });
+    const m = await MemoryService.open({ name, dimension: 2, backend: 'cpu', policy: 'w-tinylfu', l1BudgetBytes: 700, l2BudgetBytes: 1000, remote: { baseUrl: url, token: 'e2e' } });
     const fill = (n: number, v: number) => new Uint8Array(n).fill(v);
-    for (const [i, key] of ['a', 'b', 'c', 'd', 'e'].entries()) await m.store({ key, data: fill(300, i) });
+    for (const [i, key] of ['a', 'b', 'c', 'd', 'e'].entries()) {
+      await m.store({ key, data: fill(300, i) });
+      await m.settleUploads(); // the L3 copy is uploaded after the write is acknowledged
+    }
     const tiers = Object.fromEntries(m.keys().map((k) => [k, m.tierOf(k)]));
     const l3Key = m.keys().find((k) => m.tierOf(k) === 'L3')!;
     const back = await m.retrieve(l3Key);
@@ -82,8 +85,9 @@ test('tiers in the browser: policy moves items L1 → L2 → L3 and back; a corr
   const hash = createHash('sha256').update(original).digest('hex');
   const rejected = await auraPage.evaluate(async ({ name, url }) => {
     const { MemoryService } = (window as unknown as AuraWindow).aura;
-    const m = await MemoryService.open({ name: `${name}-corrupt`, dimension: 2, backend: 'cpu', l1BudgetBytes: 1, l2BudgetBytes: 100, remote: { baseUrl: url } });
+    const m = await MemoryService.open({ name: `${name}-corrupt`, dimension: 2, backend: 'cpu', l1BudgetBytes: 1, l2BudgetBytes: 100, remote: { baseUrl: url, token: 'e2e' } });
     await m.store({ key: 'x', data: new Uint8Array(200).fill(9) });
+    await m.settleUploads();
     await m.close();
     return m.tierOf('x');
   }, { name, url: server.url });
@@ -91,7 +95,7 @@ test('tiers in the browser: policy moves items L1 → L2 → L3 and back; a corr
   await writeFile(join(server.dir, hash), new Uint8Array(200).fill(8));
   const error = await auraPage.evaluate(async ({ name, url }) => {
     const { MemoryService } = (window as unknown as AuraWindow).aura;
-    const m = await MemoryService.open({ name: `${name}-corrupt`, dimension: 2, backend: 'cpu', l1BudgetBytes: 1, l2BudgetBytes: 100, remote: { baseUrl: url } });
+    const m = await MemoryService.open({ name: `${name}-corrupt`, dimension: 2, backend: 'cpu', l1BudgetBytes: 1, l2BudgetBytes: 100, remote: { baseUrl: url, token: 'e2e' } });
     const e = await m.retrieve('x').catch((e: { name: string; code: string; message: string }) => ({ name: e.name, code: e.code, message: e.message }));
     await m.close();
     return e;

@@ -15,6 +15,8 @@ export interface MemoryIndexRecord {
   /** The remote tier holds a verified copy. */
   inRemote: boolean;
   createdAt: number;
+  /** Store order: strictly increasing over the memory's life, kept across reloads (ties: earlier-stored first). Absent in records from before it existed. */
+  seq?: number;
   vector?: Float32Array;
   signature?: Float32Array;
 }

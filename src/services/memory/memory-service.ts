@@ -7,7 +7,9 @@ import { decodeMemoryData, encodeMemoryData, sha256Hex, type EncodedData, type M
 import { MemoryBudgetError, MemoryNotFoundError, MemoryQuotaError, RemoteUnavailableError } from './errors';
 import { IdbTier, memoryRequestPersistence, memoryStorageEstimate, type MemoryIndexRecord, type WriteGuard } from './idb-tier';
 import { createEvictionPolicy, type EvictionPolicy, type PolicyName } from './policy';
+import { L2Space } from './l2-space';
 import { RemoteTier, type RemoteTierOptions } from './remote-tier';
+import { UploadQueue, type OwedUpload } from './upload-queue';
 import {
   DEFAULT_SHAPE_OPTIONS,
   persistenceDiagram,
@@ -46,6 +48,8 @@ export interface MemoryServiceOptions {
   /** Rows per GPU vector chunk. */
   chunkRows?: number;
   remote?: RemoteTierOptions;
+  /** First wait before an L3 upload that failed is tried again, in ms, doubled each time up to a minute (default 1,000). */
+  uploadRetryMs?: number;
   shape?: Partial<ShapeOptions>;
   /** Called inside each IndexedDB write per value: throw a QuotaExceededError to simulate a full disk. */
   writeGuard?: WriteGuard;
@@ -125,6 +129,12 @@ export class MemoryService {
   /** The service acquired its own device (none was passed) and destroys it on close. */
   private ownsGpu = false;
   private runtime?: GpuRuntime;
+  /** L2's room: budget, demotion to L3, quota recovery. */
+  private readonly space: L2Space;
+  /** The next store order number (one past the largest stored). */
+  private nextSeq = 0;
+  /** L3 uploads that acknowledged writes owe (none without a remote). */
+  private uploads?: UploadQueue;
   readonly counters = { l1Hits: 0, l2Hits: 0, l3Hits: 0, quotaErrors: 0, demotions: 0, promotions: 0 };
 
   private constructor(
@@ -140,6 +150,15 @@ export class MemoryService {
     policyName: PolicyName,
     shapeOptions: ShapeOptions,
   ) {
+    this.space = new L2Space({
+      l2,
+      policy: l2Policy,
+      entries: this.entries,
+      hasRemote: remote !== null,
+      budgetBytes: options.l2BudgetBytes,
+      counters: this.counters,
+      emit: (e) => this.emit(e),
+    });
     this.dimension = dimension;
     this.backend = gpu ? 'gpu' : 'cpu';
     this.policyName = policyName;
@@ -182,6 +201,7 @@ export class MemoryService {
     );
     service.ownsGpu = ownsGpu;
     service.runtime = backend === 'gpu' ? options.runtime : undefined;
+    if (remote) service.uploads = service.uploadQueue(remote, requireNumberInRange('uploadRetryMs', options.uploadRetryMs ?? 1000, 1, 3_600_000));
     await service.loadIndex();
     return service;
   }
@@ -210,11 +230,14 @@ export class MemoryService {
       const signature = item.shape === undefined ? undefined : await this.signatureOf(item.shape);
       prepared.push({ key, encoded, vector, signature: signature?.signature, hash: await sha256Hex(encoded.bytes) });
     }
-    this.requireL2Room(prepared.reduce((s, p) => s + p.encoded.bytes.byteLength, 0), prepared.map((p) => p.key));
+    this.space.requireRoom(prepared.reduce((s, p) => s + p.encoded.bytes.byteLength, 0), prepared.map((p) => p.key));
     this.vectors.requireRoom(prepared.filter((p) => p.vector).map((p) => p.key));
     this.signatures.requireRoom(prepared.filter((p) => p.signature).map((p) => p.key));
-    // Write-through to L3 first, so a value evicted from L2 later always has a remote copy.
-    const inRemote = await this.uploadAll(prepared.map((p) => ({ key: p.key, bytes: p.encoded.bytes, hash: p.hash })));
+    // IndexedDB first: the write is acknowledged from there; its L3 upload is queued after.
+    const inRemote = (key: string, hash: string) => {
+      const previous = this.entries.get(key)?.record;
+      return Boolean(previous?.inRemote && previous.hash === hash);
+    };
     const records: MemoryIndexRecord[] = prepared.map((p) => ({
       key: p.key,
       kind: p.encoded.kind,
@@ -222,13 +245,15 @@ export class MemoryService {
       hash: p.hash,
       accessCount: this.entries.get(p.key)?.record.accessCount ?? 0,
       inL2: true,
-      inRemote: inRemote.has(p.key),
+      inRemote: inRemote(p.key, p.hash),
       createdAt: Date.now(),
+      // A key stored again keeps its place (its vector keeps its slot); a new key goes last.
+      seq: this.entries.get(p.key)?.record.seq ?? this.nextSeq++,
       vector: p.vector,
       signature: p.signature,
     }));
     const puts = records.map((record, i) => ({ record, value: { kind: prepared[i].encoded.kind, bytes: prepared[i].encoded.bytes } }));
-    await this.writeWithQuotaRecovery(puts);
+    await this.space.write(puts);
     // Resident vectors: one GPU write per touched chunk for the whole batch.
     this.vectors.upsertMany(records.filter((r) => r.vector).map((r) => ({ key: r.key, vector: r.vector! })));
     this.signatures.upsertMany(records.filter((r) => r.signature).map((r) => ({ key: r.key, vector: r.signature! })));
@@ -239,7 +264,8 @@ export class MemoryService {
       this.l1Values.delete(record.key);
       this.admitToL1(record.key, prepared[i].encoded);
     }
-    await this.admitToL2(records.map((r) => r.key));
+    for (const [i, record] of records.entries()) if (!record.inRemote) this.uploads?.enqueue(record.key, record.hash, prepared[i].encoded.bytes);
+    await this.space.admit(records.map((r) => r.key));
     return records.map((r) => ({ key: r.key, tier: this.tierOf(r.key), sizeBytes: r.sizeBytes }));
   }
 
@@ -277,8 +303,10 @@ export class MemoryService {
       const values = await this.l2.readValues(fromL2.map((r) => r.key));
       fromL2.forEach((record, i) => {
         const value = values[i];
-        if (!value) throw new MemoryNotFoundError(record.key);
-        found.set(record.key, { encoded: { kind: value.kind, bytes: value.bytes }, source: 'L2' });
+        if (value) found.set(record.key, { encoded: { kind: value.kind, bytes: value.bytes }, source: 'L2' });
+        // Its value was dropped to free space and the index write after it did not land: the remote copy serves.
+        else if (record.inRemote) fromL3.push(record);
+        else throw new MemoryNotFoundError(record.key);
       });
     }
     if (fromL3.length) await this.fetchFromRemote(fromL3, found);
@@ -314,7 +342,7 @@ export class MemoryService {
     records.forEach((record, i) => found.set(record.key, { encoded: { kind: record.kind, bytes: blobs[i] }, source: 'L3' }));
     const promoted = records.map((record, i) => ({ record: { ...record, inL2: true }, value: { kind: record.kind, bytes: blobs[i] } }));
     try {
-      await this.writeWithQuotaRecovery(promoted);
+      await this.space.write(promoted);
     } catch (error) {
       if (error instanceof MemoryQuotaError) return; // served from L3; stays there
       throw error;
@@ -324,7 +352,7 @@ export class MemoryService {
       this.counters.promotions++;
       this.emit({ type: 'promote', key: record.key, from: 'L3', to: 'L2' });
     }
-    await this.admitToL2(records.map((r) => r.key));
+    await this.space.admit(records.map((r) => r.key));
   }
 
   /** Top-k stored vectors by similarity, best first; equal scores: earlier-stored slot first. */
@@ -428,6 +456,7 @@ export class MemoryService {
   async delete(keys: readonly string[]): Promise<void> {
     keys.forEach(requireMemoryKey);
     await this.l2.writeBatch({ deletes: [...keys] });
+    this.uploads?.drop(keys);
     for (const key of keys) {
       this.entries.delete(key);
       this.l1Values.delete(key);
@@ -464,12 +493,19 @@ export class MemoryService {
       vectors: { items: this.vectors.size, bytes: this.vectors.bytes, gpuBytes: this.vectors.gpuBytes },
       l2: { items: l2Items, bytes: l2Bytes, budgetBytes: this.options.l2BudgetBytes },
       l3: { onlyRemote: l3Only, ...(this.remote?.stats ?? {}) },
+      uploads: { pending: this.uploads?.pending ?? 0 },
       counters: { ...this.counters },
       storage: await memoryStorageEstimate(),
     };
   }
 
+  /** Resolves once every L3 upload now running has finished and been recorded (for tests, and before a planned shutdown). */
+  async settleUploads(): Promise<void> {
+    await this.uploads?.settle();
+  }
+
   async close(): Promise<void> {
+    this.uploads?.stop();
     await this.flush();
     this.l2.close();
     this.vectors.destroy();
@@ -479,10 +515,13 @@ export class MemoryService {
 
   private async loadIndex(): Promise<void> {
     const records = await this.l2.loadIndex();
-    records.sort((a, b) => a.createdAt - b.createdAt || (a.key < b.key ? -1 : 1));
+    // Store order; records from before `seq` existed come first, by time, then key.
+    records.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1) || a.createdAt - b.createdAt || (a.key < b.key ? -1 : 1));
+    this.nextSeq = records.reduce((n, r) => Math.max(n, (r.seq ?? -1) + 1), 0);
     for (const record of records) {
       this.entries.set(record.key, { record });
       if (record.inL2 && record.inRemote) this.l2Policy.add(record.key, record.sizeBytes);
+      else if (record.inL2) this.uploads?.enqueue(record.key, record.hash); // owed since before the reload
     }
     this.vectors.upsertMany(records.filter((r) => r.vector).map((r) => ({ key: r.key, vector: r.vector! })));
     this.signatures.upsertMany(records.filter((r) => r.signature).map((r) => ({ key: r.key, vector: r.signature! })));
@@ -498,105 +537,22 @@ export class MemoryService {
     }
   }
 
-  /**
-   * Offers keys to the L2 policy; values it evicts that have a remote copy are demoted to L3 (their
-   * bytes dropped from IndexedDB in one transaction). Values without a remote copy are never dropped.
-   */
-  private async admitToL2(keys: readonly string[]): Promise<void> {
-    if (!this.remote) return;
-    const evicted: string[] = [];
-    for (const key of keys) {
-      const record = this.entries.get(key)?.record;
-      if (record?.inRemote) evicted.push(...this.l2Policy.add(key, record.sizeBytes));
-    }
-    await this.demoteToL3(evicted);
+  /** The queue of owed L3 uploads: bytes read back from L2, acknowledgements recorded in one index write. */
+  private uploadQueue(remote: RemoteTier, retryMs: number): UploadQueue {
+    return new UploadQueue(remote, {
+      read: async (key) => (this.entries.get(key)?.record.inL2 ? (await this.l2.readValues([key]))[0]?.bytes : undefined),
+      uploaded: (done) => this.recordUploads(done),
+      failed: (key, error) => this.emit({ type: 'remote-error', key, message: (error as Error)?.message ?? String(error) }),
+    }, retryMs);
   }
 
-  private async demoteToL3(keys: readonly string[]): Promise<string[]> {
-    const records = [...new Set(keys)].map((k) => this.entries.get(k)?.record).filter((r): r is MemoryIndexRecord => Boolean(r?.inL2 && r.inRemote));
-    if (!records.length) return [];
-    const updated = records.map((r) => ({ ...r, inL2: false }));
-    await this.l2.writeBatch({ puts: updated.map((record) => ({ record })), dropValues: updated.map((r) => r.key) });
-    for (const record of records) {
-      record.inL2 = false;
-      this.l2Policy.remove(record.key);
-      this.counters.demotions++;
-      this.emit({ type: 'demote', key: record.key, from: 'L2', to: 'L3' });
-    }
-    return records.map((r) => r.key);
-  }
-
-  /**
-   * One transaction for the batch. On QuotaExceededError nothing of the batch was written and
-   * nothing before it was lost; the policy's victims that have a remote copy are demoted to free
-   * the batch's bytes, and the batch is tried once more. Otherwise a MemoryQuotaError is thrown.
-   */
-  private async writeWithQuotaRecovery(puts: Array<{ record: MemoryIndexRecord; value: { kind: MemoryIndexRecord['kind']; bytes: Uint8Array } }>): Promise<void> {
-    try {
-      await this.l2.writeBatch({ puts });
-      return;
-    } catch (error) {
-      if (!(error instanceof MemoryQuotaError)) throw error;
-      this.counters.quotaErrors++;
-      const needed = puts.reduce((s, p) => s + p.value.bytes.byteLength, 0);
-      const victims = this.evictionCandidates(needed, new Set(puts.map((p) => p.record.key)));
-      const evicted = await this.demoteToL3(victims);
-      let recovered = false;
-      if (evicted.length) {
-        try {
-          await this.l2.writeBatch({ puts });
-          recovered = true;
-        } catch (retryError) {
-          if (!(retryError instanceof MemoryQuotaError)) throw retryError;
-        }
-      }
-      this.emit({ type: 'quota', keys: error.keys, evicted, recovered });
-      if (!recovered) throw error;
-    }
-  }
-
-  /** L2 values the policy would evict first, that have a remote copy, until `bytes` are covered. */
-  private evictionCandidates(bytes: number, exclude: Set<string>): string[] {
-    const out: string[] = [];
-    let freed = 0;
-    for (const key of this.l2Policy.evictionOrder()) {
-      if (freed >= bytes) break;
-      const record = this.entries.get(key)?.record;
-      if (!record?.inL2 || !record.inRemote || exclude.has(key)) continue;
-      out.push(key);
-      freed += record.sizeBytes;
-    }
-    return out;
-  }
-
-  private requireL2Room(bytes: number, keys: string[]): void {
-    if (this.remote) return; // over budget, values with a remote copy are demoted
-    let used = 0;
-    for (const { record } of this.entries.values()) if (record.inL2 && !keys.includes(record.key)) used += record.sizeBytes;
-    if (used + bytes > this.options.l2BudgetBytes) {
-      throw new MemoryBudgetError(
-        `L2 holds ${used} bytes; ${bytes} more would exceed its budget of ${this.options.l2BudgetBytes}`,
-        'raise l2BudgetBytes, delete items, or configure a remote tier so values can be demoted',
-      );
-    }
-  }
-
-  /** Uploads to L3; an unreachable remote leaves the values in L2 only (pinned there), never lost. */
-  private async uploadAll(items: Array<{ key: string; bytes: Uint8Array; hash: string }>): Promise<Set<string>> {
-    const done = new Set<string>();
-    if (!this.remote) return done;
-    const remote = this.remote;
-    await Promise.all(
-      items.map(async ({ key, bytes, hash }) => {
-        try {
-          await remote.put(bytes, hash);
-          done.add(key);
-        } catch (error) {
-          this.emit({ type: 'remote-error', key, message: (error as Error).message });
-        }
-      }),
-    );
-    return done;
+  /** The remote holds these values now: say so in the index (one transaction), then let the L2 policy demote over budget. */
+  private async recordUploads(done: OwedUpload[]): Promise<void> {
+    const records = done.map(({ key, hash }) => this.entries.get(key)?.record).filter((r, i): r is MemoryIndexRecord => r?.hash === done[i].hash && !r.inRemote);
+    if (!records.length) return;
+    await this.l2.writeBatch({ puts: records.map((r) => ({ record: { ...r, inRemote: true } })) });
+    for (const record of records) record.inRemote = true;
+    await this.space.admit(records.map((r) => r.key));
   }
 
   private emit(event: MemoryEvent): void {

@@ -22,7 +22,7 @@ const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
 let server: BlobServer;
 beforeAll(async () => {
-  server = await startBlobServer({ dir: await mkdtemp(join(tmpdir(), 'aura-blobs-')) });
+  server = await startBlobServer({ dir: await mkdtemp(join(tmpdir(), 'aura-blobs-')), token: 'unit' });
 });
 afterAll(() => server.close());
 
@@ -121,8 +121,11 @@ describe('MemoryService: store, retrieve, tiers', () => {
 
 describe('remote tier (L3)', () => {
   it('the L2 budget demotes to L3; a read verifies the blob and promotes it back', async () => {
-    const m = await MemoryService.open({ name: uniqueName(), dimension: 2, backend: 'cpu', policy: 'lru', l1BudgetBytes: 1, l2BudgetBytes: 1000, remote: { baseUrl: server.url } });
-    for (const key of ['a', 'b', 'c', 'd']) await m.store({ key, data: bytes(300, key.charCodeAt(0)) });
+    const m = await MemoryService.open({ name: uniqueName(), dimension: 2, backend: 'cpu', policy: 'lru', l1BudgetBytes: 1, l2BudgetBytes: 1000, remote: { token: 'unit', baseUrl: server.url } });
+    for (const key of ['a', 'b', 'c', 'd']) {
+      await m.store({ key, data: bytes(300, key.charCodeAt(0)) });
+      await m.settleUploads(); // the L3 copy is uploaded after the write is acknowledged
+    }
     expect(m.tierOf('a')).toBe('L3');
     expect((await m.stats()).l2.items).toBe(3);
     const r = await m.retrieve('a');
@@ -134,8 +137,9 @@ describe('remote tier (L3)', () => {
   });
 
   it('a corrupted remote blob is rejected and reported', async () => {
-    const m = await MemoryService.open({ name: uniqueName(), dimension: 2, backend: 'cpu', l1BudgetBytes: 1, l2BudgetBytes: 100, remote: { baseUrl: server.url } });
+    const m = await MemoryService.open({ name: uniqueName(), dimension: 2, backend: 'cpu', l1BudgetBytes: 1, l2BudgetBytes: 100, remote: { token: 'unit', baseUrl: server.url } });
     await m.store({ key: 'victim', data: bytes(150, 42) }); // larger than L2's budget: only remote keeps it
+    await m.settleUploads();
     expect(m.tierOf('victim')).toBe('L3');
     const files = (await readdir(server.dir)).filter((f) => /^[0-9a-f]{64}$/.test(f));
     const hash = (await import('../../../src/services/memory/codec')).sha256Hex(bytes(150, 42));
@@ -148,10 +152,12 @@ describe('remote tier (L3)', () => {
   });
 
   it('offline: an L3-only item gives a clear error; items held in L1/L2 are still served', async () => {
-    const own = await startBlobServer({ dir: await mkdtemp(join(tmpdir(), 'aura-blobs-')) });
-    const m = await MemoryService.open({ name: uniqueName(), dimension: 2, backend: 'cpu', policy: 'lru', l1BudgetBytes: 1, l2BudgetBytes: 400, remote: { baseUrl: own.url, retries: 2, backoffMs: 5 } });
+    const own = await startBlobServer({ dir: await mkdtemp(join(tmpdir(), 'aura-blobs-')), token: 'unit' });
+    const m = await MemoryService.open({ name: uniqueName(), dimension: 2, backend: 'cpu', policy: 'lru', l1BudgetBytes: 1, l2BudgetBytes: 400, remote: { token: 'unit', baseUrl: own.url, retries: 2, backoffMs: 5 } });
     await m.store({ key: 'old', data: bytes(300, 1) });
+    await m.settleUploads();
     await m.store({ key: 'new', data: bytes(300, 2) });
+    await m.settleUploads();
     expect([m.tierOf('old'), m.tierOf('new')]).toEqual(['L3', 'L2']);
     await own.close();
     await expect(m.retrieve('old')).rejects.toBeInstanceOf(RemoteUnavailableError);
@@ -193,8 +199,9 @@ describe('quota: a full disk loses nothing', () => {
         throw new DOMException('simulated: the disk is full', 'QuotaExceededError');
       }
     };
-    const m = await MemoryService.open({ name: uniqueName(), dimension: 2, backend: 'cpu', remote: { baseUrl: server.url } });
+    const m = await MemoryService.open({ name: uniqueName(), dimension: 2, backend: 'cpu', remote: { token: 'unit', baseUrl: server.url } });
     await m.storeMany([{ key: 'p', data: bytes(300, 1) }, { key: 'q', data: bytes(300, 2) }]);
+    await m.settleUploads();
     full = true;
     const events: MemoryEvent[] = [];
     m.on((e) => events.push(e));

@@ -20,15 +20,32 @@ describe('Batcher', () => {
     expect(batcher.batchSizes).toEqual([1]);
   });
 
-  it('a failing batch rejects each of its callers, later batches still run', async () => {
-    let calls = 0;
+  it('a batch that fails is run again one member at a time: only the member that fails alone is rejected', async () => {
+    const seen: number[][] = [];
     const batcher = new Batcher<number, number>(async (xs) => {
-      if (calls++ === 0) throw new Error('boom');
-      return xs;
+      seen.push(xs);
+      const bad = xs.find((x) => x < 0);
+      if (bad !== undefined) throw new RangeError(`negative ${bad}`);
+      return xs.map((x) => x * 10);
+    }, { maxBatch: 4, maxWaitMs: 1 });
+    const settled = await Promise.allSettled([1, -2, 3, -4].map((x) => batcher.submit(x)));
+    expect(settled[0]).toEqual({ status: 'fulfilled', value: 10 });
+    expect(settled[2]).toEqual({ status: 'fulfilled', value: 30 });
+    expect(settled[1]).toMatchObject({ status: 'rejected', reason: { message: 'negative -2' } });
+    expect(settled[3]).toMatchObject({ status: 'rejected', reason: { message: 'negative -4' } });
+    expect(seen[0]).toEqual([1, -2, 3, -4]);
+    expect(seen.slice(1).every((b) => b.length === 1)).toBe(true);
+    expect(await batcher.submit(5)).toBe(50);
+  });
+
+  it('a lone member that fails gets its own error, and is run once', async () => {
+    let calls = 0;
+    const batcher = new Batcher<number, number>(async () => {
+      calls++;
+      throw new Error('boom');
     }, { maxBatch: 2, maxWaitMs: 1 });
-    const first = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
-    expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect(await batcher.submit(3)).toBe(3);
+    await expect(batcher.submit(1)).rejects.toThrow('boom');
+    expect(calls).toBe(1);
   });
 
   it('a batch function returning the wrong number of results fails its callers', async () => {

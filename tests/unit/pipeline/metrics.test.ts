@@ -27,3 +27,21 @@ describe('MetricsRegistry', () => {
     expect(() => m.histogram('c', 'h')).toThrow(/another type/);
   });
 });
+
+describe('aura_requests_total', () => {
+  it('counts every request by outcome, the rejected ones by their code', async () => {
+    const { createAura } = await import('../../../src/runtime/create-aura');
+    const aura = await createAura({ backend: 'cpu', planStore: false, services: ['lnn'] });
+    try {
+      const invalid = Array.from({ length: 16 }, (_, i) => (i % 2 ? { series: [1, 1e39] } : { text: 42 }));
+      const settled = await Promise.allSettled([...invalid.map((r) => aura.infer(r as never)), aura.infer({ series: [1, 2, 3] }), aura.infer({ series: [1, 2], timeoutMs: 0.001 })]);
+      expect(settled.filter((s) => s.status === 'rejected')).toHaveLength(17);
+      const text = aura.metrics();
+      expect(text).toContain('aura_requests_total{outcome="invalid_input"} 16');
+      expect(text).toContain('aura_requests_total{outcome="ok"} 1');
+      expect(text).toContain('aura_requests_total{outcome="timeout"} 1');
+    } finally {
+      await aura.destroy();
+    }
+  });
+});

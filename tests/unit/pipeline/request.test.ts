@@ -24,6 +24,8 @@ describe('validateRequest', () => {
     ['a string in the series', { series: [1, '2'] }, /series\[1\] is a string/],
     ['a negative timeout', { text: 'a', timeoutMs: -1 }, /timeoutMs/],
     ['a bad id', { text: 'a', id: '' }, /id/],
+    ['a value finite in 64 bits but not in 32', { series: [1, 1e39] }, /series\[1\] is 1e\+39.*float32.*3\.4028234663852886e\+38/],
+    ['1e308', { series: [1e308] }, /float32/],
   ];
   for (const [what, input, message] of bad) {
     it(`rejects ${what} with a typed error`, () => {
@@ -31,6 +33,29 @@ describe('validateRequest', () => {
       expect(() => validateRequest(input)).toThrow(message);
     });
   }
+});
+
+describe('validateRequest reads each field once', () => {
+  it('a getter that changes between reads cannot slip past the checks', () => {
+    let reads = 0;
+    const request = {
+      get text() {
+        return reads++ === 0 ? 'hello' : (42 as unknown as string);
+      },
+    };
+    const valid = validateRequest(request);
+    expect(valid.text).toBe('hello');
+    expect(reads).toBe(1);
+  });
+
+  it('reads each series value once, and keeps the float32 values the kernels see', () => {
+    let reads = 0;
+    const series = [1.1, 2, 3];
+    Object.defineProperty(series, 1, { get: () => (reads++ === 0 ? 2 : 1e39), enumerable: true });
+    const valid = validateRequest({ series });
+    expect(reads).toBe(1);
+    expect(Array.from(valid.series!)).toEqual([Math.fround(1.1), 2, 3]);
+  });
 });
 
 describe('Deadline', () => {
