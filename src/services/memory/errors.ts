@@ -82,6 +82,7 @@ export class MemoryQueryTensorError extends AuraError {
 
 /** A call to the remote tier did not finish (every try, body read included) within its deadline. */
 export class RemoteTimeoutError extends AuraError {
+  override readonly name: string = 'RemoteTimeoutError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('REMOTE_TIMEOUT', message, 'the blob server is slow or hung; raise remote.timeoutMs, or check the server (items in L1/L2 are still served)', options);
   }
