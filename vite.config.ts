@@ -1,50 +1,77 @@
+import MagicString from 'magic-string';
 import { defineConfig, type Plugin } from 'vite';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependencies?: Record<string, string> };
+/** Every dependency stays an import in dist/lib, so the consumer's bundler resolves and dedupes it. */
+const external = [/^node:/, ...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/|$)`))];
+
 /**
- * The app build serves onnxruntime-web's WebGPU-build runtime (.mjs + .wasm) from /ort/: ORT loads
- * them at run time by URL, so the bundler never sees them. The dev server serves them from node_modules.
+ * The library leaves every `new URL('…', import.meta.url)` (the worker, the packaged models) as it is,
+ * for the consumer's bundler to rewrite, as onnxruntime-web does: bundling them here would inline the
+ * files as base64 (lib mode inlines assets) and fix the worker at an absolute /assets/ path. The worker
+ * is built as its own entry, dist/lib/aura.worker.js, beside the chunk that refers to it.
  */
-function ortRuntimeFiles(): Plugin {
-  const files = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+function leaveImportMetaUrls(): Plugin {
   return {
-    name: 'aura-ort-runtime-files',
-    apply: 'build',
-    generateBundle() {
-      for (const file of files) {
-        this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist', file)) });
+    name: 'aura-lib-leave-import-meta-urls',
+    enforce: 'pre',
+    configResolved(config) {
+      const plugins = config.plugins as Plugin[];
+      for (const name of ['vite:worker-import-meta-url', 'vite:asset-import-meta-url']) {
+        const at = plugins.findIndex((p) => p.name === name);
+        if (at < 0) throw new Error(`vite.config.ts: no plugin ${name} to leave out of the library build (Vite changed?)`);
+        plugins.splice(at, 1);
       }
+    },
+    transform(code, id) {
+      if (!id.endsWith('/src/worker/create-aura-worker.ts')) return null;
+      const from = "new URL('./aura.worker.ts', import.meta.url)";
+      if (!code.includes(from)) throw new Error(`vite.config.ts: ${id} no longer has ${from}`);
+      const s = new MagicString(code);
+      s.replace(from, "new URL('./aura.worker.js', import.meta.url)");
+      return { code: s.toString(), map: s.generateMap({ hires: true }) };
     },
   };
 }
 
 /**
  * `vite` serves the web app (index.html) and the e2e harness; `vite build` builds the app into
- * dist/app; `vite build --mode lib` builds the ES module library into dist/lib (types: tsconfig.lib.json).
+ * dist/app; `vite build --mode lib` builds the ES module library into dist/lib (types: tsconfig.lib.json,
+ * then scripts/finish-types.ts).
  */
 export default defineConfig(({ mode }) => {
   if (mode === 'lib') {
     return {
       publicDir: false,
+      plugins: [leaveImportMetaUrls()],
       build: {
         outDir: 'dist/lib',
         emptyOutDir: true,
         sourcemap: true,
-        lib: { entry: resolve(import.meta.dirname, 'src/index.ts'), formats: ['es'], fileName: 'index' },
-        rollupOptions: { external: [/^node:/, 'webgpu', 'onnxruntime-web', /^onnxruntime-web\//, 'comlink', 'idb-keyval', 'ws'] },
+        // Readable output; the consumer's bundler minifies. Error names are string fields (src/errors.ts).
+        minify: false,
+        target: 'es2022',
+        lib: { entry: { index: resolve(import.meta.dirname, 'src/index.ts'), 'aura.worker': resolve(import.meta.dirname, 'src/worker/aura.worker.ts') }, formats: ['es'] },
+        rollupOptions: {
+          external: [...external, 'webgpu'],
+          // Every chunk at the top of dist/lib, so './aura.worker.js' and '../../public/models/' are right from each.
+          output: { entryFileNames: '[name].js', chunkFileNames: 'aura-[hash].js' },
+        },
       },
     };
   }
   return {
     // Tests run against the dev server: no hot reload (a file saved mid-test must not reload the page),
     // and every browser dependency pre-bundled up front (a dependency found late reloads the page).
+    // onnxruntime-web is served as it is, so it finds its .wasm beside its module (as in a build).
     server: { fs: { allow: ['.'] }, hmr: process.env.AURA_E2E ? false : undefined, watch: process.env.AURA_E2E ? null : undefined },
     optimizeDeps: {
-      include: ['comlink', 'idb-keyval', 'idb', 'uplot', '@huggingface/tokenizers', '@noble/hashes/sha2.js', '@noble/hashes/utils.js', 'onnxruntime-web/webgpu'],
+      include: ['comlink', 'idb-keyval', 'idb', 'uplot', '@huggingface/tokenizers', '@noble/hashes/sha2.js', '@noble/hashes/utils.js'],
+      exclude: ['onnxruntime-web'],
     },
     worker: { format: 'es' },
-    plugins: [ortRuntimeFiles()],
     build: { outDir: 'dist/app', emptyOutDir: true, target: 'es2022' },
   };
 });

@@ -8,7 +8,8 @@ export class AuraError extends Error {
 
   constructor(code: string, message: string, hint: string, options?: { cause?: unknown }) {
     super(hint ? `${message} (${hint})` : message, options);
-    this.name = new.target.name;
+    // Subclasses set their name as a string field: a consumer's minifier renames classes.
+    this.name = new.target === AuraError ? 'AuraError' : new.target.name;
     this.code = code;
     this.hint = hint;
   }
@@ -16,6 +17,7 @@ export class AuraError extends Error {
 
 /** A caller passed a value of the wrong shape, type or range. */
 export class InvalidInputError extends AuraError {
+  override readonly name: string = 'InvalidInputError';
   constructor(message: string, hint: string) {
     super('INVALID_INPUT', message, hint);
   }
@@ -23,6 +25,7 @@ export class InvalidInputError extends AuraError {
 
 /** No WebGPU adapter or device could be had here. */
 export class GpuUnavailableError extends AuraError {
+  override readonly name: string = 'GpuUnavailableError';
   constructor(message: string, hint: string, options?: { cause?: unknown }) {
     super('GPU_UNAVAILABLE', message, hint, options);
   }
@@ -30,6 +33,7 @@ export class GpuUnavailableError extends AuraError {
 
 /** The device was lost (destroyed, driver reset); the next call recovers on a new device. */
 export class DeviceLostError extends AuraError {
+  override readonly name: string = 'DeviceLostError';
   readonly reason: string;
   constructor(reason: string, message: string) {
     super('DEVICE_LOST', `GPU device lost (${reason}): ${message}`, 'retry the call: the runtime acquires a new device');
@@ -39,6 +43,7 @@ export class DeviceLostError extends AuraError {
 
 /** WGSL compilation, pipeline creation or a command failed validation. */
 export class GpuValidationError extends AuraError {
+  override readonly name: string = 'GpuValidationError';
   constructor(message: string, hint = 'this is a bug in a kernel or its inputs; report it with the message') {
     super('GPU_VALIDATION', message, hint);
   }
@@ -46,6 +51,7 @@ export class GpuValidationError extends AuraError {
 
 /** A dispatch needs more workgroups than the device allows, even after refolding. */
 export class DispatchTooLargeError extends AuraError {
+  override readonly name: string = 'DispatchTooLargeError';
   constructor(message: string, hint: string) {
     super('DISPATCH_TOO_LARGE', message, hint);
   }
@@ -53,6 +59,7 @@ export class DispatchTooLargeError extends AuraError {
 
 /** A buffer would exceed the device's binding or buffer size limit. */
 export class BufferTooLargeError extends AuraError {
+  override readonly name: string = 'BufferTooLargeError';
   constructor(message: string, hint: string) {
     super('BUFFER_TOO_LARGE', message, hint);
   }
@@ -85,4 +92,26 @@ export function requireNumberInRange(name: string, value: unknown, min: number, 
     throw new InvalidInputError(`${name} is ${String(value)}`, `${name} must be a finite number from ${min} to ${max}`);
   }
   return value;
+}
+
+/** A model or tokenizer file could not be fetched, read or understood. */
+export class ModelLoadError extends AuraError {
+  override readonly name: string = 'ModelLoadError';
+  constructor(message: string, hint: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'MODEL_LOAD', message, hint, options);
+  }
+}
+
+/**
+ * A model file arrived but is not the file asked for: an HTML page (a server's fallback for a missing
+ * file), fewer bytes than the server announced, or a JSON / ONNX file cut short. Raised before the
+ * bytes reach the runtime or the cache.
+ */
+export class ModelFileError extends ModelLoadError {
+  override readonly name: string = 'ModelFileError';
+  readonly source: string;
+  constructor(source: string, message: string, hint: string) {
+    super(`${source}: ${message}`, hint, { code: 'MODEL_FILE_INVALID' });
+    this.source = source;
+  }
 }

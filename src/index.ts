@@ -1,5 +1,9 @@
 // The public API: named exports only.
 export * from './errors';
+export { env, type AuraEnv } from './env';
+export { modelUrl } from './models/locate';
+export { DEFAULT_LANGUAGE_MODEL, DEFAULT_LANGUAGE_MODEL_FILE } from './models/defaults';
+export { validateModelFile } from './models/validate';
 export * from './gpu/index';
 export { scaleCpu, scaleGpu } from './kernels/scale';
 export { measureBandwidth, type BandwidthResult, type BandwidthOptions } from './kernels/bandwidth';
@@ -20,5 +24,5 @@ export { Batcher, type BatcherOptions } from './pipeline/batcher';
 export { planBackends, adapterKey, type BackendPlan, type StagePlan, type BackendChoice, type PlanStore } from './pipeline/planner';
 export { indexedDbPlanStore, filePlanStore } from './pipeline/plan-store';
 export { MetricsRegistry } from './metrics/registry';
-export { createAuraWorker, type AuraWorker } from './worker/create-aura-worker';
+export { createAuraWorker, WorkerStartError, type AuraWorker } from './worker/create-aura-worker';
 export type { WorkerAuraOptions } from './worker/protocol';

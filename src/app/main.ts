@@ -28,8 +28,6 @@ async function main(): Promise<void> {
   try {
     aura = await createAura({
       backend,
-      // The built app serves ORT's runtime files from /ort/ (vite.config.ts); the dev server from node_modules.
-      language: import.meta.env.PROD ? { wasmPaths: new URL('ort/', location.href).href } : undefined,
       onProgress: (e) => log.append(el('li', { text: `${e.stage}: ${e.message}` })),
     });
   } catch (error) {

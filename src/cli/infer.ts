@@ -12,29 +12,59 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium';
 import type { AuraRequest } from '../pipeline/request';
 import type { AuraOptions } from '../runtime/create-aura';
 
-const { values } = parseArgs({
-  options: {
-    text: { type: 'string' },
-    series: { type: 'string' },
-    backend: { type: 'string', default: 'auto' },
-    node: { type: 'boolean', default: false },
-    measure: { type: 'boolean', default: false },
-    'timeout-ms': { type: 'string' },
-  },
-  allowPositionals: true,
-});
+const USAGE = `usage: npm run infer -- (--text "…" | --series 1,2,3 | both) [--backend gpu|cpu|auto] [--node] [--measure] [--timeout-ms N]`;
 
+/** A usage message and exit code 2: never a stack trace for a mistyped command line. */
 function fail(message: string): never {
-  console.error(`infer: ${message}`);
+  console.error(`infer: ${message}\n${USAGE}`);
   process.exit(2);
+}
+
+let parsed: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      text: { type: 'string' },
+      series: { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
+      node: { type: 'boolean', default: false },
+      measure: { type: 'boolean', default: false },
+      'timeout-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+}
+try {
+  parsed = parse();
+} catch (error) {
+  fail((error as Error).message);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
 }
 
 if (values.text === undefined && values.series === undefined) fail('pass --text "…" and/or --series 1,2,3');
 if (!['gpu', 'cpu', 'auto'].includes(values.backend!)) fail('--backend must be gpu, cpu or auto');
 const request: AuraRequest = {};
-if (values.text !== undefined) request.text = values.text;
-if (values.series !== undefined) request.series = values.series.split(',').map((v) => Number(v.trim()));
-if (values['timeout-ms'] !== undefined) request.timeoutMs = Number(values['timeout-ms']);
+if (values.text !== undefined) {
+  if (values.text.trim() === '') fail('--text is empty');
+  request.text = values.text;
+}
+if (values.series !== undefined) {
+  const parts = values.series.split(',').map((v) => v.trim());
+  // Number('') is 0: an empty value or an empty item would silently become a zero.
+  if (parts.some((p) => p === '' || !Number.isFinite(Number(p)))) fail(`--series must be finite numbers separated by commas, got ${JSON.stringify(values.series)}`);
+  request.series = parts.map(Number);
+}
+if (values['timeout-ms'] !== undefined) {
+  const ms = Number(values['timeout-ms']);
+  if (values['timeout-ms'].trim() === '' || !Number.isInteger(ms) || ms <= 0) fail(`--timeout-ms must be a positive whole number, got ${JSON.stringify(values['timeout-ms'])}`);
+  request.timeoutMs = ms;
+}
 const options: AuraOptions = { backend: values.backend as AuraOptions['backend'], measure: values.measure };
 
 async function inNode() {

@@ -9,6 +9,10 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 // dawn.node crashes the process (seen on SwiftShader with 16 MB buffers).
 let instance: Promise<GPU> | undefined;
 
+// Named through a variable so bundlers leave it alone: Dawn is a Node addon (an optional peer
+// dependency), never part of a browser build.
+const DAWN = 'webgpu';
+
 export function nodeGpu(): Promise<GPU> {
   instance ??= createNodeGpu();
   instance.catch(() => (instance = undefined));
@@ -16,13 +20,14 @@ export function nodeGpu(): Promise<GPU> {
 }
 
 async function createNodeGpu(): Promise<GPU> {
-  const fs = await import('node:fs');
+  const fs = process.getBuiltinModule('node:fs') as typeof import('node:fs');
   const env = process.env;
   const driverConfigured = env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES;
   if (!driverConfigured && fs.existsSync(SWIFTSHADER_ICD) && !hasSystemVulkanDriver(fs)) {
     env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
-  const webgpu = await import('webgpu');
+  quietWaylandProbe(fs);
+  const webgpu = (await import(/* @vite-ignore */ DAWN)) as typeof import('webgpu');
   Object.assign(globalThis, webgpu.globals);
   return webgpu.create([]);
 }
@@ -35,4 +40,23 @@ function hasSystemVulkanDriver(fs: typeof import('node:fs')): boolean {
     // no DRM devices
   }
   return fs.existsSync('/dev/nvidia0');
+}
+
+/**
+ * Dawn's Vulkan loader probes Wayland, which prints "XDG_RUNTIME_DIR is invalid or not set" twice when
+ * the variable is missing (headless servers, containers). A private empty dir (0700, removed at exit)
+ * satisfies the probe; a variable that is already set is left alone.
+ */
+function quietWaylandProbe(fs: typeof import('node:fs')): void {
+  const current = process.env.XDG_RUNTIME_DIR;
+  if (current && fs.existsSync(current)) return;
+  const os = process.getBuiltinModule('node:os') as typeof import('node:os');
+  const path = process.getBuiltinModule('node:path') as typeof import('node:path');
+  try {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-xdg-'));
+    process.env.XDG_RUNTIME_DIR = dir;
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  } catch {
+    // no writable temp dir: the probe's message is harmless
+  }
 }

@@ -1,12 +1,14 @@
 import { AuraError } from '../errors';
 
 export class TimeoutError extends AuraError {
+  override readonly name: string = 'TimeoutError';
   constructor(ms: number, stage: string) {
     super('TIMEOUT', `the request took longer than ${ms} ms (at stage ${stage})`, 'raise timeoutMs, or send smaller input');
   }
 }
 
 export class CancelledError extends AuraError {
+  override readonly name: string = 'CancelledError';
   constructor(stage: string) {
     super('CANCELLED', `the request was cancelled by its AbortSignal (at stage ${stage})`, 'this is what the caller asked for');
   }

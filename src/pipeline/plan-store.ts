@@ -26,7 +26,7 @@ export function indexedDbPlanStore(): PlanStore {
 /** Plans in a JSON file (the edge node). */
 export function filePlanStore(path: string): PlanStore {
   const read = async (): Promise<Record<string, unknown>> => {
-    const fs = await import('node:fs/promises');
+    const fs = process.getBuiltinModule('node:fs/promises') as typeof import('node:fs/promises');
     try {
       const parsed: unknown = JSON.parse(await fs.readFile(path, 'utf8'));
       return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
@@ -40,7 +40,7 @@ export function filePlanStore(path: string): PlanStore {
       return isStagePlan(value) ? value : undefined;
     },
     async save(key, plan) {
-      const fs = await import('node:fs/promises');
+      const fs = process.getBuiltinModule('node:fs/promises') as typeof import('node:fs/promises');
       const all = await read();
       all[key] = plan;
       await fs.writeFile(path, JSON.stringify(all, null, 2));

@@ -3,7 +3,8 @@ import * as Comlink from 'comlink';
 import { createAura, type Aura } from '../runtime/create-aura';
 import type { UnifiedResponse } from '../pipeline/response';
 import { installErrorTransfer } from './error-transfer';
-import type { WorkerAuraOptions, WorkerRequest } from './protocol';
+import { env } from '../env';
+import type { WorkerInit, WorkerRequest } from './protocol';
 
 installErrorTransfer();
 
@@ -12,7 +13,8 @@ const inFlight = new Map<string, AbortController>();
 
 /** The runtime behind comlink: options and requests arrive by structured clone, never functions. */
 const api = {
-  async init(options: WorkerAuraOptions) {
+  async init({ env: pageEnv, ...options }: WorkerInit) {
+    if (pageEnv) Object.assign(env, pageEnv);
     aura = await createAura(options);
     return { plan: aura.plan, adapter: aura.adapter };
   },

@@ -5,6 +5,8 @@ import type { UnifiedResponse } from '../pipeline/response';
 import type { AdapterSummary } from '../gpu/device';
 import { CancelledError } from '../pipeline/deadline';
 import { installErrorTransfer } from './error-transfer';
+import { envSnapshot } from '../env';
+import { AuraError } from '../errors';
 import type { AuraWorkerApi } from './aura.worker';
 import type { WorkerAuraOptions } from './protocol';
 
@@ -24,7 +26,22 @@ export async function createAuraWorker(options: WorkerAuraOptions = {}): Promise
   installErrorTransfer();
   const worker = new Worker(new URL('./aura.worker.ts', import.meta.url), { type: 'module', name: 'aura-runtime' });
   const remote = Comlink.wrap<AuraWorkerApi>(worker);
-  const { plan, adapter } = await remote.init(options);
+  // A worker script that fails to load only fires 'error': without this, init() would wait forever.
+  let onError: (event: Event) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    onError = (event) => reject(new WorkerStartError((event as ErrorEvent).message || 'the worker script failed to load'));
+    worker.addEventListener('error', onError);
+  });
+  let started: { plan: BackendPlan; adapter: AdapterSummary };
+  try {
+    started = await Promise.race([remote.init({ ...options, env: envSnapshot() }), failed]);
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  } finally {
+    worker.removeEventListener('error', onError);
+  }
+  const { plan, adapter } = started;
   return {
     plan,
     adapter,
@@ -46,4 +63,12 @@ export async function createAuraWorker(options: WorkerAuraOptions = {}): Promise
       worker.terminate();
     },
   };
+}
+
+/** The worker script did not start (not found, not served as JavaScript, or threw while loading). */
+export class WorkerStartError extends AuraError {
+  override readonly name: string = 'WorkerStartError';
+  constructor(message: string) {
+    super('WORKER_START', message, "check that the bundler emitted aura.worker.js (it is referenced as new URL('./aura.worker.js', import.meta.url)) and that it is served as JavaScript");
+  }
 }

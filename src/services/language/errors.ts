@@ -1,21 +1,19 @@
 import { AuraError } from '../../errors';
 
+// Model files are loaded below the services (src/models/); their errors live with AuraError.
+export { ModelLoadError, ModelFileError } from '../../errors';
+
 /** Text that cannot be tokenized as asked (too long without truncation, empty, not a string). */
 export class TokenizationError extends AuraError {
+  override readonly name: string = 'TokenizationError';
   constructor(message: string, hint: string) {
     super('TOKENIZATION', message, hint);
   }
 }
 
-/** A model or tokenizer file could not be fetched, read or understood. */
-export class ModelLoadError extends AuraError {
-  constructor(message: string, hint: string, options?: { cause?: unknown }) {
-    super('MODEL_LOAD', message, hint, options);
-  }
-}
-
 /** The model does not offer what was asked (e.g. classify on a model without a head). */
 export class ModelCapabilityError extends AuraError {
+  override readonly name: string = 'ModelCapabilityError';
   constructor(message: string, hint: string) {
     super('MODEL_CAPABILITY', message, hint);
   }
@@ -23,6 +21,7 @@ export class ModelCapabilityError extends AuraError {
 
 /** The language service was used after destroy(). */
 export class LanguageServiceClosedError extends AuraError {
+  override readonly name: string = 'LanguageServiceClosedError';
   constructor() {
     super('LANGUAGE_CLOSED', 'the language service was destroyed', 'create a new LanguageService');
   }

@@ -3,7 +3,7 @@ export { LanguageService, defaultLanguageModelSource } from './language-service'
 export type { LanguageServiceOptions, LanguageModelSource, EmbedOptions, LanguageEmbedding, LanguageEmbeddingWithClasses, LanguageGpuTensor, LanguageClassification, LanguageClassResult } from './language-service';
 export { BertTokenizer, padBertRows, type BertEncoding, type BertBatch, type BertEncodeOptions } from './tokenizer';
 export { BertSession, type ShapeBuckets, type WarmUpRecord, type BertExecutionProvider } from './bert-session';
-export { loadModelBytes, loadModelJson, indexedDbModelCache, defaultModelCache, type ModelByteCache, type ModelLoadProgress, type ModelFetchOptions } from './model-source';
+export { loadModelBytes, loadModelJson, indexedDbModelCache, cacheApiModelCache, defaultModelCache, type ModelByteCache, type ModelLoadProgress, type ModelFetchOptions } from './model-source';
 export { loadOrt, webGpuEpAvailable } from './ort-runtime';
-export { TokenizationError, ModelLoadError, ModelCapabilityError, LanguageServiceClosedError } from './errors';
+export { TokenizationError, ModelCapabilityError, LanguageServiceClosedError } from './errors';
 export { bertMeanPoolCpu, bertMeanPoolGpu, bertMeanPoolResident, type MeanPoolShape } from '../../kernels/bert-pooling';

@@ -1,13 +1,16 @@
 import type { Tensor } from 'onnxruntime-web';
 import { InvalidInputError, requireInteger } from '../../errors';
-import { adoptDevice, isNode, type GpuContext } from '../../gpu/device';
+import { adoptDevice, type GpuContext } from '../../gpu/device';
 import { Usage, readFloat32 } from '../../gpu/buffers';
 import { Batcher } from '../../pipeline/batcher';
 import type { GpuTensor } from '../../pipeline/packet';
 import { bertMeanPoolCpu, bertMeanPoolGpu, bertMeanPoolResident } from '../../kernels/bert-pooling';
 import { BertSession, type ShapeBuckets, type WarmUpRecord } from './bert-session';
 import { LanguageServiceClosedError, ModelCapabilityError, ModelLoadError } from './errors';
-import { loadModelBytes, loadModelJson, type ModelByteCache, type ModelLoadProgress } from './model-source';
+import { loadModelBytes, loadModelJson, type ModelLoadProgress } from '../../models/fetch';
+import type { ModelByteCache } from '../../models/cache';
+import { modelUrl } from '../../models/locate';
+import { DEFAULT_LANGUAGE_MODEL, DEFAULT_LANGUAGE_MODEL_FILE } from '../../models/defaults';
 import { loadOrt, requireWebGpuEp, webGpuEpAvailable, type OrtLoadOptions } from './ort-runtime';
 import { BertTokenizer, padBertRows, requireTexts, type BertEncoding } from './tokenizer';
 
@@ -27,7 +30,7 @@ export interface LanguageServiceOptions {
    * the WASM EP measured 15–20× faster (README).
    */
   backend?: 'gpu' | 'cpu' | 'auto';
-  /** Default: the generated aura-bert-tiny under public/models/. */
+  /** Default: DEFAULT_LANGUAGE_MODEL (src/models/defaults.ts), where `env.modelBase` says. */
   source?: LanguageModelSource;
   buckets?: Partial<ShapeBuckets>;
   /** Dynamic batching: most rows in one run, and how long the first request waits for company. */
@@ -37,6 +40,7 @@ export interface LanguageServiceOptions {
   warmUp?: boolean;
   cache?: ModelByteCache | false;
   onProgress?: (event: ModelLoadProgress) => void;
+  /** onnxruntime-web's wasm files; default `env.wasmPaths`. */
   wasmPaths?: OrtLoadOptions['wasmPaths'];
   fetch?: typeof fetch;
 }
@@ -106,10 +110,10 @@ interface BertRequestResult {
   classes?: LanguageClassResult[];
 }
 
-/** The default model, served by Vite from public/ in a browser and read from disk in Node. */
+/** The default model (DEFAULT_LANGUAGE_MODEL), found where `env` says: the package's own copy unless set. */
 export function defaultLanguageModelSource(): LanguageModelSource {
-  const base = isNode() ? new URL('../../../public/models/aura-bert-tiny/', import.meta.url).href : new URL('/models/aura-bert-tiny/', globalThis.location?.href).href;
-  return { model: `${base}model.onnx`, tokenizer: `${base}tokenizer.json`, tokenizerConfig: `${base}tokenizer_config.json`, config: `${base}config.json` };
+  const file = (name: string) => modelUrl(DEFAULT_LANGUAGE_MODEL, name);
+  return { model: file(DEFAULT_LANGUAGE_MODEL_FILE), tokenizer: file('tokenizer.json'), tokenizerConfig: file('tokenizer_config.json'), config: file('config.json') };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { env } from '../../env';
 import { GpuUnavailableError } from '../../errors';
 import { isNode } from '../../gpu/device';
 
@@ -5,29 +6,33 @@ export type Ort = typeof import('onnxruntime-web');
 
 export interface OrtLoadOptions {
   /**
-   * Where the ORT .wasm/.mjs files are served (a URL prefix, or onnxruntime-web's {mjs, wasm}).
-   * They must come from the same build as the JS. Default in a browser: the Vite-served
-   * `/node_modules/onnxruntime-web/dist/`. Ignored in Node (the package finds its own files).
+   * Where the ORT .wasm files are served (a URL prefix, or onnxruntime-web's {mjs, wasm}); default
+   * `env.wasmPaths`. Unset: onnxruntime-web loads them from beside its own module, which is where a
+   * bundler puts them (Vite copies `ort-wasm-simd-threaded.asyncify.wasm` into the build). Ignored in
+   * Node (the package finds its own files).
    */
   wasmPaths?: string | { mjs?: string; wasm?: string };
 }
 
+// Named through a variable so bundlers do not follow it: in a browser build it would pull in the
+// WASM-only bundle and its 28 MB .wasm, which only Node uses.
+const NODE_ORT = 'onnxruntime-web';
+
 let loaded: Promise<Ort> | undefined;
 
 /**
- * onnxruntime-web, once per process: in Node the WASM-only build (`onnxruntime-web` resolves to
+ * onnxruntime-web, once per JS realm: in Node the WASM-only build (`onnxruntime-web` resolves to
  * ort.node there); in a browser the WebGPU build (`onnxruntime-web/webgpu`, whose WebGPU EP uses the
  * asyncify wasm) which also has the WASM EP. Single-threaded WASM: pages here are not cross-origin
- * isolated, so threads are unavailable anyway.
+ * isolated, so threads are unavailable anyway. The wasm paths are read at the first call.
  */
 export function loadOrt(options: OrtLoadOptions = {}): Promise<Ort> {
   loaded ??= (async () => {
-    const ort: Ort = isNode() ? await import('onnxruntime-web') : ((await import('onnxruntime-web/webgpu')) as unknown as Ort);
+    const ort: Ort = isNode() ? await import(/* @vite-ignore */ NODE_ORT) : ((await import('onnxruntime-web/webgpu')) as unknown as Ort);
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
-    if (!isNode()) {
-      ort.env.wasm.wasmPaths = options.wasmPaths ?? new URL('/node_modules/onnxruntime-web/dist/', globalThis.location?.href).href;
-    }
+    const wasmPaths = options.wasmPaths ?? env.wasmPaths;
+    if (!isNode() && wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
     return ort;
   })();
   return loaded;

@@ -2,6 +2,7 @@ import { AuraError } from '../../errors';
 
 /** No item is stored under this key in any tier. */
 export class MemoryNotFoundError extends AuraError {
+  override readonly name: string = 'MemoryNotFoundError';
   constructor(key: string) {
     super('MEMORY_NOT_FOUND', `no item is stored under key '${key}'`, 'store it first, or check the key for typos');
   }
@@ -12,6 +13,7 @@ export class MemoryNotFoundError extends AuraError {
  * stored is lost: the failed batch was rolled back as one transaction.
  */
 export class MemoryQuotaError extends AuraError {
+  override readonly name: string = 'MemoryQuotaError';
   readonly keys: string[];
   constructor(message: string, keys: string[], options?: { cause?: unknown }) {
     super(
@@ -26,6 +28,7 @@ export class MemoryQuotaError extends AuraError {
 
 /** A blob fetched from the remote tier did not hash to the SHA-256 it is named by. */
 export class BlobIntegrityError extends AuraError {
+  override readonly name: string = 'BlobIntegrityError';
   readonly expected: string;
   readonly actual: string;
   constructor(expected: string, actual: string, url: string) {
@@ -41,6 +44,7 @@ export class BlobIntegrityError extends AuraError {
 
 /** The remote tier could not be reached (offline, server down) after the retries. */
 export class RemoteUnavailableError extends AuraError {
+  override readonly name: string = 'RemoteUnavailableError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('REMOTE_UNAVAILABLE', message, 'check the network or the blob server; items held in L1/L2 are still served', options);
   }
@@ -48,6 +52,7 @@ export class RemoteUnavailableError extends AuraError {
 
 /** A tier's byte budget cannot hold the item even after demotion. */
 export class MemoryBudgetError extends AuraError {
+  override readonly name: string = 'MemoryBudgetError';
   constructor(message: string, hint: string) {
     super('MEMORY_BUDGET', message, hint);
   }
@@ -64,6 +69,7 @@ export function isQuotaExceeded(error: unknown): boolean {
  * than the tensor says, or lacks COPY_SRC usage.
  */
 export class MemoryQueryTensorError extends AuraError {
+  override readonly name: string = 'MemoryQueryTensorError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(
       'MEMORY_QUERY_TENSOR',
@@ -76,6 +82,7 @@ export class MemoryQueryTensorError extends AuraError {
 
 /** A call to the remote tier did not finish (every try, body read included) within its deadline. */
 export class RemoteTimeoutError extends AuraError {
+  override readonly name: string = 'RemoteTimeoutError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('REMOTE_TIMEOUT', message, 'the blob server is slow or hung; raise remote.timeoutMs, or check the server (items in L1/L2 are still served)', options);
   }

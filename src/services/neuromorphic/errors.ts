@@ -2,6 +2,7 @@ import { AuraError } from '../../errors';
 
 /** A spiking network (layers, weights, neuron parameters or a weights file) is malformed. */
 export class SnnModelError extends AuraError {
+  override readonly name: string = 'SnnModelError';
   constructor(message: string, hint: string) {
     super('SNN_MODEL', message, hint);
   }
@@ -9,6 +10,7 @@ export class SnnModelError extends AuraError {
 
 /** An input value lies outside the range its encoder accepts (e.g. a rate-coded value above 1). */
 export class SnnEncodingRangeError extends AuraError {
+  override readonly name: string = 'SnnEncodingRangeError';
   constructor(message: string, hint: string) {
     super('SNN_ENCODING_RANGE', message, hint);
   }
@@ -20,6 +22,7 @@ export class SnnEncodingRangeError extends AuraError {
  * would already have changed the weights when it is reported.
  */
 export class SnnResidentLearningError extends AuraError {
+  override readonly name: string = 'SnnResidentLearningError';
   constructor() {
     super(
       'SNN_RESIDENT_LEARNING',
