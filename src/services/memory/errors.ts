@@ -73,3 +73,14 @@ export class MemoryQueryTensorError extends AuraError {
     );
   }
 }
+
+/** A shape's point cloud is larger than the persistence computation allows (n² memory, up to n³ work). */
+export class ShapeTooLargeError extends AuraError {
+  readonly points: number;
+  readonly limit: number;
+  constructor(points: number, limit: number) {
+    super('SHAPE_TOO_LARGE', `the shape has ${points} points, over the limit of ${limit}`, `subsample the series or cloud to at most ${limit} points (maxPoints), or raise maxPoints up to 2048`);
+    this.points = points;
+    this.limit = limit;
+  }
+}
