@@ -43,7 +43,7 @@ export const DEFAULT_SHAPE_OPTIONS: ShapeOptions = {
   normalize: true,
   maxPoints: 512,
   threshold: Infinity,
-  levels: 4,
+  levels: 8,
   samples: 16,
   maxScale: 3,
   h0Weight: 1,

@@ -16,6 +16,8 @@ import {
 } from '../../../src/services/memory/index';
 import { testGpu } from '../../helpers/gpu';
 import { IdbTier } from '../../../src/services/memory/idb-tier';
+import { DEFAULT_SHAPE_OPTIONS } from '../../../src/services/memory/shape';
+import { shapeSignatureLength } from '../../../src/services/memory/shape-signature';
 
 let counter = 0;
 const uniqueName = () => `unit-${process.pid}-${counter++}`;
@@ -148,7 +150,7 @@ describe('shape signatures across versions', () => {
     expect((await second.queryShape(square, 1)).results).toEqual([{ key: 'sq', distance: 0 }]);
     await second.close();
     const records = await (await IdbTier.open(name)).loadIndex();
-    expect(records[0].signature).toHaveLength(2 * 4 * 16);
+    expect(records[0].signature).toHaveLength(shapeSignatureLength(DEFAULT_SHAPE_OPTIONS));
   });
 });
 
