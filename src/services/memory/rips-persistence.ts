@@ -1,4 +1,5 @@
 import { binomialTables, NOT_IN_COMPLEX, ripsFiltration, type RipsFiltration } from './rips-filtration';
+import { KeyHeap } from './key-heap';
 
 /**
  * Persistent homology of the Vietoris–Rips filtration in dimensions 0 and 1, exact, by Ripser's method
@@ -81,31 +82,26 @@ function reduceCoboundaries(f: RipsFiltration, columns: Uint32Array): Persistenc
   };
   /** Pivot key order: smaller rank first, then larger index first (Ripser's filtration order). */
   const keyOf = (r: number, index: number) => r * TRIANGLE_INDEX_BITS + (TRIANGLE_INDEX_BITS - 1 - index);
-  /** The coboundary of an edge: its cofaces' keys, ascending (pivot first). */
-  const coboundary = (edge: number, out: Float64Array): Float64Array => {
+  const pushCofaces = (heap: KeyHeap, edge: number): void => {
     const i = edgeHigh[edge];
     const j = edgeLow[edge];
     const r = edgeRank[edge];
     const rowI = i * n;
     const rowJ = j * n;
-    let count = 0;
     for (let k = n - 1; k >= 0; k--) {
       if (k === i || k === j) continue;
       const ri = rank[rowI + k];
       const rj = rank[rowJ + k];
       if (ri === NOT_IN_COMPLEX || rj === NOT_IN_COMPLEX) continue;
-      out[count++] = keyOf(Math.max(r, ri, rj), triangleIndex(i, j, k));
+      heap.push(keyOf(Math.max(r, ri, rj), triangleIndex(i, j, k)));
     }
-    return out.subarray(0, count).sort();
   };
 
   const pivotOwner = new Map<number, number>(); // triangle index → column (position in `columns`)
-  // R, Ripser stores V instead; here the reduced column is kept (sorted keys), so adding a column is one
-  // merge. Columns paired as emergent pairs are not stored: their R is their coboundary.
-  const reduced: Array<Float64Array | undefined> = new Array(columns.length);
-  const column = new WorkingColumn(n);
-  const scratch = new Float64Array(n);
+  const reduction: Array<Uint32Array | undefined> = new Array(columns.length); // V: columns added, mod 2
+  const heap = new KeyHeap();
   const bars: PersistencePair[] = [];
+  const added: number[] = [];
   for (let c = columns.length - 1; c >= 0; c--) {
     const edge = columns[c];
     const i = edgeHigh[edge];
@@ -121,9 +117,11 @@ function reduceCoboundaries(f: RipsFiltration, columns: Uint32Array): Persistenc
         continue;
       }
     }
-    column.set(coboundary(edge, scratch));
+    heap.clear();
+    added.length = 0;
+    pushCofaces(heap, edge);
     for (;;) {
-      const pivot = column.pivot();
+      const pivot = heap.pivot();
       if (pivot < 0) {
         bars.push({ birth: lengths[r], death: Infinity });
         break;
@@ -134,59 +132,22 @@ function reduceCoboundaries(f: RipsFiltration, columns: Uint32Array): Persistenc
       if (owner === undefined) {
         pivotOwner.set(index, c);
         if (pivotRank > r) bars.push({ birth: lengths[r], death: lengths[pivotRank] });
-        reduced[c] = column.copy();
+        reduction[c] = oddOnes(added);
         break;
       }
-      column.add(reduced[owner] ?? coboundary(columns[owner], scratch));
+      // Add the owner's column: its edge's coboundary and those of the columns its V holds.
+      added.push(owner);
+      pushCofaces(heap, columns[owner]);
+      const v = reduction[owner];
+      if (v) {
+        for (const other of v) {
+          added.push(other);
+          pushCofaces(heap, columns[other]);
+        }
+      }
     }
   }
   return bars;
-}
-
-/** A column over Z/2 as ascending keys; adding another is their symmetric difference (one merge). */
-class WorkingColumn {
-  private keys: Float64Array;
-  private spare: Float64Array;
-  private length = 0;
-
-  constructor(capacity: number) {
-    this.keys = new Float64Array(capacity);
-    this.spare = new Float64Array(capacity);
-  }
-
-  set(values: Float64Array): void {
-    if (values.length > this.keys.length) this.keys = new Float64Array(values.length * 2);
-    this.keys.set(values);
-    this.length = values.length;
-  }
-
-  pivot(): number {
-    return this.length > 0 ? this.keys[0] : -1;
-  }
-
-  copy(): Float64Array {
-    return this.keys.slice(0, this.length);
-  }
-
-  add(other: Float64Array): void {
-    if (this.spare.length < this.length + other.length) this.spare = new Float64Array((this.length + other.length) * 2);
-    const a = this.keys;
-    const b = other;
-    const out = this.spare;
-    let x = 0;
-    let y = 0;
-    let z = 0;
-    while (x < this.length && y < b.length) {
-      if (a[x] < b[y]) out[z++] = a[x++];
-      else if (a[x] > b[y]) out[z++] = b[y++];
-      else x++, y++; // equal keys cancel over Z/2
-    }
-    while (x < this.length) out[z++] = a[x++];
-    while (y < b.length) out[z++] = b[y++];
-    this.spare = a;
-    this.keys = out;
-    this.length = z;
-  }
 }
 
 /** The largest k whose triangle {i, j, k} has the edge's own rank r (-1 when none). */
@@ -200,4 +161,18 @@ function firstCofaceOfValue(rank: Uint32Array, n: number, i: number, j: number, 
     if (ri <= r && rj <= r) return k; // NOT_IN_COMPLEX is larger than any rank
   }
   return -1;
+}
+
+/** The entries that occur an odd number of times (a sum over Z/2). */
+function oddOnes(values: number[]): Uint32Array | undefined {
+  if (values.length === 0) return undefined;
+  values.sort((a, b) => a - b);
+  const out: number[] = [];
+  for (let x = 0; x < values.length; ) {
+    let y = x;
+    while (y < values.length && values[y] === values[x]) y++;
+    if ((y - x) % 2 === 1) out.push(values[x]);
+    x = y;
+  }
+  return out.length ? Uint32Array.from(out) : undefined;
 }
