@@ -7,9 +7,9 @@ import { ripsPersistence, type PersistencePair, type RipsDiagram } from './rips-
 /**
  * Shape analysis as topology: the persistent homology (H0 and H1) of the Vietoris–Rips filtration of a
  * point cloud (`rips-persistence.ts`, Ripser's method), and a fixed-length signature of it
- * (`shape-signature.ts`). Time series become point clouds by a delay (Takens) embedding, z-normalised
- * first and with the delay read off the autocorrelation, so a rhythm's loop is round whatever its
- * amplitude, offset or period.
+ * (`shape-signature.ts`). Time series become point clouds by a delay (Takens) embedding, smoothed
+ * (3-sample moving average) and z-normalised first, with the delay read off the autocorrelation, so a
+ * rhythm's loop is round whatever its amplitude, offset or period.
  */
 export type { PersistencePair } from './rips-persistence';
 
@@ -24,6 +24,8 @@ export interface ShapeOptions {
   delay: number | 'auto';
   /** Z-normalise a series before embedding it (default true). */
   normalize: boolean;
+  /** Half-width of the centred moving average a series is smoothed with first (default 1: 3 samples; 0: none). */
+  smooth: number;
   /** Most points a cloud may have (the distance matrix is n²; at most 2048). */
   maxPoints: number;
   /** Largest scale of the Rips filtration (gudhi's max_edge_length; default Infinity). */
@@ -41,6 +43,7 @@ export const DEFAULT_SHAPE_OPTIONS: ShapeOptions = {
   dimension: 2,
   delay: 'auto',
   normalize: true,
+  smooth: 1,
   maxPoints: 512,
   threshold: Infinity,
   levels: 8,
@@ -76,7 +79,8 @@ export function shapePointCloud(input: ShapeInput, options: ShapeOptions): { poi
     const dim = input.dimension ?? options.dimension;
     requireInteger('dimension', dim, 1, 64);
     requireFiniteArray('series', input.series);
-    const series = options.normalize ? zNormalize(input.series) : input.series;
+    const smoothed = options.smooth > 0 ? movingAverage(input.series, options.smooth) : input.series;
+    const series = options.normalize ? zNormalize(smoothed) : smoothed;
     const delayOption = input.delay ?? options.delay;
     const delay = delayOption === 'auto' ? autoDelay(series, dim) : delayOption;
     cloud = { ...delayEmbedding(series, dim, delay), dim };
@@ -96,6 +100,20 @@ export function shapePointCloud(input: ShapeInput, options: ShapeOptions): { poi
   }
   requireRipsSize(cloud.n, options.maxPoints);
   return cloud;
+}
+
+/** The centred moving average of half-width w (the window shrinks at the ends): noise off the loop. */
+export function movingAverage(series: ArrayLike<number>, w: number): Float64Array {
+  const n = series.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    const from = Math.max(0, i - w);
+    const to = Math.min(n - 1, i + w);
+    for (let j = from; j <= to; j++) sum += series[j];
+    out[i] = sum / (to - from + 1);
+  }
+  return out;
 }
 
 /** (x − mean) / std; a constant series becomes zeros. */
@@ -175,6 +193,7 @@ export function requireShapeOptions(options: ShapeOptions): ShapeOptions {
   requireInteger('shape.dimension', options.dimension, 1, 64);
   if (options.delay !== 'auto') requireInteger('shape.delay', options.delay, 1, 1 << 20);
   requireInteger('shape.maxPoints', options.maxPoints, 1, RIPS_MAX_POINTS);
+  requireInteger('shape.smooth', options.smooth, 0, 1 << 16);
   requireInteger('shape.levels', options.levels, 1, 64);
   requireInteger('shape.samples', options.samples, 1, 4096);
   requireNumberInRange('shape.maxScale', options.maxScale, Number.MIN_VALUE, Number.MAX_VALUE);

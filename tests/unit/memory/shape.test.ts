@@ -50,7 +50,7 @@ describe('0-dimensional persistence equals hand-computed diagrams (CPU and GPU d
       const n = 64;
       const noise = (i: number) => 0.01 * Math.sin(i * 12.9898) ;
       const series = Array.from({ length: n + 16 }, (_, i) => Math.sin((2 * Math.PI * i) / n) + noise(i));
-      const cloud = shapePointCloud({ series, dimension: 2, delay: 16 }, { ...DEFAULT_SHAPE_OPTIONS, normalize: false });
+      const cloud = shapePointCloud({ series, dimension: 2, delay: 16 }, { ...DEFAULT_SHAPE_OPTIONS, normalize: false, smooth: 0 });
       expect(cloud.n).toBe(n);
       const { diagram } = await persistenceDiagram(cloud, await gpu());
       const deaths = finiteDeaths(diagram.h0);
