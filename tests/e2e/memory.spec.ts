@@ -48,7 +48,7 @@ test('real IndexedDB: GPU search equals exact CPU top-k, and everything survives
     const v7 = await m.retrieve('v7');
     const shape = await m.queryShape({ series: Array.from({ length: 80 }, (_, t) => Math.sin((2 * Math.PI * t) / 64)), dimension: 2, delay: 16 }, 1);
     await m.close();
-    return { keys, v7: { data: v7.data, tierBefore: v7.timing.source }, shapeKey: shape.results[0].key, bars: shape.diagram.length };
+    return { keys, v7: { data: v7.data, tierBefore: v7.timing.source }, shapeKey: shape.results[0].key, bars: shape.diagram.h0.length };
   }, name);
   expect(after.keys).toBe(301);
   expect(after.v7).toEqual({ data: { i: 7 }, tierBefore: 'L2' });

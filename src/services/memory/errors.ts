@@ -87,3 +87,15 @@ export class RemoteTimeoutError extends AuraError {
     super('REMOTE_TIMEOUT', message, 'the blob server is slow or hung; raise remote.timeoutMs, or check the server (items in L1/L2 are still served)', options);
   }
 }
+
+/** A shape's point cloud is larger than the persistence computation allows (n² memory, up to n³ work). */
+export class ShapeTooLargeError extends AuraError {
+  override readonly name: string = 'ShapeTooLargeError';
+  readonly points: number;
+  readonly limit: number;
+  constructor(points: number, limit: number) {
+    super('SHAPE_TOO_LARGE', `the shape has ${points} points, over the limit of ${limit}`, `subsample the series or cloud to at most ${limit} points (maxPoints), or raise maxPoints up to 2048`);
+    this.points = points;
+    this.limit = limit;
+  }
+}

@@ -19,6 +19,10 @@ export interface MemoryIndexRecord {
   seq?: number;
   vector?: Float32Array;
   signature?: Float32Array;
+  /** Which signature definition made `signature` (absent: version 1, H0 only). */
+  signatureVersion?: number;
+  /** The shape's point cloud, kept so a later signature version can be recomputed from it. */
+  shapeCloud?: { points: Float32Array; n: number; dim: number };
 }
 
 export interface MemoryValueRecord {

@@ -10,15 +10,9 @@ import { createEvictionPolicy, type EvictionPolicy, type PolicyName } from './po
 import { L2Space } from './l2-space';
 import { RemoteTier, type RemoteTierOptions } from './remote-tier';
 import { UploadQueue, type OwedUpload } from './upload-queue';
-import {
-  DEFAULT_SHAPE_OPTIONS,
-  persistenceDiagram,
-  persistenceLandscape,
-  shapePointCloud,
-  type PersistencePair,
-  type ShapeInput,
-  type ShapeOptions,
-} from './shape';
+import { DEFAULT_SHAPE_OPTIONS, persistenceDiagram, requireShapeOptions, shapePointCloud, type ShapeInput, type ShapeOptions } from './shape';
+import { SHAPE_SIGNATURE_VERSION, shapeSignature, shapeSignatureLength } from './shape-signature';
+import type { RipsDiagram } from './rips-persistence';
 import { readMemoryQueryTensor, requireMemoryQuery, type CheckedMemoryQuery, type MemoryQueryInput } from './query-tensor';
 import { requireMemoryKey, requireMemoryVector } from './validate';
 import { VectorIndex } from './vector-index';
@@ -126,6 +120,7 @@ export class MemoryService {
   private readonly l1Values = new Map<string, EncodedData>();
   private readonly dirty = new Set<string>();
   private readonly listeners: Array<(e: MemoryEvent) => void> = [];
+  private readonly stale = new Set<string>();
   /** The service acquired its own device (none was passed) and destroys it on close. */
   private ownsGpu = false;
   private runtime?: GpuRuntime;
@@ -177,14 +172,14 @@ export class MemoryService {
     const vectorBudgetBytes = requireNumberInRange('vectorBudgetBytes', options.vectorBudgetBytes ?? 256 * MiB, 1, Number.MAX_SAFE_INTEGER);
     const chunkRows = requireInteger('chunkRows', options.chunkRows ?? 16_384, 1, 1 << 24);
     const name = requireMemoryKey(options.name ?? 'default');
-    const shapeOptions = { ...DEFAULT_SHAPE_OPTIONS, ...options.shape };
+    const shapeOptions = requireShapeOptions({ ...DEFAULT_SHAPE_OPTIONS, ...options.shape });
     const ownsGpu = backend === 'gpu' && !options.gpu && !options.runtime;
     const gpu = backend === 'gpu' ? (options.gpu ?? (options.runtime ? await options.runtime.context() : await acquireGpu())) : null;
     const remote = options.remote ? new RemoteTier(options.remote) : null;
     const l2 = await IdbTier.open(name, options.writeGuard);
     if (options.persist) await memoryRequestPersistence();
     const vectors = new VectorIndex(dimension, { gpu, chunkRows, budgetBytes: vectorBudgetBytes, label: 'memory vectors' });
-    const signatureDim = shapeOptions.levels * shapeOptions.samples;
+    const signatureDim = shapeSignatureLength(shapeOptions);
     const signatures = new VectorIndex(signatureDim, { gpu, chunkRows: Math.min(chunkRows, 4096), budgetBytes: vectorBudgetBytes, label: 'shape signatures' });
     const service = new MemoryService(
       { l1BudgetBytes, l2BudgetBytes, maxValueBytes },
@@ -219,7 +214,7 @@ export class MemoryService {
   async storeMany(items: readonly MemoryStoreItem[]): Promise<MemoryStoreResult[]> {
     if (!Array.isArray(items) || items.length === 0) throw new InvalidInputError('no items to store', 'pass at least one { key, data }');
     const seen = new Set<string>();
-    const prepared: Array<{ key: string; encoded: EncodedData; vector?: Float32Array; signature?: Float32Array; hash: string }> = [];
+    const prepared: Array<{ key: string; encoded: EncodedData; vector?: Float32Array; signature?: Float32Array; cloud?: MemoryIndexRecord['shapeCloud']; hash: string }> = [];
     for (const [i, item] of items.entries()) {
       if (item === null || typeof item !== 'object') throw new InvalidInputError(`items[${i}] is ${String(item)}`, 'pass { key, data, vector?, shape? }');
       const key = requireMemoryKey(item.key);
@@ -228,7 +223,7 @@ export class MemoryService {
       const encoded = encodeMemoryData(item.data, this.options.maxValueBytes);
       const vector = item.vector === undefined ? undefined : requireMemoryVector(`vector of '${key}'`, item.vector, this.dimension);
       const signature = item.shape === undefined ? undefined : await this.signatureOf(item.shape);
-      prepared.push({ key, encoded, vector, signature: signature?.signature, hash: await sha256Hex(encoded.bytes) });
+      prepared.push({ key, encoded, vector, signature: signature?.signature, cloud: signature?.cloud, hash: await sha256Hex(encoded.bytes) });
     }
     this.space.requireRoom(prepared.reduce((s, p) => s + p.encoded.bytes.byteLength, 0), prepared.map((p) => p.key));
     this.vectors.requireRoom(prepared.filter((p) => p.vector).map((p) => p.key));
@@ -251,6 +246,8 @@ export class MemoryService {
       seq: this.entries.get(p.key)?.record.seq ?? this.nextSeq++,
       vector: p.vector,
       signature: p.signature,
+      signatureVersion: p.signature ? SHAPE_SIGNATURE_VERSION : undefined,
+      shapeCloud: p.cloud,
     }));
     const puts = records.map((record, i) => ({ record, value: { kind: prepared[i].encoded.kind, bytes: prepared[i].encoded.bytes } }));
     await this.space.write(puts);
@@ -261,6 +258,7 @@ export class MemoryService {
       this.entries.set(record.key, { record });
       if (!record.vector) this.vectors.remove(record.key);
       if (!record.signature) this.signatures.remove(record.key);
+      this.stale.delete(record.key);
       this.l1Values.delete(record.key);
       this.admitToL1(record.key, prepared[i].encoded);
     }
@@ -391,8 +389,8 @@ export class MemoryService {
     return { input: await readMemoryQueryTensor(query.tensor, this.dimension), handoff: 'gpu→cpu' };
   }
 
-  /** Items whose persistence-landscape signature is nearest (L2 distance) to that of `data`. */
-  async queryShape(data: ShapeInput, k: number): Promise<{ results: Array<{ key: string; distance: number }>; diagram: PersistencePair[]; path: 'gpu' | 'cpu' }> {
+  /** Items whose signature (H0 and H1 persistence landscapes) is nearest (L2 distance) to that of `data`. */
+  async queryShape(data: ShapeInput, k: number): Promise<{ results: Array<{ key: string; distance: number }>; diagram: RipsDiagram; path: 'gpu' | 'cpu' }> {
     requireTopK(k);
     await this.followRuntimeDevice();
     const { signature, diagram, path } = await this.signatureOf(data);
@@ -402,9 +400,17 @@ export class MemoryService {
 
   /** Diagram and signature of a shape (pairwise distances on the service's backend). */
   async signatureOf(data: ShapeInput) {
-    const cloud = shapePointCloud(data, this.shapeOptions);
-    const { diagram, path } = await persistenceDiagram(cloud, this.gpu);
-    return { diagram, signature: persistenceLandscape(diagram, this.shapeOptions), path };
+    return this.signatureOfCloud(shapePointCloud(data, this.shapeOptions));
+  }
+
+  private async signatureOfCloud(cloud: { points: Float32Array; n: number; dim: number }) {
+    const { diagram, path } = await persistenceDiagram(cloud, this.gpu, this.shapeOptions.threshold);
+    return { diagram, signature: shapeSignature(diagram, this.shapeOptions), path, cloud };
+  }
+
+  /** Signatures stored by another signature version (or other options) and not recomputable: left out of shape search. */
+  get staleSignatures(): string[] {
+    return [...this.stale];
   }
 
   /**
@@ -464,6 +470,7 @@ export class MemoryService {
       this.l2Policy.remove(key);
       this.vectors.remove(key);
       this.signatures.remove(key);
+      this.stale.delete(key);
       this.dirty.delete(key);
     }
   }
@@ -524,7 +531,31 @@ export class MemoryService {
       else if (record.inL2) this.uploads?.enqueue(record.key, record.hash); // owed since before the reload
     }
     this.vectors.upsertMany(records.filter((r) => r.vector).map((r) => ({ key: r.key, vector: r.vector! })));
-    this.signatures.upsertMany(records.filter((r) => r.signature).map((r) => ({ key: r.key, vector: r.signature! })));
+    await this.refreshSignatures(records);
+    this.signatures.upsertMany(records.filter((r) => r.signature && !this.stale.has(r.key)).map((r) => ({ key: r.key, vector: r.signature! })));
+  }
+
+  /**
+   * Signatures of another version or length (stored before the H1 signature, or with other shape
+   * options) cannot be compared with today's: they are recomputed from the stored point cloud and
+   * written back in one transaction; records without a cloud (version 1) are left out of shape search
+   * (`staleSignatures`) until stored again. Either way a query never meets a signature of the wrong length.
+   */
+  private async refreshSignatures(records: MemoryIndexRecord[]): Promise<void> {
+    const length = shapeSignatureLength(this.shapeOptions);
+    const rewritten: MemoryIndexRecord[] = [];
+    for (const record of records) {
+      if (!record.signature) continue;
+      if (record.signatureVersion === SHAPE_SIGNATURE_VERSION && record.signature.length === length) continue;
+      if (!record.shapeCloud) {
+        this.stale.add(record.key);
+        continue;
+      }
+      record.signature = (await this.signatureOfCloud(record.shapeCloud)).signature;
+      record.signatureVersion = SHAPE_SIGNATURE_VERSION;
+      rewritten.push(record);
+    }
+    if (rewritten.length) await this.l2.writeBatch({ puts: rewritten.map((record) => ({ record })) });
   }
 
   private admitToL1(key: string, encoded: EncodedData): void {
@@ -559,3 +590,4 @@ export class MemoryService {
     for (const listener of this.listeners) listener(event);
   }
 }
+

@@ -1,38 +1,56 @@
-import { InvalidInputError, requireFiniteArray, requireInteger } from '../../errors';
+import { InvalidInputError, requireFiniteArray, requireInteger, requireNumberInRange } from '../../errors';
 import type { GpuContext } from '../../gpu/device';
 import { pairwiseDistancesCpu, pairwiseDistancesGpu } from '../../kernels/memory-vector-search';
+import { RIPS_MAX_POINTS, requireRipsSize } from './rips-filtration';
+import { ripsPersistence, type PersistencePair, type RipsDiagram } from './rips-persistence';
 
 /**
- * Shape analysis as topology: 0-dimensional persistent homology of the Vietoris–Rips filtration of
- * a point cloud. Every point is born at scale 0; two components merge (one dies) at the length of
- * the edge that joins them in a minimum spanning tree, so the finite deaths are exactly the MST edge
- * lengths (Kruskal with union-find, elder rule), and one component never dies. Time series become
- * point clouds by a delay (Takens) embedding.
+ * Shape analysis as topology: the persistent homology (H0 and H1) of the Vietoris–Rips filtration of a
+ * point cloud (`rips-persistence.ts`, Ripser's method), and a fixed-length signature of it
+ * (`shape-signature.ts`). Time series become point clouds by a delay (Takens) embedding, smoothed
+ * (3-sample moving average) and z-normalised first, with the delay read off the autocorrelation, so a
+ * rhythm's loop is round whatever its amplitude, offset or period.
  */
-export interface PersistencePair {
-  birth: number;
-  death: number;
-}
+export type { PersistencePair } from './rips-persistence';
 
 export type ShapeInput =
-  | { series: ArrayLike<number>; dimension?: number; delay?: number }
+  | { series: ArrayLike<number>; dimension?: number; delay?: number | 'auto' }
   | { points: ArrayLike<number>[] };
 
 export interface ShapeOptions {
   /** Delay-embedding dimension for series (default 2). */
   dimension: number;
-  /** Delay-embedding lag in samples (default 1). */
-  delay: number;
-  /** Most points a cloud may have (the distance matrix is n²). */
+  /** Delay-embedding lag in samples, or 'auto' (default): the first zero of the autocorrelation. */
+  delay: number | 'auto';
+  /** Z-normalise a series before embedding it (default true). */
+  normalize: boolean;
+  /** Half-width of the centred moving average a series is smoothed with first (default 1: 3 samples; 0: none). */
+  smooth: number;
+  /** Most points a cloud may have (the distance matrix is n²; at most 2048). */
   maxPoints: number;
-  /** Landscape levels (λ1..λL) and samples per level: the signature has levels · samples numbers. */
+  /** Largest scale of the Rips filtration (gudhi's max_edge_length; default Infinity). */
+  threshold: number;
+  /** Landscape levels (λ1..λL) and samples per level, per dimension: the signature has 2 · levels · samples numbers. */
   levels: number;
   samples: number;
-  /** Scale range [0, maxScale] the landscape samples. */
+  /** Scale range [0, maxScale] the landscapes sample. */
   maxScale: number;
+  /** Weight of the H0 landscape against the H1 landscape (1) in the signature. */
+  h0Weight: number;
 }
 
-export const DEFAULT_SHAPE_OPTIONS: ShapeOptions = { dimension: 2, delay: 1, maxPoints: 512, levels: 4, samples: 16, maxScale: 2 };
+export const DEFAULT_SHAPE_OPTIONS: ShapeOptions = {
+  dimension: 2,
+  delay: 'auto',
+  normalize: true,
+  smooth: 1,
+  maxPoints: 512,
+  threshold: Infinity,
+  levels: 8,
+  samples: 16,
+  maxScale: 3,
+  h0Weight: 1,
+};
 
 /** x_t → (x_t, x_{t+τ}, …, x_{t+(m−1)τ}), row-major. */
 export function delayEmbedding(series: ArrayLike<number>, dimension: number, delay: number): { points: Float32Array; n: number } {
@@ -59,7 +77,13 @@ export function shapePointCloud(input: ShapeInput, options: ShapeOptions): { poi
   let cloud: { points: Float32Array; n: number; dim: number };
   if ('series' in input) {
     const dim = input.dimension ?? options.dimension;
-    cloud = { ...delayEmbedding(input.series, dim, input.delay ?? options.delay), dim };
+    requireInteger('dimension', dim, 1, 64);
+    requireFiniteArray('series', input.series);
+    const smoothed = options.smooth > 0 ? movingAverage(input.series, options.smooth) : input.series;
+    const series = options.normalize ? zNormalize(smoothed) : smoothed;
+    const delayOption = input.delay ?? options.delay;
+    const delay = delayOption === 'auto' ? autoDelay(series, dim) : delayOption;
+    cloud = { ...delayEmbedding(series, dim, delay), dim };
   } else if ('points' in input && Array.isArray(input.points)) {
     const n = input.points.length;
     const dim = n > 0 ? input.points[0].length : 0;
@@ -74,63 +98,77 @@ export function shapePointCloud(input: ShapeInput, options: ShapeOptions): { poi
   } else {
     throw new InvalidInputError('shape has neither series nor points', 'pass { series: number[] } or { points: number[][] }');
   }
-  if (cloud.n > options.maxPoints) {
-    throw new InvalidInputError(`the shape has ${cloud.n} points`, `at most ${options.maxPoints} points (maxPoints): subsample the series or raise the limit`);
-  }
+  requireRipsSize(cloud.n, options.maxPoints);
   return cloud;
 }
 
-/**
- * 0-dimensional persistence from an n × n distance matrix: Kruskal over the upper triangle with
- * union-find. Returns n − 1 finite pairs (0, d) by increasing death, then (0, ∞).
- */
-export function persistence0(distances: Float32Array, n: number): PersistencePair[] {
-  const m = (n * (n - 1)) / 2;
-  const from = new Uint32Array(m);
-  const to = new Uint32Array(m);
-  const length = new Float32Array(m);
-  let e = 0;
+/** The centred moving average of half-width w (the window shrinks at the ends): noise off the loop. */
+export function movingAverage(series: ArrayLike<number>, w: number): Float64Array {
+  const n = series.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++, e++) {
-      from[e] = i;
-      to[e] = j;
-      length[e] = distances[i * n + j];
-    }
+    let sum = 0;
+    const from = Math.max(0, i - w);
+    const to = Math.min(n - 1, i + w);
+    for (let j = from; j <= to; j++) sum += series[j];
+    out[i] = sum / (to - from + 1);
   }
-  const order = new Uint32Array(m).map((_, i) => i).sort((a, b) => length[a] - length[b] || a - b);
-  const parent = new Uint32Array(n).map((_, i) => i);
-  const find = (x: number): number => {
-    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  const pairs: PersistencePair[] = [];
-  for (let o = 0; o < m && pairs.length < n - 1; o++) {
-    const edge = order[o];
-    const a = find(from[edge]);
-    const b = find(to[edge]);
-    if (a === b) continue;
-    parent[Math.max(a, b)] = Math.min(a, b);
-    pairs.push({ birth: 0, death: length[edge] });
-  }
-  pairs.push({ birth: 0, death: Infinity });
-  return pairs;
+  return out;
 }
 
-/** The diagram of a point cloud; pairwise distances on the GPU when a context is given. */
+/** (x − mean) / std; a constant series becomes zeros. */
+export function zNormalize(series: ArrayLike<number>): Float64Array {
+  const n = series.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += series[i] / n;
+  let variance = 0;
+  for (let i = 0; i < n; i++) variance += (series[i] - mean) ** 2 / n;
+  const std = Math.sqrt(variance);
+  return Float64Array.from(series, (x) => (std > 0 ? (x - mean) / std : 0));
+}
+
+/**
+ * The delay at which the series' autocorrelation first crosses zero (the lag nearer zero) (a quarter period for a sine, so
+ * its embedding is a circle), capped so the embedding keeps at least half the samples as points.
+ */
+export function autoDelay(series: ArrayLike<number>, dimension: number): number {
+  const n = series.length;
+  const cap = Math.max(1, Math.floor(n / 2 / Math.max(1, dimension - 1)));
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += series[i] / n;
+  let zeroLag = 0;
+  for (let i = 0; i < n; i++) zeroLag += (series[i] - mean) ** 2;
+  if (!(zeroLag > 0)) return 1;
+  let previous = zeroLag;
+  for (let lag = 1; lag <= cap; lag++) {
+    let sum = 0;
+    for (let i = 0; i + lag < n; i++) sum += (series[i] - mean) * (series[i + lag] - mean);
+    // The crossing: this lag or the one before, whichever is nearer zero.
+    if (sum <= 0) return lag > 1 && previous < -sum ? lag - 1 : lag;
+    previous = sum;
+  }
+  return cap;
+}
+
+/** H0 and H1 of a point cloud; pairwise distances on the GPU (the pairwise kernel) when a context is given. */
 export async function persistenceDiagram(
   cloud: { points: Float32Array; n: number; dim: number },
   gpu: GpuContext | null,
-): Promise<{ diagram: PersistencePair[]; path: 'gpu' | 'cpu' }> {
+  threshold = Infinity,
+): Promise<{ diagram: RipsDiagram; path: 'gpu' | 'cpu'; distanceMs: number }> {
+  requireRipsSize(cloud.n);
+  const start = performance.now();
   const distances = gpu
     ? (await pairwiseDistancesGpu(gpu, cloud.points, cloud.n, cloud.dim)).distances
     : pairwiseDistancesCpu(cloud.points, cloud.n, cloud.dim);
-  return { diagram: persistence0(distances, cloud.n), path: gpu ? 'gpu' : 'cpu' };
+  const distanceMs = performance.now() - start;
+  return { diagram: ripsPersistence(distances, cloud.n, threshold), path: gpu ? 'gpu' : 'cpu', distanceMs };
 }
 
 /**
  * A fixed-length signature: the persistence landscape (Bubenik 2015) λ1..λL sampled at S points of
  * [0, maxScale]. λk(t) is the k-th largest of the tents max(0, min(t − b, d − t)) over the finite
- * pairs; the one infinite bar is the same for every cloud and is left out.
+ * pairs; infinite bars (H0's one component, classes alive at the threshold) are left out.
  */
 export function persistenceLandscape(diagram: readonly PersistencePair[], options: Pick<ShapeOptions, 'levels' | 'samples' | 'maxScale'>): Float32Array {
   const { levels, samples, maxScale } = options;
@@ -148,4 +186,18 @@ export function persistenceLandscape(diagram: readonly PersistencePair[], option
     for (let k = 0; k < levels && k < count; k++) out[k * samples + s] = top[k];
   }
   return out;
+}
+
+/** Checks the shape options once, at open. */
+export function requireShapeOptions(options: ShapeOptions): ShapeOptions {
+  requireInteger('shape.dimension', options.dimension, 1, 64);
+  if (options.delay !== 'auto') requireInteger('shape.delay', options.delay, 1, 1 << 20);
+  requireInteger('shape.maxPoints', options.maxPoints, 1, RIPS_MAX_POINTS);
+  requireInteger('shape.smooth', options.smooth, 0, 1 << 16);
+  requireInteger('shape.levels', options.levels, 1, 64);
+  requireInteger('shape.samples', options.samples, 1, 4096);
+  requireNumberInRange('shape.maxScale', options.maxScale, Number.MIN_VALUE, Number.MAX_VALUE);
+  requireNumberInRange('shape.h0Weight', options.h0Weight, 0, Number.MAX_VALUE);
+  if (!(options.threshold >= 0)) throw new InvalidInputError(`shape.threshold is ${options.threshold}`, 'pass a maximum edge length ≥ 0, or Infinity');
+  return options;
 }

@@ -15,6 +15,9 @@ import {
   type MemoryEvent,
 } from '../../../src/services/memory/index';
 import { testGpu } from '../../helpers/gpu';
+import { IdbTier } from '../../../src/services/memory/idb-tier';
+import { DEFAULT_SHAPE_OPTIONS } from '../../../src/services/memory/shape';
+import { shapeSignatureLength } from '../../../src/services/memory/shape-signature';
 
 let counter = 0;
 const uniqueName = () => `unit-${process.pid}-${counter++}`;
@@ -116,6 +119,38 @@ describe('MemoryService: store, retrieve, tiers', () => {
     expect(await again.query([0, 1, 0], 1)).toEqual([{ key: 'y', score: 1 }]);
     expect((await again.queryShape({ points: [[0], [1], [5]] }, 1)).results).toEqual([{ key: 'x', distance: 0 }]);
     await again.close();
+  });
+});
+
+describe('shape signatures across versions', () => {
+  it('a version-1 signature (H0 only, 64 numbers) in IndexedDB never breaks a query: left out until stored again', async () => {
+    const name = uniqueName();
+    const old = await IdbTier.open(name);
+    const record = { key: 'old', kind: 'text' as const, sizeBytes: 1, hash: 'h', accessCount: 0, inL2: true, inRemote: false, createdAt: 1, signature: new Float32Array(64).fill(0.1) };
+    await old.writeBatch({ puts: [{ record, value: { kind: 'text', bytes: new TextEncoder().encode('o') } }] });
+    old.close();
+    const m = await MemoryService.open({ name, dimension: 2, backend: 'cpu' });
+    expect(m.staleSignatures).toEqual(['old']);
+    await m.store({ key: 'new', data: 'n', shape: { points: [[0, 0], [1, 0], [1, 1], [0, 1]] } });
+    expect((await m.queryShape({ points: [[0, 0], [2, 0], [2, 2], [0, 2]] }, 5)).results.map((r) => r.key)).toEqual(['new']);
+    await m.store({ key: 'old', data: 'o', shape: { points: [[0, 0], [1, 0]] } }); // stored again: current version
+    expect(m.staleSignatures).toEqual([]);
+    expect((await m.queryShape({ points: [[0, 0], [1, 0]] }, 1)).results).toEqual([{ key: 'old', distance: 0 }]);
+    await m.close();
+  });
+
+  it('a signature made with other options is recomputed from the stored cloud at open and written back', async () => {
+    const name = uniqueName();
+    const square = { points: [[0, 0], [1, 0], [1, 1], [0, 1]] };
+    const first = await MemoryService.open({ name, dimension: 2, backend: 'cpu', shape: { levels: 2, samples: 4 } });
+    await first.store({ key: 'sq', data: 's', shape: square });
+    await first.close();
+    const second = await MemoryService.open({ name, dimension: 2, backend: 'cpu' });
+    expect(second.staleSignatures).toEqual([]);
+    expect((await second.queryShape(square, 1)).results).toEqual([{ key: 'sq', distance: 0 }]);
+    await second.close();
+    const records = await (await IdbTier.open(name)).loadIndex();
+    expect(records[0].signature).toHaveLength(shapeSignatureLength(DEFAULT_SHAPE_OPTIONS));
   });
 });
 
@@ -251,8 +286,8 @@ describe('vector and shape queries on both backends', () => {
       ]);
       const { results, diagram } = await m.queryShape({ points: [...cluster(5), ...cluster(6.4)] }, 2);
       expect(results[0].key).toBe('two-clusters');
-      expect(diagram.at(-1)!.death).toBe(Infinity);
-      expect(diagram).toHaveLength(6);
+      expect(diagram.h0.at(-1)!.death).toBe(Infinity);
+      expect(diagram.h0).toHaveLength(6);
       await m.close();
     });
   }

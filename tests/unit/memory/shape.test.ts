@@ -5,8 +5,14 @@ import {
   persistenceDiagram,
   persistenceLandscape,
   shapePointCloud,
+  requireShapeOptions,
+  autoDelay,
+  zNormalize,
 } from '../../../src/services/memory/shape';
 import { InvalidInputError } from '../../../src/errors';
+import { ShapeTooLargeError } from '../../../src/services/memory/errors';
+import { shapeSignature, shapeSignatureLength } from '../../../src/services/memory/shape-signature';
+import { maxAbsDiff } from '../../helpers/gpu';
 import { testGpu } from '../../helpers/gpu';
 
 const finiteDeaths = (d: { death: number }[]) => d.filter((p) => Number.isFinite(p.death)).map((p) => p.death);
@@ -19,7 +25,8 @@ describe('0-dimensional persistence equals hand-computed diagrams (CPU and GPU d
       const cloud = shapePointCloud({ points: [[0], [1], [3], [6]] }, DEFAULT_SHAPE_OPTIONS);
       const { diagram, path } = await persistenceDiagram(cloud, await gpu());
       expect(path).toBe(backend);
-      expect(diagram).toEqual([
+      expect(diagram.h1).toEqual([]);
+      expect(diagram.h0).toEqual([
         { birth: 0, death: 1 },
         { birth: 0, death: 2 },
         { birth: 0, death: 3 },
@@ -30,10 +37,10 @@ describe('0-dimensional persistence equals hand-computed diagrams (CPU and GPU d
     it(`${backend}: two separated clusters give one long bar`, async () => {
       const points = [[0, 0], [0, 1], [1, 0], [10, 0], [10, 1], [11, 0]];
       const { diagram } = await persistenceDiagram(shapePointCloud({ points }, DEFAULT_SHAPE_OPTIONS), await gpu());
-      const deaths = finiteDeaths(diagram);
+      const deaths = finiteDeaths(diagram.h0);
       // Inside each cluster: two merges at distance 1. Between: the closest pair (1,0)–(10,0) is 9 apart.
       expect(deaths).toEqual([1, 1, 1, 1, 9]);
-      expect(diagram.filter((p) => p.death > 5)).toHaveLength(2); // the long bar and the infinite one
+      expect(diagram.h0.filter((p) => p.death > 5)).toHaveLength(2); // the long bar and the infinite one
     });
 
     it(`${backend}: a noisy circle's delay embedding has one component and no long finite bar`, async () => {
@@ -43,10 +50,10 @@ describe('0-dimensional persistence equals hand-computed diagrams (CPU and GPU d
       const n = 64;
       const noise = (i: number) => 0.01 * Math.sin(i * 12.9898) ;
       const series = Array.from({ length: n + 16 }, (_, i) => Math.sin((2 * Math.PI * i) / n) + noise(i));
-      const cloud = shapePointCloud({ series, dimension: 2, delay: 16 }, DEFAULT_SHAPE_OPTIONS);
+      const cloud = shapePointCloud({ series, dimension: 2, delay: 16 }, { ...DEFAULT_SHAPE_OPTIONS, normalize: false, smooth: 0 });
       expect(cloud.n).toBe(n);
       const { diagram } = await persistenceDiagram(cloud, await gpu());
-      const deaths = finiteDeaths(diagram);
+      const deaths = finiteDeaths(diagram.h0);
       const chord = 2 * Math.sin(Math.PI / n);
       const slack = 2 * Math.SQRT2 * 0.01 + 1e-6;
       expect(deaths).toHaveLength(n - 1);
@@ -54,7 +61,9 @@ describe('0-dimensional persistence equals hand-computed diagrams (CPU and GPU d
         expect(d).toBeGreaterThanOrEqual(chord - slack);
         expect(d).toBeLessThanOrEqual(chord + slack);
       }
-      expect(diagram.at(-1)!.death).toBe(Infinity);
+      expect(diagram.h0.at(-1)!.death).toBe(Infinity);
+      // …and one loop: born at about the chord, dying near √3 (the inscribed equilateral triangle).
+      expect(diagram.h1.filter((p) => p.death - p.birth > 1)).toHaveLength(1);
     });
   }
 });
@@ -78,5 +87,25 @@ describe('delay embedding and landscapes', () => {
     expect(() => shapePointCloud({ points: [[1, 2], [3]] }, o)).toThrow(/same dimension/);
     expect(() => shapePointCloud({ series: [1] }, o)).toThrow(/embedded points/);
     expect(() => shapePointCloud({ series: new Array(o.maxPoints + 5).fill(0) }, o)).toThrow(/maxPoints/);
+    expect(() => shapePointCloud({ series: new Array(o.maxPoints + 5).fill(0) }, o)).toThrow(ShapeTooLargeError);
+    expect(() => shapePointCloud({ series: [1, 2, 3], dimension: 3, delay: 2 }, o)).toThrow(InvalidInputError);
+    expect(() => shapePointCloud({ series: [1, Infinity, 3, 4] }, o)).toThrow(/finite/);
+    expect(() => requireShapeOptions({ ...o, maxPoints: 4096 })).toThrow(/maxPoints/);
+    expect(() => requireShapeOptions({ ...o, threshold: NaN })).toThrow(/threshold/);
+  });
+
+  it('auto delay is a quarter period for a sine; z-normalisation removes amplitude and offset', () => {
+    const sine = (amplitude: number, offset: number) => Array.from({ length: 200 }, (_, t) => offset + amplitude * Math.sin((2 * Math.PI * t) / 40));
+    expect(autoDelay(zNormalize(sine(1, 0)), 2)).toBe(10);
+    const a = shapePointCloud({ series: sine(1, 0) }, DEFAULT_SHAPE_OPTIONS);
+    const b = shapePointCloud({ series: sine(7, -3) }, DEFAULT_SHAPE_OPTIONS);
+    expect(maxAbsDiff(a.points, b.points)).toBeLessThan(1e-5);
+  });
+
+  it('the signature is the H0 landscape (weighted) then the H1 landscape', () => {
+    const o = { levels: 1, samples: 5, maxScale: 1, h0Weight: 2 };
+    const sig = shapeSignature({ h0: [{ birth: 0, death: 1 }, { birth: 0, death: Infinity }], h1: [{ birth: 0.5, death: 1 }] }, o);
+    expect(sig).toHaveLength(shapeSignatureLength(o));
+    expect([...sig]).toEqual([0, 0.5, 1, 0.5, 0, 0, 0, 0, 0.25, 0]);
   });
 });
