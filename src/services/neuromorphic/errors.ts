@@ -39,6 +39,7 @@ export function snnEncodingRangeHint(kind: string, maxDirect: number): string {
 
 /** A neuron description holds a key the runtime does not define (it would otherwise be ignored silently). */
 export class SnnNeuronKeyError extends AuraError {
+  override readonly name: string = 'SnnNeuronKeyError';
   constructor(where: string, readonly model: string, readonly key: string, readonly accepted: string[]) {
     super('SNN_NEURON_KEY', `${where}: unknown ${model} neuron key '${key}'`, `remove it or use one of: ${accepted.join(', ')}`);
   }
