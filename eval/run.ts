@@ -9,7 +9,10 @@ import { parseArgs } from 'node:util';
 import type { EvalOptions, EvalReport } from './types';
 
 /** One line per expert: its evaluation module. */
-const EXPERTS: Record<string, () => Promise<{ evaluate(options: EvalOptions): Promise<EvalReport> }>> = {};
+const EXPERTS: Record<string, () => Promise<{ evaluate(options: EvalOptions): Promise<EvalReport> }>> = {
+  neuromorphic: () => import('./neuromorphic'),
+  lnn: () => import('./lnn'),
+};
 
 function usage(message: string): never {
   console.error(`eval: ${message}\nusage: npm run eval -- <${Object.keys(EXPERTS).join('|')}> … [--gpu]`);

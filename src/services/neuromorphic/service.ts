@@ -8,6 +8,7 @@ import { snnEnergyPj, type SnnEnergyModel } from './energy';
 import { isTensor, requireGpuTensorLayout, tensorValues, type Tensor } from '../../pipeline/packet';
 import { requireResidentSeries } from '../../kernels/series-shape';
 import { SnnEncodingRangeError, SnnResidentLearningError, snnEncodingRangeHint } from './errors';
+import { classifyOutputs, validateSnnClassifier, type SnnClassAnswer, type SnnClassifier } from './classifier';
 import { cloneSnnNetwork, createFeedForwardSnn, snnInputWidth, snnNeuronCount, snnOutputWidth, validateSnnNetwork, type SnnNetwork } from './network';
 import { createReservoir } from './reservoir';
 import { runSnnCpu, type SnnRunRaw } from './run-cpu';
@@ -22,6 +23,8 @@ export interface NeuromorphicOptions {
   backend?: 'gpu' | 'cpu';
   /** The network to run; else the default model below. */
   network?: SnnNetwork;
+  /** A classifier (network, labels, encoding, time steps), e.g. loadDefaultSnnClassifier(); instead of `network`. */
+  classifier?: SnnClassifier;
   /** Default model: 'feedforward' (inputSize → 64 → 4, snnTorch Leaky β 0.9) or 'reservoir' (LSM, 500 neurons, 4 readouts). */
   model?: 'feedforward' | 'reservoir';
   /** Width of the default model's input vector (default 16). */
@@ -42,8 +45,10 @@ export interface NeuromorphicRequest {
    * GpuTensor is read back; a CpuTensor's data is used as it is.
    */
   input: ArrayLike<number> | ArrayLike<number>[] | Tensor;
-  timeSteps: number;
-  encoding: SnnEncodingKind | SnnEncoding;
+  /** Required, unless the service runs a classifier: then its own time steps by default. */
+  timeSteps?: number;
+  /** Required, unless the service runs a classifier: then its own encoding by default. */
+  encoding?: SnnEncodingKind | SnnEncoding;
   /** Reward in [−1, 1]: applies R-STDP to the last layer's synapses after this run. */
   reward?: number;
   /** Return the last layer's spikes per step (for plots). */
@@ -77,6 +82,8 @@ export interface NeuromorphicResponse {
   timing: { ms: number; source: 'gpu-timestamp' | 'cpu'; wallMs: number };
   path: 'gpu' | 'cpu';
   raster?: { timeSteps: number; batch: number; neurons: number; spikes: Uint8Array };
+  /** A classifier's answer per sample: the top output's label and its softmax probability. */
+  classes?: SnnClassAnswer[];
 }
 
 /**
@@ -89,11 +96,18 @@ export class NeuromorphicService {
   private readonly runner?: SnnGpuRunner;
   private readonly energyModel: SnnEnergyModel;
   private readonly stdp: StdpParams;
+  /** The classifier the service runs, if it was given one. */
+  readonly classifier?: SnnClassifier;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: GpuContext | null, options: NeuromorphicOptions = {}) {
     this.backend = options.backend ?? (ctx ? 'gpu' : 'cpu');
-    this.net = options.network ? cloneSnnNetwork(options.network) : defaultNeuromorphicNetwork(options);
+    if (options.classifier) {
+      validateSnnClassifier(options.classifier);
+      this.classifier = { ...options.classifier, labels: [...options.classifier.labels] };
+    }
+    const given = options.classifier?.network ?? options.network;
+    this.net = given ? cloneSnnNetwork(given) : defaultNeuromorphicNetwork(options);
     validateSnnNetwork(this.net);
     this.energyModel = options.energyModel ?? 'horowitz-45nm';
     this.stdp = stdpParams(options.stdp);
@@ -132,12 +146,13 @@ export class NeuromorphicService {
   private async processNow(request: NeuromorphicRequest): Promise<NeuromorphicResponse> {
     const wallStart = performance.now();
     const spec = this.validateOptions(request);
+    const timeSteps = request.timeSteps ?? this.classifier!.timeSteps;
     const encoder = encoderParams(spec);
     const learn = request.reward === undefined ? undefined : { params: this.stdp, reward: request.reward };
     const resident = this.residentInput(request.input);
     if (resident && learn) throw new SnnResidentLearningError();
     const { input, batch } = resident ? { input: resident, batch: 1 } : this.validateRows(await this.rowsOf(request.input), spec);
-    const runRequest = { batch, timeSteps: request.timeSteps, encoder, raster: request.raster, learn };
+    const runRequest = { batch, timeSteps, encoder, raster: request.raster, learn };
     const raw: SnnGpuRunRaw = this.runner
       ? await this.runner.run({ ...runRequest, input })
       : runSnnCpu(this.net, { ...runRequest, input: input as Float32Array });
@@ -170,8 +185,9 @@ export class NeuromorphicService {
 
   private validateOptions(request: NeuromorphicRequest): SnnEncoding {
     if (!request || typeof request !== 'object') throw new InvalidInputError('the request is not an object', 'pass { input, timeSteps, encoding }');
-    requireInteger('timeSteps', request.timeSteps, 1, SNN_MAX_TIME_STEPS);
-    const spec = typeof request.encoding === 'string' ? { kind: request.encoding } : request.encoding;
+    requireInteger('timeSteps', request.timeSteps ?? this.classifier?.timeSteps, 1, SNN_MAX_TIME_STEPS);
+    const encoding = request.encoding ?? this.classifier?.encoding;
+    const spec = typeof encoding === 'string' ? { kind: encoding } : encoding;
     if (!spec || !['rate', 'poisson', 'latency', 'direct'].includes(spec.kind)) {
       throw new InvalidInputError(`encoding is ${JSON.stringify(request.encoding)}`, "encoding must be 'rate', 'poisson', 'latency' or 'direct' (or { kind, seed, ... })");
     }
@@ -232,6 +248,7 @@ export class NeuromorphicService {
       timing: { ms: raw.ms, source: raw.timingSource, wallMs },
       path: raw.path,
       ...(raw.raster ? { raster: { timeSteps: raw.timeSteps, batch: raw.batch, neurons: last, spikes: Uint8Array.from(raw.raster) } } : {}),
+      ...(this.classifier ? { classes: classifyOutputs(raw.output, this.classifier.labels) } : {}),
     };
   }
 
