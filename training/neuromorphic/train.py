@@ -18,13 +18,26 @@ from snn import DigitsSnn, latency_encode  # noqa: E402
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 MODEL_DIR = os.environ.get('SNN_OUT', os.path.join(ROOT, 'public', 'models', 'aura-snn-digits'))
 FIXTURE_DIR = os.path.join(os.environ['SNN_OUT'], 'fixture') if 'SNN_OUT' in os.environ else os.path.join(ROOT, 'tests', 'fixtures', 'aura-snn-digits')
-STEPS = (4, 8, 16)  # trained on all three, so one model serves the accuracy-energy trade-off
+STEPS = tuple(int(t) for t in os.environ.get('SNN_STEPS', '4,8,16').split(','))  # batches cycle through them: one model serves each
 SEED, BATCH = 0, 64
 EPOCHS = int(os.environ.get('SNN_EPOCHS', 150))
 HIDDEN = int(os.environ.get('SNN_HIDDEN', 128))
 BETA = float(os.environ.get('SNN_BETA', 0.7))
 LR = float(os.environ.get('SNN_LR', 5e-3))
 GAIN = float(os.environ.get('SNN_GAIN', 8.0))
+SHIFT = os.environ.get('SNN_SHIFT', '0') == '1'
+THREADS = int(os.environ.get('SNN_THREADS', 2))
+
+
+def shifted(images: np.ndarray, rng) -> np.ndarray:
+    """Each 8 x 8 image moved by -1, 0 or +1 pixel in x and y (zero fill): augmentation."""
+    out = np.zeros_like(images).reshape(-1, 8, 8)
+    src = images.reshape(-1, 8, 8)
+    for i, (dy, dx) in enumerate(rng.integers(-1, 2, size=(len(images), 2))):
+        ys, yd = (slice(0, 8 - dy), slice(dy, 8)) if dy >= 0 else (slice(-dy, 8), slice(0, 8 + dy))
+        xs, xd = (slice(0, 8 - dx), slice(dx, 8)) if dx >= 0 else (slice(-dx, 8), slice(0, 8 + dx))
+        out[i][yd, xd] = src[i][ys, xs]
+    return out.reshape(len(images), 64)
 
 def export(model: DigitsSnn, path: str) -> None:
     """The runtime's weights file (src/services/neuromorphic/weights-file.ts), snnTorch's neuron names."""
@@ -54,7 +67,7 @@ def evaluate(model, x, y, steps):
 def main():
     start = time.time()
     torch.manual_seed(SEED)
-    torch.set_num_threads(2)
+    torch.set_num_threads(THREADS)
     rng = np.random.default_rng(SEED)
     images, labels, train = load_split()
     x = unit_scale(images)
@@ -66,6 +79,10 @@ def main():
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, EPOCHS)
     encoded = {t: latency_encode(xtr, t) for t in STEPS}
     for epoch in range(EPOCHS):
+        if SHIFT and epoch % 2 == 0:  # every other epoch sees shifted copies of the training images
+            encoded = {t: latency_encode(unit_scale(shifted(images[train], rng)), t) for t in STEPS}
+        elif SHIFT:
+            encoded = {t: latency_encode(xtr, t) for t in STEPS}
         order = rng.permutation(len(ytr))
         total = 0.0
         for k in range(0, len(order), BATCH):
@@ -94,7 +111,7 @@ def main():
     os.makedirs(FIXTURE_DIR, exist_ok=True)
     pick = np.arange(12)
     fixture = {'steps': {}, 'images': images[~train][pick].astype(int).tolist(), 'inputs': xte[pick].tolist(), 'labels': yte[pick].tolist()}
-    for t in (4, 8):
+    for t in STEPS[:2]:
         _, logits, raster = evaluate(model, xte[pick], yte[pick], t)
         fixture['steps'][str(t)] = {'raster': raster.numpy().astype(int).tolist(), 'output': logits.numpy().tolist()}
     with open(os.path.join(FIXTURE_DIR, 'fixture.json'), 'w') as f:

@@ -66,3 +66,18 @@ describe('the default spiking digit classifier (public/models/aura-snn-digits)',
     expect(r.path).toBe('cpu');
   });
 });
+
+describe('the neuromorphic stage with the default digit classifier', () => {
+  it('a request whose series is an image\'s 64 values is answered with its digit and probability', async () => {
+    const { NeuromorphicStage } = await import('../../../src/pipeline/stages/neuromorphic-stage');
+    const { validateRequest } = await import('../../../src/pipeline/request');
+    const snn = new NeuromorphicService(null, { backend: 'cpu', classifier: await loadDefaultSnnClassifier() });
+    const stage = new NeuromorphicStage(snn);
+    const r = await stage.run({ request: validateRequest({ series: fixture.images[0] }) });
+    const expected = fixture.steps['4'].output[0];
+    const digit = expected.indexOf(Math.max(...expected));
+    expect(r.decision).toMatch(new RegExp(`^${digit} \\(p 0\\.\\d\\d|^${digit} \\(p 1\\.00`));
+    expect((r.output as { label: string }).label).toBe(String(digit));
+    expect(r.confidence).toBeGreaterThan(0.5);
+  });
+});
