@@ -75,7 +75,7 @@ def main():
     model = DigitsSnn(hidden=HIDDEN, beta=BETA)
     with torch.no_grad():  # latency input is at most one spike per pixel: start with weights that fire
         model.fc1.weight.mul_(GAIN)
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    opt = torch.optim.Adam(model.parameters(), lr=LR, weight_decay=float(os.environ.get('SNN_WD', 0)))
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, EPOCHS)
     encoded = {t: latency_encode(xtr, t) for t in STEPS}
     for epoch in range(EPOCHS):
