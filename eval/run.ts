@@ -1,7 +1,8 @@
 /**
  * `npm run eval -- <expert> [<expert> …] [--gpu]`
  * Runs the committed default models through the runtime itself on their held-out test splits, prints
- * one table per expert next to baselines measured in the same run, and writes eval/results/<expert>.json.
+ * one table per expert next to baselines measured in the same run, and writes eval/results/<expert>.json
+ * (<expert>-gpu.json with --gpu).
  * Each expert's evaluation lives in eval/<expert>.ts and exports `evaluate(options)`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,8 @@ import type { EvalOptions, EvalReport } from './types';
 /** One line per expert: its evaluation module. */
 const EXPERTS: Record<string, () => Promise<{ evaluate(options: EvalOptions): Promise<EvalReport> }>> = {
   shape: () => import('./shape'),
+  neuromorphic: () => import('./neuromorphic'),
+  lnn: () => import('./lnn'),
 };
 
 function usage(message: string): never {
@@ -34,6 +37,7 @@ for (const name of names) {
   const report = await evaluate({ gpu: parsed.values.gpu! });
   console.log(`\n## ${name} (${report.machine})\n`);
   console.log(report.table);
-  writeFileSync(`eval/results/${name}.json`, JSON.stringify(report, null, 2) + '\n');
-  console.log(`\nwrote eval/results/${name}.json`);
+  const file = `eval/results/${name}${parsed.values.gpu ? '-gpu' : ''}.json`;
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nwrote ${file}`);
 }

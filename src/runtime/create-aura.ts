@@ -17,7 +17,9 @@ import type { ConsensusService } from '../services/consensus/service';
 import { defaultLanguageModelSource, LanguageService, type LanguageModelSource, type LanguageServiceOptions } from '../services/language/language-service';
 import { webGpuEpAvailable } from '../services/language/ort-runtime';
 import { loadModelJson, type ModelLoadProgress } from '../services/language/model-source';
-import { createLnnDefaultModel, LnnService } from '../services/lnn/service';
+import { loadDefaultLnnModel } from '../services/lnn/default-model';
+import { LnnService } from '../services/lnn/service';
+import { loadDefaultSnnClassifier } from '../services/neuromorphic/default-model';
 import { MemoryService, type MemoryServiceOptions } from '../services/memory/memory-service';
 import { NeuromorphicService } from '../services/neuromorphic/service';
 import { ServiceRouter } from '../services/router/service-router';
@@ -113,9 +115,12 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     language.cpu = await LanguageService.create({ ...languageOptions, backend: 'cpu' });
   }
 
+  // The trained defaults (public/models/aura-snn-digits, aura-cfc-births), read once for both paths.
+  const digits = wanted.has('neuromorphic') ? await loadDefaultSnnClassifier() : undefined;
+  const births = wanted.has('lnn') ? await loadDefaultLnnModel() : undefined;
   const make = {
-    neuromorphic: (path: ExecutionPath) => new NeuromorphicService(path === 'gpu' ? gpu : null, { backend: path }),
-    lnn: (path: ExecutionPath) => new LnnService(path === 'gpu' ? gpu : null, { backend: path, model: createLnnDefaultModel() }),
+    neuromorphic: (path: ExecutionPath) => new NeuromorphicService(path === 'gpu' ? gpu : null, { backend: path, classifier: digits }),
+    lnn: (path: ExecutionPath) => new LnnService(path === 'gpu' ? gpu : null, { backend: path, model: births }),
     router: (path: ExecutionPath) => new ServiceRouter({ backend: path, gpu }),
   };
   const neuromorphic: Candidates<NeuromorphicService> = {};

@@ -36,7 +36,8 @@ export const trialFor = {
     signature: `snn:${get('cpu').inputWidth}:${get('cpu').outputWidth}`,
     trial: async (path) => {
       const snn = get(path);
-      await snn.process({ input: new Array(snn.inputWidth).fill(0.5), timeSteps: 25, encoding: 'rate' });
+      // The run the stage makes: a classifier's own encoding and steps, else rate over 25.
+      await snn.process({ input: new Array(snn.inputWidth).fill(0.5), ...(snn.classifier ? {} : { timeSteps: 25, encoding: 'rate' as const }) });
     },
   }),
   lnn: (get: (p: ExecutionPath) => LnnService): PlannableStage => ({

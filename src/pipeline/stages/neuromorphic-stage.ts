@@ -9,8 +9,10 @@ export const SPIKE_TIME_STEPS = 25;
 
 /**
  * The spiking network as a pipeline stage. The request's series (or, for text, its embedding) is
- * resampled to the network's input width, scaled into [0, 1] and rate-encoded over 25 steps; the
- * answer is the output neuron that fired most, its confidence that neuron's share of output spikes.
+ * resampled to the network's input width and scaled into [0, 1]. A classifier (the default digits
+ * model) runs it with its own encoding and time steps and answers its top label with the softmax
+ * probability; any other network is rate-encoded over 25 steps and answers the output neuron that fired
+ * most, its confidence that neuron's share of output spikes.
  */
 export class NeuromorphicStage implements ServiceStage {
   readonly name = 'neuromorphic' as const;
@@ -29,7 +31,10 @@ export class NeuromorphicStage implements ServiceStage {
     const width = this.snn.inputWidth;
     const resident = tensor?.kind === 'gpu' && this.gpu?.device === tensor.device ? await shapeSeriesGpu(this.gpu, tensor, width) : undefined;
     const input = resident ?? shapeSeriesCpu(request.series ?? (await tensorValues(tensor!)), width);
-    const r = await this.snn.process({ input, timeSteps: SPIKE_TIME_STEPS, encoding: 'rate', raster: true }).finally(() => resident?.destroy());
+    const classifier = this.snn.classifier;
+    const run = classifier ? { timeSteps: classifier.timeSteps, encoding: classifier.encoding } : { timeSteps: SPIKE_TIME_STEPS, encoding: 'rate' as const };
+    const r = await this.snn.process({ input, ...run, raster: true }).finally(() => resident?.destroy());
+    const top = r.classes?.[0];
     let best = 0;
     let total = 0;
     for (let i = 0; i < r.output.length; i++) {
@@ -37,14 +42,14 @@ export class NeuromorphicStage implements ServiceStage {
       if (r.output[i] > r.output[best]) best = i;
     }
     return {
-      decision: total > 0 ? `class ${best} of ${r.output.length} (rate ${r.output[best].toFixed(2)})` : 'no output spikes',
-      confidence: total > 0 ? r.output[best] / total : 0,
+      decision: top ? `${top.label} (p ${top.probability.toFixed(2)})` : total > 0 ? `class ${best} of ${r.output.length} (rate ${r.output[best].toFixed(2)})` : 'no output spikes',
+      confidence: top ? top.probability : total > 0 ? r.output[best] / total : 0,
       energyPj: r.energyPj,
       energyModel: r.energyModel,
       gpuMs: r.path === 'gpu' ? r.timing.ms : undefined,
       path: r.path,
       output: {
-        rates: Array.from(r.output),
+        ...(top ? { label: top.label, probability: top.probability, logits: Array.from(r.output) } : { rates: Array.from(r.output) }),
         spikeCount: r.spikeCount,
         spikeRate: r.spikeRate,
         sparsity: r.sparsity,

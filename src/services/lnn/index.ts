@@ -9,3 +9,4 @@ export { cfcSequenceCpu, type LnnSequenceResult } from './cfc-cpu';
 export { ltcSequenceCpu } from './ltc-cpu';
 export { lnnSequenceGpu } from './gpu-model';
 export { lnnDynamics, type LnnDynamics } from './dynamics';
+export { loadDefaultLnnModel, defaultLnnModelUrl } from './default-model';

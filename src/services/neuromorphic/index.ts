@@ -2,6 +2,8 @@
 export { NeuromorphicService, defaultNeuromorphicNetwork, SNN_MAX_TIME_STEPS, SNN_MAX_BATCH, SNN_MAX_DIRECT_INPUT, type NeuromorphicOptions, type NeuromorphicRequest, type NeuromorphicResponse } from './service';
 export { createFeedForwardSnn, cloneSnnNetwork, validateSnnNetwork, snnFanout, type SnnNetwork, type SnnLayer, type SnnReadout, type FeedForwardSpec } from './network';
 export { createReservoir, fitSnnReadout, spectralRadiusByPowerIteration, type ReservoirSpec } from './reservoir';
+export { classifyOutputs, validateSnnClassifier, type SnnClassifier, type SnnClassAnswer } from './classifier';
+export { loadDefaultSnnClassifier, defaultSnnModelUrl, SNN_DIGITS_TIME_STEPS } from './default-model';
 export { encodeSnnWeights, decodeSnnWeights, SNN_WEIGHTS_MAGIC } from './weights-file';
 export { snnEnergyPj, SNN_E_AC_PJ, SNN_E_MAC_PJ, type SnnEnergyModel } from './energy';
 export { SnnModelError, SnnEncodingRangeError, SnnResidentLearningError } from './errors';

@@ -8,6 +8,7 @@ import { snnEnergyPj, type SnnEnergyModel } from './energy';
 import { isTensor, requireGpuTensorLayout, tensorValues, type Tensor } from '../../pipeline/packet';
 import { requireResidentSeries } from '../../kernels/series-shape';
 import { SnnEncodingRangeError, SnnResidentLearningError, snnEncodingRangeHint } from './errors';
+import { classifyOutputs, validateSnnClassifier, type SnnClassAnswer, type SnnClassifier } from './classifier';
 import { cloneSnnNetwork, createFeedForwardSnn, snnInputWidth, snnNeuronCount, snnOutputWidth, validateSnnNetwork, type SnnNetwork } from './network';
 import { createReservoir } from './reservoir';
 import { readRecordedInput, type RecordedInput } from './recorded-input';
@@ -23,6 +24,8 @@ export interface NeuromorphicOptions {
   backend?: 'gpu' | 'cpu';
   /** The network to run; else the default model below. */
   network?: SnnNetwork;
+  /** A classifier (network, labels, encoding, time steps), e.g. loadDefaultSnnClassifier(); instead of `network`. */
+  classifier?: SnnClassifier;
   /** Default model: 'feedforward' (inputSize → 64 → 4, snnTorch Leaky β 0.9) or 'reservoir' (LSM, 500 neurons, 4 readouts). */
   model?: 'feedforward' | 'reservoir';
   /** Width of the default model's input vector (default 16). */
@@ -46,9 +49,10 @@ export interface NeuromorphicRequest {
    * to the first layer as it is, with no encoder, and the state runs on through all T steps.
    */
   input: ArrayLike<number> | ArrayLike<number>[] | RecordedInput;
-  /** Steps to run; a recorded input sets it (T), so it may be left out there. */
+  /** Steps to run. A recorded input sets it (T); a classifier has its own default. */
   timeSteps?: number;
-  encoding: SnnEncodingKind | SnnEncoding;
+  /** Required, unless the service runs a classifier: then its own encoding by default. */
+  encoding?: SnnEncodingKind | SnnEncoding;
   /** Reward in [−1, 1]: applies R-STDP to the last layer's synapses after this run. */
   reward?: number;
   /** Return the last layer's spikes per step (for plots). */
@@ -82,6 +86,8 @@ export interface NeuromorphicResponse {
   timing: { ms: number; source: 'gpu-timestamp' | 'cpu'; wallMs: number };
   path: 'gpu' | 'cpu';
   raster?: { timeSteps: number; batch: number; neurons: number; spikes: Uint8Array };
+  /** A classifier's answer per sample: the top output's label and its softmax probability. */
+  classes?: SnnClassAnswer[];
 }
 
 /**
@@ -94,11 +100,18 @@ export class NeuromorphicService {
   private readonly runner?: SnnGpuRunner;
   private readonly energyModel: SnnEnergyModel;
   private readonly stdp: StdpParams;
+  /** The classifier the service runs, if it was given one. */
+  readonly classifier?: SnnClassifier;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: GpuContext | null, options: NeuromorphicOptions = {}) {
     this.backend = options.backend ?? (ctx ? 'gpu' : 'cpu');
-    this.net = options.network ? cloneSnnNetwork(options.network) : defaultNeuromorphicNetwork(options);
+    if (options.classifier) {
+      validateSnnClassifier(options.classifier);
+      this.classifier = { ...options.classifier, labels: [...options.classifier.labels] };
+    }
+    const given = options.classifier?.network ?? options.network;
+    this.net = given ? cloneSnnNetwork(given) : defaultNeuromorphicNetwork(options);
     validateSnnNetwork(this.net);
     this.energyModel = options.energyModel ?? 'horowitz-45nm';
     this.stdp = stdpParams(options.stdp);
@@ -145,7 +158,7 @@ export class NeuromorphicService {
     const limits = { width: this.inputWidth, maxSteps: SNN_MAX_TIME_STEPS, maxBatch: SNN_MAX_BATCH, maxCurrent: SNN_MAX_DIRECT_INPUT };
     const { input, batch, timeSteps } = recorded
       ? await readRecordedInput(request.input as RecordedInput, spec.kind, limits, request.timeSteps)
-      : { ...(resident ? { input: resident, batch: 1 } : this.validateRows(await this.rowsOf(request.input as ArrayLike<number> | ArrayLike<number>[] | Tensor), spec)), timeSteps: request.timeSteps as number };
+      : { ...(resident ? { input: resident, batch: 1 } : this.validateRows(await this.rowsOf(request.input as ArrayLike<number> | ArrayLike<number>[] | Tensor), spec)), timeSteps: (request.timeSteps ?? this.classifier?.timeSteps) as number };
     const runRequest = { batch, timeSteps, encoder, raster: request.raster, learn };
     const raw: SnnGpuRunRaw = this.runner
       ? await this.runner.run({ ...runRequest, input })
@@ -179,14 +192,15 @@ export class NeuromorphicService {
 
   private validateOptions(request: NeuromorphicRequest): SnnEncoding {
     if (!request || typeof request !== 'object') throw new InvalidInputError('the request is not an object', 'pass { input, timeSteps, encoding }');
-    const spec = typeof request.encoding === 'string' ? { kind: request.encoding } : request.encoding;
+    const encoding = request.encoding ?? this.classifier?.encoding;
+    const spec = typeof encoding === 'string' ? { kind: encoding } : encoding;
     if (!spec || !['rate', 'poisson', 'latency', 'direct', 'recorded-current', 'recorded-spikes'].includes(spec.kind)) {
       throw new InvalidInputError(
         `encoding is ${JSON.stringify(request.encoding)}`,
         "encoding must be 'rate', 'poisson', 'latency', 'direct' (or { kind, seed, ... }), or 'recorded-current' / 'recorded-spikes' for a recorded (T, B, N) input",
       );
     }
-    if (!isRecordedEncoding(spec.kind) || request.timeSteps !== undefined) requireInteger('timeSteps', request.timeSteps, 1, SNN_MAX_TIME_STEPS);
+    if (!isRecordedEncoding(spec.kind) || request.timeSteps !== undefined) requireInteger('timeSteps', request.timeSteps ?? this.classifier?.timeSteps, 1, SNN_MAX_TIME_STEPS);
     if (spec.seed !== undefined) requireInteger('encoding.seed', spec.seed, 0, 0xffffffff);
     for (const key of ['gain', 'offset', 'dt', 'maxRateHz', 'latencyThreshold'] as const) {
       if (spec[key] !== undefined) requireNumberInRange(`encoding.${key}`, spec[key], -1e9, 1e9);
@@ -244,6 +258,7 @@ export class NeuromorphicService {
       timing: { ms: raw.ms, source: raw.timingSource, wallMs },
       path: raw.path,
       ...(raw.raster ? { raster: { timeSteps: raw.timeSteps, batch: raw.batch, neurons: last, spikes: Uint8Array.from(raw.raster) } } : {}),
+      ...(this.classifier ? { classes: classifyOutputs(raw.output, this.classifier.labels) } : {}),
     };
   }
 

@@ -1,0 +1,23 @@
+import { isNode } from '../../gpu/device';
+import { loadModelBytes, type ModelFetchOptions } from '../language/model-source';
+import type { SnnClassifier } from './classifier';
+import { decodeSnnWeights } from './weights-file';
+
+/**
+ * The default neuromorphic expert: a spiking digit classifier trained on the UCI 8 × 8 digits
+ * (public/models/aura-snn-digits/README.md): 64 inputs in [0, 1] (the image min–max scaled, as the
+ * series shaping does), latency-coded over 4 steps, one snnTorch-Leaky hidden layer of 128, a readout
+ * of 10 logits.
+ */
+export const SNN_DIGITS_TIME_STEPS = 4;
+
+export function defaultSnnModelUrl(): string {
+  return isNode()
+    ? new URL('../../../public/models/aura-snn-digits/model.snn', import.meta.url).href
+    : new URL('/models/aura-snn-digits/model.snn', globalThis.location?.href).href;
+}
+
+export async function loadDefaultSnnClassifier(source: string | URL = defaultSnnModelUrl(), options: ModelFetchOptions = {}): Promise<SnnClassifier> {
+  const network = decodeSnnWeights(await loadModelBytes(source, options));
+  return { network, labels: Array.from({ length: 10 }, (_, i) => String(i)), encoding: { kind: 'latency' }, timeSteps: SNN_DIGITS_TIME_STEPS };
+}

@@ -1,0 +1,121 @@
+"""Trains the default neuromorphic expert: a spiking digit classifier (UCI digits, latency-coded,
+one snnTorch-Leaky hidden layer, readout on its rates), BPTT with the atan surrogate gradient.
+Writes public/models/aura-snn-digits/model.snn (the runtime's weights file), metrics.json and the
+parity fixtures tests/fixtures/aura-snn-digits/. Run: /usr/bin/python3 training/neuromorphic/train.py"""
+import json
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from digits import load_split, unit_scale  # noqa: E402
+from snn import DigitsSnn, latency_encode  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+MODEL_DIR = os.environ.get('SNN_OUT', os.path.join(ROOT, 'public', 'models', 'aura-snn-digits'))
+FIXTURE_DIR = os.path.join(os.environ['SNN_OUT'], 'fixture') if 'SNN_OUT' in os.environ else os.path.join(ROOT, 'tests', 'fixtures', 'aura-snn-digits')
+STEPS = tuple(int(t) for t in os.environ.get('SNN_STEPS', '4,8,16').split(','))  # batches cycle through them: one model serves each
+SEED, BATCH = 0, 64
+EPOCHS = int(os.environ.get('SNN_EPOCHS', 150))
+HIDDEN = int(os.environ.get('SNN_HIDDEN', 128))
+BETA = float(os.environ.get('SNN_BETA', 0.7))
+LR = float(os.environ.get('SNN_LR', 5e-3))
+GAIN = float(os.environ.get('SNN_GAIN', 8.0))
+SHIFT = os.environ.get('SNN_SHIFT', '0') == '1'
+THREADS = int(os.environ.get('SNN_THREADS', 2))
+
+
+def shifted(images: np.ndarray, rng) -> np.ndarray:
+    """Each 8 x 8 image moved by -1, 0 or +1 pixel in x and y (zero fill): augmentation."""
+    out = np.zeros_like(images).reshape(-1, 8, 8)
+    src = images.reshape(-1, 8, 8)
+    for i, (dy, dx) in enumerate(rng.integers(-1, 2, size=(len(images), 2))):
+        ys, yd = (slice(0, 8 - dy), slice(dy, 8)) if dy >= 0 else (slice(-dy, 8), slice(0, 8 + dy))
+        xs, xd = (slice(0, 8 - dx), slice(dx, 8)) if dx >= 0 else (slice(-dx, 8), slice(0, 8 + dx))
+        out[i][yd, xd] = src[i][ys, xs]
+    return out.reshape(len(images), 64)
+
+def export(model: DigitsSnn, path: str) -> None:
+    """The runtime's weights file (src/services/neuromorphic/weights-file.ts), snnTorch's neuron names."""
+    data, off = [], 0
+
+    def ref(t):
+        nonlocal off
+        a = t.detach().numpy().astype('<f4').ravel()
+        data.append(a)
+        r = {'offset': off, 'length': int(a.size)}
+        off += a.size
+        return r
+
+    layer = {'inputs': 64, 'outputs': HIDDEN, 'neuron': {'model': 'snntorch', 'beta': BETA, 'threshold': 1.0, 'reset': 'subtract'},
+             'thresholdGe': False, 'weights': ref(model.fc1.weight), 'bias': ref(model.fc1.bias)}
+    readout = {'inputs': HIDDEN, 'outputs': 10, 'weights': ref(model.readout.weight), 'bias': ref(model.readout.bias)}
+    h = json.dumps({'format': 'aura-snn', 'version': 1, 'layers': [layer], 'readout': readout}).encode()
+    h += b' ' * (-(12 + len(h)) % 4)
+    with open(path, 'wb') as f:
+        f.write(b'AURASNN1' + struct.pack('<I', len(h)) + h + np.concatenate(data).tobytes())
+
+def evaluate(model, x, y, steps):
+    with torch.no_grad():
+        logits, raster = model(torch.from_numpy(latency_encode(x, steps)))
+    return float((logits.argmax(1).numpy() == y).mean()), logits, raster
+
+def main():
+    start = time.time()
+    torch.manual_seed(SEED)
+    torch.set_num_threads(THREADS)
+    rng = np.random.default_rng(SEED)
+    images, labels, train = load_split()
+    x = unit_scale(images)
+    xtr, ytr, xte, yte = x[train], labels[train], x[~train], labels[~train]
+    model = DigitsSnn(hidden=HIDDEN, beta=BETA)
+    with torch.no_grad():  # latency input is at most one spike per pixel: start with weights that fire
+        model.fc1.weight.mul_(GAIN)
+    opt = torch.optim.Adam(model.parameters(), lr=LR, weight_decay=float(os.environ.get('SNN_WD', 0)))
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, EPOCHS)
+    encoded = {t: latency_encode(xtr, t) for t in STEPS}
+    for epoch in range(EPOCHS):
+        if SHIFT and epoch % 2 == 0:  # every other epoch sees shifted copies of the training images
+            encoded = {t: latency_encode(unit_scale(shifted(images[train], rng)), t) for t in STEPS}
+        elif SHIFT:
+            encoded = {t: latency_encode(xtr, t) for t in STEPS}
+        order = rng.permutation(len(ytr))
+        total = 0.0
+        for k in range(0, len(order), BATCH):
+            idx = order[k:k + BATCH]
+            steps = STEPS[(epoch * 97 + k // BATCH) % len(STEPS)]
+            logits, _ = model(torch.from_numpy(encoded[steps][:, idx]))
+            loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(ytr[idx]).long())
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(loss) * len(idx)
+        sched.step()
+        if epoch % 10 == 9 or epoch == EPOCHS - 1:
+            accs = {t: round(evaluate(model, xtr, ytr, t)[0], 4) for t in STEPS}
+            print(f'epoch {epoch + 1}: loss {total / len(ytr):.4f}, train accuracy {accs}', flush=True)
+    wall = time.time() - start
+    test = {str(t): evaluate(model, xte, yte, t)[0] for t in STEPS}
+    print(f'test accuracy (torch): {test}; trained in {wall:.1f} s')
+    os.makedirs(MODEL_DIR, exist_ok=True)
+    export(model, os.path.join(MODEL_DIR, 'model.snn'))
+    with open(os.path.join(MODEL_DIR, 'metrics.json'), 'w') as f:
+        json.dump({'testAccuracyTorch': test, 'trainImages': int(train.sum()), 'testImages': int((~train).sum()),
+                   'trainWallSeconds': round(wall, 1), 'seed': SEED, 'epochs': EPOCHS, 'timeSteps': list(STEPS),
+                   'torch': torch.__version__}, f, indent=2)
+    # Parity fixtures: 12 test images (unit-scaled f32) and what this side computes for them.
+    os.makedirs(FIXTURE_DIR, exist_ok=True)
+    pick = np.arange(12)
+    fixture = {'steps': {}, 'images': images[~train][pick].astype(int).tolist(), 'inputs': xte[pick].tolist(), 'labels': yte[pick].tolist()}
+    for t in STEPS[:2]:
+        _, logits, raster = evaluate(model, xte[pick], yte[pick], t)
+        fixture['steps'][str(t)] = {'raster': raster.numpy().astype(int).tolist(), 'output': logits.numpy().tolist()}
+    with open(os.path.join(FIXTURE_DIR, 'fixture.json'), 'w') as f:
+        json.dump(fixture, f)
+
+if __name__ == '__main__':
+    main()
