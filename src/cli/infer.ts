@@ -49,7 +49,8 @@ async function inNode() {
 
 async function inChromium() {
   process.env.AURA_E2E = '1'; // no hot reload in the server this command starts
-  const server = await createServer({ server: { port: 5191, strictPort: false, host: '127.0.0.1' }, logLevel: 'error' });
+  // AURA_INFER_PORT: where this command's own dev server listens (default 5191, or the next free port).
+  const server = await createServer({ server: { port: Number(process.env.AURA_INFER_PORT ?? 5191), strictPort: false, host: '127.0.0.1' }, logLevel: 'error' });
   await server.listen();
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
