@@ -24,8 +24,11 @@ export async function classifyInChromium(texts: readonly string[]): Promise<{ ru
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
-    await page.goto(new URL('eval/language/page.html', server.resolvedUrls!.local[0]).href);
-    await page.waitForFunction(() => (window as unknown as { evalReady?: boolean }).evalReady === true);
+    page.on('console', (msg) => msg.type() === 'log' && console.error(`[eval language, Chromium] ${msg.text()}`));
+    // Vite transforms the runtime on first load: minutes on a busy 2-core machine.
+    const timeout = 300_000;
+    await page.goto(new URL('eval/language/page.html', server.resolvedUrls!.local[0]).href, { timeout });
+    await page.waitForFunction(() => (window as unknown as { evalReady?: boolean }).evalReady === true, undefined, { timeout });
     const runs: ModelRun[] = [];
     let adapter = '';
     for (const dtype of DTYPES) {
