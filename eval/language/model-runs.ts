@@ -25,7 +25,8 @@ export async function loadCpuServices(): Promise<Map<ModelDtype, LanguageService
   const services = new Map<ModelDtype, LanguageService>();
   for (const dtype of DTYPES) {
     // maxWaitMs 0: a lone call does not wait for company (the pipeline's 2 ms window is not the model's cost).
-    services.set(dtype, await LanguageService.create({ backend: 'cpu', model: resolve(MODEL_DIR), dtype, cache: false, maxBatch: 32, maxWaitMs: 0 }));
+    // No warm-up of every bucket: on the WASM EP a run's shape costs nothing to prepare.
+    services.set(dtype, await LanguageService.create({ backend: 'cpu', model: resolve(MODEL_DIR), dtype, cache: false, maxBatch: 32, maxWaitMs: 0, warmUp: false }));
   }
   return services;
 }
@@ -38,16 +39,26 @@ export function spamIndex(config: Readonly<Record<string, unknown>>): number {
   return Number(entry[0]);
 }
 
+/**
+ * Indices of `texts` in order of token count, cut into runs of `size`: texts of like length share a
+ * run, so little is padded (the results do not depend on the order: padding is masked).
+ */
+export function lengthOrderedChunks(language: LanguageService, texts: readonly string[], size: number): { chunks: number[][]; truncated: number } {
+  const encodings = texts.map((t) => language.tokenizer.encode(t, { maxLength: language.maxLength }));
+  const order = texts.map((_, i) => i).sort((a, b) => encodings[a].ids.length - encodings[b].ids.length || a - b);
+  const chunks: number[][] = [];
+  for (let i = 0; i < order.length; i += size) chunks.push(order.slice(i, i + size));
+  return { chunks, truncated: encodings.filter((e) => e.truncated).length };
+}
+
 export async function classifyAll(language: LanguageService, dtype: ModelDtype, texts: readonly string[]): Promise<ModelRun> {
   const spam = spamIndex(language.config);
   const t0 = performance.now();
-  const spamProbabilities: number[] = [];
-  let truncated = 0;
-  for (let i = 0; i < texts.length; i += 64) {
-    const part = texts.slice(i, i + 64);
-    const { results } = await language.classify(part);
-    spamProbabilities.push(...results.map((r) => r.probabilities[spam]));
-    truncated += part.filter((t) => language.tokenizer.encode(t, { maxLength: language.maxLength }).truncated).length;
+  const spamProbabilities = new Array<number>(texts.length);
+  const { chunks, truncated } = lengthOrderedChunks(language, texts, 32);
+  for (const chunk of chunks) {
+    const { results } = await language.classify(chunk.map((i) => texts[i]));
+    chunk.forEach((i, j) => (spamProbabilities[i] = results[j].probabilities[spam]));
   }
   const ms = performance.now() - t0;
   return { dtype, spamProbabilities, predictions: spamProbabilities.map((p) => (p > 0.5 ? 1 : 0)), truncated, ms };

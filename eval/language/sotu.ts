@@ -1,6 +1,7 @@
 import type { LanguageService } from '../../src/services/language/language-service';
 import type { SotuParagraph } from './data';
 import { rankOf } from './metrics';
+import { lengthOrderedChunks } from './model-runs';
 
 /** A query sentence has at least this many words (shorter ones, "Thank you.", name no paragraph). */
 export const QUERY_MIN_WORDS = 8;
@@ -40,12 +41,11 @@ export function recallTask(paragraphs: readonly SotuParagraph[]): RecallTask {
 /** Each query's rank of its paragraph by the cosine of the service's embeddings (unit rows: the dot product). */
 export async function encoderRanks(language: LanguageService, task: RecallTask): Promise<{ ranks: number[]; truncatedDocs: number }> {
   const embed = async (texts: string[]) => {
-    const rows: Float32Array[] = [];
-    let truncated = 0;
-    for (let i = 0; i < texts.length; i += 256) {
-      const e = await language.embed(texts.slice(i, i + 256));
-      rows.push(...e.rows!);
-      truncated += e.truncated.filter(Boolean).length;
+    const rows = new Array<Float32Array>(texts.length);
+    const { chunks, truncated } = lengthOrderedChunks(language, texts, 32);
+    for (const chunk of chunks) {
+      const e = await language.embed(chunk.map((i) => texts[i]));
+      chunk.forEach((i, j) => (rows[i] = e.rows![j]));
     }
     return { rows, truncated };
   };
