@@ -3,7 +3,8 @@
  * UnifiedResponse as JSON. By default in headless Chromium (WebGPU on the machine's adapter, or
  * SwiftShader); `--node` runs it in Node with Dawn instead. `--backend gpu|cpu|auto` sets every stage.
  * For one request `auto` chooses by the adapter (CPU paths on a software adapter); `--measure` times
- * both paths of every stage first, as a long-running runtime does.
+ * both paths of every stage first, as a long-running runtime does. `--services language,lnn` runs only
+ * those services (the router chooses among them).
  */
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'auto' },
     node: { type: 'boolean', default: false },
     measure: { type: 'boolean', default: false },
+    services: { type: 'string' },
     'timeout-ms': { type: 'string' },
   },
   allowPositionals: true,
@@ -36,6 +38,8 @@ if (values.text !== undefined) request.text = values.text;
 if (values.series !== undefined) request.series = values.series.split(',').map((v) => Number(v.trim()));
 if (values['timeout-ms'] !== undefined) request.timeoutMs = Number(values['timeout-ms']);
 const options: AuraOptions = { backend: values.backend as AuraOptions['backend'], measure: values.measure };
+// --services language,memory: only these run (the router chooses among them); createAura checks the names.
+if (values.services !== undefined) options.services = values.services.split(',').map((s) => s.trim()) as AuraOptions['services'];
 
 async function inNode() {
   const { createAura } = await import('../runtime/create-aura');
