@@ -184,12 +184,12 @@ def sotu_held_out(year):
 
 
 def read_moby_dick():
-    def chapter_key(name):
-        m = re.search(r'(\d+)', name)
-        return (0, int(m.group(1))) if m else (1, name)
+    """The novel's sections in file_list.json order."""
+    with open(os.path.join(MOBY_DIR, 'file_list.json')) as f:
+        names = json.load(f)
     texts = []
-    for name in sorted((n for n in os.listdir(MOBY_DIR) if n.endswith('.json')), key=chapter_key):
-        with open(os.path.join(MOBY_DIR, name), encoding='utf-8') as f:
+    for name in names:
+        with open(os.path.join(MOBY_DIR, re.sub(r'\.txt$', '.json', name)), encoding='utf-8') as f:
             texts.append(json.load(f)['text'])
     return texts
 
