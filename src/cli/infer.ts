@@ -3,7 +3,8 @@
  * UnifiedResponse as JSON. By default in headless Chromium (WebGPU on the machine's adapter, or
  * SwiftShader); `--node` runs it in Node with Dawn instead. `--backend gpu|cpu|auto` sets every stage.
  * For one request `auto` chooses by the adapter (CPU paths on a software adapter); `--measure` times
- * both paths of every stage first, as a long-running runtime does.
+ * both paths of every stage first, as a long-running runtime does. `--services language,lnn` runs only
+ * those services (the router chooses among them).
  */
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -12,7 +13,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium';
 import type { AuraRequest } from '../pipeline/request';
 import type { AuraOptions } from '../runtime/create-aura';
 
-const USAGE = `usage: npm run infer -- (--text "…" | --series 1,2,3 | both) [--backend gpu|cpu|auto] [--node] [--measure] [--timeout-ms N]`;
+const USAGE = `usage: npm run infer -- (--text "…" | --series 1,2,3 | both) [--backend gpu|cpu|auto] [--node] [--measure] [--services a,b] [--timeout-ms N]`;
 
 /** A usage message and exit code 2: never a stack trace for a mistyped command line. */
 function fail(message: string): never {
@@ -29,6 +30,7 @@ function parse() {
       backend: { type: 'string', default: 'auto' },
       node: { type: 'boolean', default: false },
       measure: { type: 'boolean', default: false },
+      services: { type: 'string' },
       'timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -66,6 +68,12 @@ if (values['timeout-ms'] !== undefined) {
   request.timeoutMs = ms;
 }
 const options: AuraOptions = { backend: values.backend as AuraOptions['backend'], measure: values.measure };
+// --services language,memory: only these run (the router chooses among them); createAura checks the names.
+if (values.services !== undefined) {
+  const names = values.services.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) fail(`--services must be service names separated by commas, got ${JSON.stringify(values.services)}`);
+  options.services = names as AuraOptions['services'];
+}
 
 async function inNode() {
   const { createAura } = await import('../runtime/create-aura');
@@ -79,7 +87,8 @@ async function inNode() {
 
 async function inChromium() {
   process.env.AURA_E2E = '1'; // no hot reload in the server this command starts
-  const server = await createServer({ server: { port: 5191, strictPort: false, host: '127.0.0.1' }, logLevel: 'error' });
+  // AURA_INFER_PORT: where this command's own dev server listens (default 5191, or the next free port).
+  const server = await createServer({ server: { port: Number(process.env.AURA_INFER_PORT ?? 5191), strictPort: false, host: '127.0.0.1' }, logLevel: 'error' });
   await server.listen();
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {

@@ -3,7 +3,7 @@
  * found through `modelUrl(name, file)` (src/models/locate.ts). Changing a default is one line here.
  */
 
-/** The language service's default BERT (Hugging Face layout). */
-export const DEFAULT_LANGUAGE_MODEL = 'aura-bert-tiny';
-/** Its ONNX file within the folder. */
-export const DEFAULT_LANGUAGE_MODEL_FILE = 'model.onnx';
+/** The language service's default BERT (Hugging Face layout): trained on SpamAssassin, ham/spam. */
+export const DEFAULT_LANGUAGE_MODEL = 'aura-bert-spam';
+/** Its ONNX file loaded by default on the CPU path (dtype 'q8', the int8 dynamic quantization). */
+export const DEFAULT_LANGUAGE_MODEL_FILE = 'onnx/model_quantized.onnx';

@@ -14,9 +14,10 @@ import { LnnStage } from '../pipeline/stages/lnn-stage';
 import { MemoryStage } from '../pipeline/stages/memory-stage';
 import { NeuromorphicStage } from '../pipeline/stages/neuromorphic-stage';
 import type { ConsensusService } from '../services/consensus/service';
-import { defaultLanguageModelSource, LanguageService, type LanguageModelSource, type LanguageServiceOptions } from '../services/language/language-service';
+import { LanguageService, type LanguageServiceOptions } from '../services/language/language-service';
+import { modelChoiceSignature } from '../services/language/model-directory';
 import { webGpuEpAvailable } from '../services/language/ort-runtime';
-import { loadModelJson, type ModelLoadProgress } from '../services/language/model-source';
+import type { ModelLoadProgress } from '../services/language/model-source';
 import { loadDefaultLnnModel } from '../services/lnn/default-model';
 import { LnnService } from '../services/lnn/service';
 import { loadDefaultSnnClassifier } from '../services/neuromorphic/default-model';
@@ -85,7 +86,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   progress({ stage: 'device', message: 'acquiring the WebGPU device' });
   const language: Candidates<LanguageService> = {};
   const languageOptions = { ...options.language, onProgress: (e: ModelLoadProgress) => progress({ stage: 'language', message: describeLoad(e) }) };
-  const languageSignature = bertSignature(options.language?.source ?? defaultLanguageModelSource());
+  const languageSignature = modelChoiceSignature(options.language ?? {});
   const store = options.planStore === false ? undefined : (options.planStore ?? (typeof indexedDB !== 'undefined' ? indexedDbPlanStore() : undefined));
   // Where the path is known before loading (a cached plan, or the adapter rule when not measuring),
   // BERT is not loaded on the other path: the WebGPU EP's warm-up is the slowest part of a start.
@@ -171,7 +172,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   }
 
   const stageList: ServiceStage[] = [];
-  if (services.language) stageList.push(new LanguageStage(services.language, await bertDims(services.language, options.language?.source)));
+  if (services.language) stageList.push(new LanguageStage(services.language, bertDims(services.language)));
   if (services.neuromorphic) stageList.push(new NeuromorphicStage(services.neuromorphic, gpu));
   if (services.lnn) stageList.push(new LnnStage(services.lnn, services.lnn.model));
   if (services.memory) stageList.push(new MemoryStage(services.memory, hidden));
@@ -209,12 +210,6 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   };
 }
 
-/** Identifies the BERT model a language plan was measured with. */
-function bertSignature(source: LanguageModelSource): string {
-  const model = source.model;
-  return `bert:${model instanceof Uint8Array ? `bytes:${model.byteLength}` : String(model)}`;
-}
-
 /** The path `stage` will take on the adapter this page would get, where known without making a device. */
 async function knownPath(adapter: GPUAdapter | null, store: PlanStore | undefined, measure: boolean | undefined, stage: string, signature: string): Promise<ExecutionPath | undefined> {
   if (!adapter) return undefined;
@@ -225,9 +220,8 @@ async function knownPath(adapter: GPUAdapter | null, store: PlanStore | undefine
 }
 
 /** The BERT dimensions that energy is counted from, read from the model's config.json. */
-async function bertDims(language: LanguageService, source: LanguageModelSource | undefined) {
-  const configSource = (source ?? defaultLanguageModelSource()).config;
-  const config = (typeof configSource === 'object' && !(configSource instanceof URL) ? configSource : configSource ? await loadModelJson(configSource) : {}) as Record<string, unknown>;
+function bertDims(language: LanguageService) {
+  const config = language.config;
   const num = (key: string, fallback: number) => (typeof config[key] === 'number' ? (config[key] as number) : fallback);
   const labels = typeof config.id2label === 'object' && config.id2label ? Object.keys(config.id2label).length : 0;
   return {

@@ -6,7 +6,10 @@ import { test, expect, type AuraWindow } from './fixtures';
 test('auto measures both paths, picks the faster, and the next start reuses the cached plan', async ({ auraPage }) => {
   const r = await auraPage.evaluate(async () => {
     const { createAura } = (window as unknown as AuraWindow).aura;
-    const options = { services: ['language' as const, 'neuromorphic' as const] };
+    // The generated aura-bert-tiny (a test fixture): the real model on the WebGPU EP is slow on SwiftShader.
+    const tiny = '/models/aura-bert-tiny/';
+    const source = { model: `${tiny}model.onnx`, tokenizer: `${tiny}tokenizer.json`, tokenizerConfig: `${tiny}tokenizer_config.json`, config: `${tiny}config.json` };
+    const options = { services: ['language' as const, 'neuromorphic' as const], language: { source } };
     const first = await createAura(options);
     const measured = first.plan;
     const response = await first.infer({ text: 'is the greenhouse too warm', series: [18, 20, 23, 27, 30] });
@@ -48,7 +51,9 @@ test('on the all-GPU plan the embedding stays on the GPU from BERT to the router
     const { createAura } = (window as unknown as AuraWindow).aura;
     const texts = ['remember that the gate code is 4521', 'what did I say the gate code was', 'how warm is the greenhouse'];
     const run = async (backend: 'gpu' | 'cpu') => {
-      const aura = await createAura({ backend, planStore: false, services: ['language', 'memory'], memory: { name: `resident-${backend}` } });
+      const tiny = '/models/aura-bert-tiny/';
+      const source = { model: `${tiny}model.onnx`, tokenizer: `${tiny}tokenizer.json`, tokenizerConfig: `${tiny}tokenizer_config.json`, config: `${tiny}config.json` };
+      const aura = await createAura({ backend, planStore: false, services: ['language', 'memory'], language: { source }, memory: { name: `resident-${backend}` } });
       try {
         const language = aura.services.language!;
         const rows = await language.embedRows(texts);

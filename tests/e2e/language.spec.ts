@@ -29,9 +29,12 @@ test('language: WebGPU EP and WASM EP agree; batched equals one-by-one; GPU pool
       marks.push(`${what} ${Math.round(performance.now() - t0)}ms`);
       t0 = performance.now();
     };
-    const gpu = await LanguageService.create({ backend: 'gpu', buckets, maxBatch: 4, maxWaitMs: 20, cache: false });
+    // The generated aura-bert-tiny (a test fixture, named file by file): small enough for SwiftShader.
+    const tiny = '/models/aura-bert-tiny/';
+    const source = { model: `${tiny}model.onnx`, tokenizer: `${tiny}tokenizer.json`, tokenizerConfig: `${tiny}tokenizer_config.json`, config: `${tiny}config.json` };
+    const gpu = await LanguageService.create({ backend: 'gpu', source, buckets, maxBatch: 4, maxWaitMs: 20, cache: false });
     mark('gpu create+warm-up');
-    const cpu = await LanguageService.create({ backend: 'cpu', buckets, maxBatch: 4, cache: false });
+    const cpu = await LanguageService.create({ backend: 'cpu', source, buckets, maxBatch: 4, cache: false });
     mark('cpu create');
     // After warm-up no real run compiles a pipeline or shader on the shared device (ORT's WebGPU EP
     // and the pooling kernel): counted by wrapping the device's create calls up to the raw run below.

@@ -82,9 +82,14 @@ export class BertSession {
     return Math.max(...this.options.buckets.batchSizes);
   }
 
-  /** The smallest bucket that holds `rows` rows of `longest` tokens (WASM: the batch is not padded). */
+  /**
+   * The smallest bucket that holds `rows` rows of `longest` tokens. WASM pads neither the batch nor
+   * the sequence beyond the longest row: a new shape costs the CPU nothing to compile, while padding
+   * a 40-token text to a 256-token bucket would run 6× its tokens.
+   */
   bucketFor(rows: number, longest: number): { batch: number; sequenceLength: number } {
     const { sequenceLengths, batchSizes } = this.options.buckets;
+    if (this.options.ep === 'wasm') return { batch: rows, sequenceLength: longest };
     const sequenceLength = sequenceLengths.find((s) => s >= longest) ?? longest;
     const batch = this.options.ep === 'webgpu' ? (batchSizes.find((b) => b >= rows) ?? rows) : rows;
     return { batch, sequenceLength };

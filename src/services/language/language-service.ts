@@ -7,113 +7,19 @@ import type { GpuTensor } from '../../pipeline/packet';
 import { bertMeanPoolCpu, bertMeanPoolGpu, bertMeanPoolResident } from '../../kernels/bert-pooling';
 import { BertSession, type ShapeBuckets, type WarmUpRecord } from './bert-session';
 import { LanguageServiceClosedError, ModelCapabilityError, ModelLoadError } from './errors';
-import { loadModelBytes, loadModelJson, type ModelLoadProgress } from '../../models/fetch';
-import type { ModelByteCache } from '../../models/cache';
-import { modelUrl } from '../../models/locate';
-import { DEFAULT_LANGUAGE_MODEL, DEFAULT_LANGUAGE_MODEL_FILE } from '../../models/defaults';
+import { classesOf, labelsFromConfig, type LanguageClassResult } from './class-head';
+import { defaultModelSource, resolveModelChoice, type LanguageModelSource, type ModelDtype } from './model-directory';
+import { loadModelFiles } from './model-files';
 import { loadOrt, requireWebGpuEp, webGpuEpAvailable, type OrtLoadOptions } from './ort-runtime';
 import { BertTokenizer, padBertRows, requireTexts, type BertEncoding } from './tokenizer';
+import type { BertRequest, BertRequestResult, EmbedOptions, LanguageClassification, LanguageEmbedding, LanguageEmbeddingWithClasses, LanguageGpuTensor, LanguageServiceOptions } from './language-types';
 
-/** Where a model's files are: URLs or paths (through the cache), or the contents themselves. */
-export interface LanguageModelSource {
-  model: string | URL | Uint8Array;
-  tokenizer: string | URL | Record<string, unknown>;
-  tokenizerConfig?: string | URL | Record<string, unknown>;
-  /** HF config.json (for id2label); optional. */
-  config?: string | URL | Record<string, unknown>;
-}
+export type { LanguageModelSource, LanguageClassResult, ModelDtype };
+export type { LanguageServiceOptions, EmbedOptions, LanguageGpuTensor, LanguageEmbedding, LanguageEmbeddingWithClasses, LanguageClassification } from './language-types';
 
-export interface LanguageServiceOptions {
-  /**
-   * 'gpu': WebGPU EP + WGSL pooling on ORT's device; 'cpu': WASM EP + CPU pooling; 'auto' (default):
-   * gpu where WebGPU exists on a hardware adapter, cpu on a fallback adapter (SwiftShader), where
-   * the WASM EP measured 15–20× faster (README).
-   */
-  backend?: 'gpu' | 'cpu' | 'auto';
-  /** Default: DEFAULT_LANGUAGE_MODEL (src/models/defaults.ts), where `env.modelBase` says. */
-  source?: LanguageModelSource;
-  buckets?: Partial<ShapeBuckets>;
-  /** Dynamic batching: most rows in one run, and how long the first request waits for company. */
-  maxBatch?: number;
-  maxWaitMs?: number;
-  /** Run every bucket once at load (default true). */
-  warmUp?: boolean;
-  cache?: ModelByteCache | false;
-  onProgress?: (event: ModelLoadProgress) => void;
-  /** onnxruntime-web's wasm files; default `env.wasmPaths`. */
-  wasmPaths?: OrtLoadOptions['wasmPaths'];
-  fetch?: typeof fetch;
-}
-
-export interface EmbedOptions {
-  /** Cut text longer than the model's maximum (default true); false → TokenizationError instead. */
-  truncation?: boolean;
-  /** Also read the rows back as Float32Array (always on the cpu path). */
-  rows?: boolean;
-  /**
-   * Also classify the texts from the same model run (the `logits` head, as `classify` does): one run
-   * gives both outputs. A model without a head → ModelCapabilityError.
-   */
-  classify?: boolean;
-}
-
-/** A [rows, hidden] float32 tensor on the runtime's GPU device; the receiver disposes it. */
-export interface LanguageGpuTensor extends GpuTensor {
-  shape: [number, number];
-  dispose(): void;
-}
-
-export interface LanguageEmbedding {
-  path: 'gpu' | 'cpu';
-  /** [texts.length, hidden]. */
-  dims: [number, number];
-  /** gpu path: the L2-normalised mean-pooled embeddings, resident on the device. */
-  tensor?: LanguageGpuTensor;
-  /** Rows (cpu path always; gpu path when asked). */
-  rows?: Float32Array[];
-  /** Whether each text was truncated. */
-  truncated: boolean[];
-  /** Tokens of each text as the model saw them (special tokens included, after truncation). */
-  tokens: number[];
-  /** One per text, from the same run as the embeddings (only with `{ classify: true }`). */
-  classes?: LanguageClassResult[];
-}
-
-/** What `embed(texts, { classify: true })` returns: the embedding and the classes of one run. */
-export type LanguageEmbeddingWithClasses = LanguageEmbedding & { classes: LanguageClassResult[] };
-
-/** One text's classification: softmax of its `logits` row; label from config.json id2label. */
-export interface LanguageClassResult {
-  label: string;
-  index: number;
-  score: number;
-  logits: Float32Array;
-  probabilities: Float32Array;
-}
-
-export interface LanguageClassification {
-  path: 'gpu' | 'cpu';
-  results: LanguageClassResult[];
-}
-
-/** One call's texts and which outputs it wants from the shared run. */
-interface BertRequest {
-  encodings: BertEncoding[];
-  embed: boolean;
-  classify: boolean;
-}
-
-/** One call's share of the runs: rows (cpu) or {pooled run buffer, row} (gpu), and classes. */
-interface BertRequestResult {
-  rows?: Float32Array[];
-  buffers?: Array<{ buffer: GPUBuffer; row: number }>;
-  classes?: LanguageClassResult[];
-}
-
-/** The default model (DEFAULT_LANGUAGE_MODEL), found where `env` says: the package's own copy unless set. */
-export function defaultLanguageModelSource(): LanguageModelSource {
-  const file = (name: string) => modelUrl(DEFAULT_LANGUAGE_MODEL, name);
-  return { model: file(DEFAULT_LANGUAGE_MODEL_FILE), tokenizer: file('tokenizer.json'), tokenizerConfig: file('tokenizer_config.json'), config: file('config.json') };
+/** The default model's files (DEFAULT_LANGUAGE_MODEL), found where `env` says: the package's own copy unless set. */
+export function defaultLanguageModelSource(dtype: ModelDtype = 'q8'): LanguageModelSource {
+  return defaultModelSource(dtype);
 }
 
 /**
@@ -126,6 +32,10 @@ export class LanguageService {
   readonly tokenizer: BertTokenizer;
   readonly hiddenSize: number;
   readonly maxLength: number;
+  /** The model's config.json (empty where none was given). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The weight file's dtype where a model directory was loaded ('fp32' | 'q8'). */
+  readonly dtype?: ModelDtype;
   /** The device shared with onnxruntime-web (gpu path only). */
   readonly gpu?: GpuContext;
   /** embed and classify share one batcher, so concurrent calls of either kind share runs. */
@@ -140,7 +50,11 @@ export class LanguageService {
     maxBatch: number,
     maxWaitMs: number,
     hiddenSize: number,
+    config: Record<string, unknown>,
+    dtype: ModelDtype | undefined,
   ) {
+    this.config = config;
+    this.dtype = dtype;
     this.path = session.options.ep === 'webgpu' ? 'gpu' : 'cpu';
     this.tokenizer = tokenizer;
     this.gpu = gpu;
@@ -157,18 +71,10 @@ export class LanguageService {
     if (useGpu) requireWebGpuEp();
     const maxBatch = requireInteger('maxBatch', options.maxBatch ?? 32, 1, 4096);
     const maxWaitMs = requireInteger('maxWaitMs', options.maxWaitMs ?? 2, 0, 60_000);
-    const source = options.source ?? defaultLanguageModelSource();
-    const fetchOptions = { cache: options.cache, onProgress: options.onProgress, fetch: options.fetch };
-    const json = (value: LanguageModelSource['tokenizer'] | undefined) =>
-      value === undefined ? Promise.resolve(undefined) : typeof value === 'string' || value instanceof URL ? loadModelJson(value, fetchOptions) : Promise.resolve(value);
-    const [modelBytes, tokenizerJson, tokenizerConfig, config] = await Promise.all([
-      source.model instanceof Uint8Array ? source.model : loadModelBytes(source.model, fetchOptions),
-      json(source.tokenizer),
-      json(source.tokenizerConfig),
-      json(source.config),
-    ]);
+    const { source, dtype } = resolveModelChoice(options, useGpu ? 'webgpu' : 'wasm');
+    const { modelBytes, tokenizerJson, tokenizerConfig, config: configRecord } = await loadModelFiles(source, { cache: options.cache, onProgress: options.onProgress, fetch: options.fetch });
+    const labels = labelsFromConfig(configRecord);
     const tokenizer = new BertTokenizer(tokenizerJson, tokenizerConfig ?? {});
-    const configRecord = (config ?? {}) as Record<string, unknown>;
     const maxPositions = typeof configRecord.max_position_embeddings === 'number' ? configRecord.max_position_embeddings : tokenizer.maxLength;
     const maxLength = Math.min(tokenizer.maxLength, maxPositions);
     const buckets: ShapeBuckets = {
@@ -192,8 +98,7 @@ export class LanguageService {
       gpu = adoptDevice(device);
     }
     const hiddenSize = typeof configRecord.hidden_size === 'number' ? configRecord.hidden_size : await probeHiddenSize(session, tokenizer);
-    const labels = labelsOf(configRecord, session);
-    const service = new LanguageService(session, tokenizer, labels, gpu, maxBatch, maxWaitMs, hiddenSize);
+    const service = new LanguageService(session, tokenizer, session.hasLogits ? labels : [], gpu, maxBatch, maxWaitMs, hiddenSize, configRecord, dtype);
     if (options.warmUp ?? true) {
       // The same output set the largest real run fetches (embed with classify), so no request
       // fetches outputs the warm-up did not.
@@ -331,7 +236,7 @@ export class LanguageService {
             }
             for (let r = 0; r < rows.length; r++) pooledRows.push({ pooled, row: r });
           }
-          if (outputs.logits) classes.push(...this.classesOf((await outputs.logits.getData()) as Float32Array, batch.batch, rows.length));
+          if (outputs.logits) classes.push(...classesOf((await outputs.logits.getData()) as Float32Array, batch.batch, rows.length, this.labels));
         } finally {
           disposeAll(outputs);
         }
@@ -366,20 +271,6 @@ export class LanguageService {
     // A run buffer no request takes rows from (a run of classify-only rows in a mixed batch) goes now.
     pooledBuffers.filter((b) => !used.has(b)).forEach((b) => b.destroy());
     return results;
-  }
-
-  /** Softmax and arg-max of the first `count` rows of a [batch, classes] logits array. */
-  private classesOf(logits: Float32Array, batch: number, count: number): LanguageClassResult[] {
-    const width = logits.length / batch;
-    const out: LanguageClassResult[] = [];
-    for (let r = 0; r < count; r++) {
-      const row = logits.slice(r * width, (r + 1) * width);
-      const probabilities = softmax(row);
-      let index = 0;
-      for (let c = 1; c < width; c++) if (probabilities[c] > probabilities[index]) index = c;
-      out.push({ label: this.labels[index] ?? `LABEL_${index}`, index, score: probabilities[index], logits: row, probabilities });
-    }
-    return out;
   }
 
   /** Requests still to copy rows out of each run buffer. */
@@ -444,17 +335,6 @@ function disposeAll(outputs: Record<string, Tensor>): void {
   for (const t of Object.values(outputs)) t.dispose();
 }
 
-/** Softmax in f64, returned as f32 (max-subtracted for stability). */
-function softmax(logits: Float32Array): Float32Array {
-  let max = -Infinity;
-  for (const v of logits) max = Math.max(max, v);
-  let sum = 0;
-  const out = new Float32Array(logits.length);
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  for (let i = 0; i < logits.length; i++) out[i] = Math.exp(logits[i] - max) / sum;
-  return out;
-}
-
 /** The hidden size from one tiny run (config.json may be absent for a user's model). */
 async function probeHiddenSize(session: BertSession, tokenizer: BertTokenizer): Promise<number> {
   if (!session.hasHiddenStates) return 0;
@@ -466,14 +346,4 @@ async function probeHiddenSize(session: BertSession, tokenizer: BertTokenizer): 
   } finally {
     disposeAll(outputs);
   }
-}
-
-function labelsOf(config: Record<string, unknown>, session: BertSession): string[] {
-  if (!session.hasLogits) return [];
-  const id2label = config.id2label;
-  if (typeof id2label !== 'object' || id2label === null) return [];
-  const entries = Object.entries(id2label as Record<string, unknown>).map(([k, v]) => [Number(k), String(v)] as const);
-  const labels: string[] = [];
-  for (const [k, v] of entries) if (Number.isInteger(k) && k >= 0) labels[k] = v;
-  return labels;
 }

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BertTokenizer } from '../../../src/services/language/tokenizer';
 
+/** The generated random BERT (2 layers, hidden 128, 3 labels): a test fixture, not the default model. */
 export const MODEL_DIR = resolve(import.meta.dirname, '../../../public/models/aura-bert-tiny');
+
+/** aura-bert-tiny's files, named one by one (its model.onnx is not in the HF onnx/ layout). */
+export const TINY_SOURCE = {
+  model: resolve(MODEL_DIR, 'model.onnx'),
+  tokenizer: resolve(MODEL_DIR, 'tokenizer.json'),
+  tokenizerConfig: resolve(MODEL_DIR, 'tokenizer_config.json'),
+  config: resolve(MODEL_DIR, 'config.json'),
+};
 
 export function readModelJson(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(resolve(MODEL_DIR, name), 'utf8')) as Record<string, unknown>;

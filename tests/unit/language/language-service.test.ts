@@ -8,7 +8,7 @@ import { BertSession } from '../../../src/services/language/bert-session';
 import { LanguageServiceClosedError, ModelCapabilityError, TokenizationError } from '../../../src/services/language/errors';
 import { bertMeanPoolCpu } from '../../../src/kernels/bert-pooling';
 import { generateBert, DEFAULT_BERT_CONFIG } from '../../../src/services/language/bert-generator';
-import { defaultTokenizer, MODEL_DIR, readModelJson } from './fixtures';
+import { defaultTokenizer, MODEL_DIR, readModelJson, TINY_SOURCE } from './fixtures';
 import { TOLERANCE, maxAbsDiff } from '../../helpers/gpu';
 
 const TEXTS = ['hello world', 'The quick brown fox jumps over the lazy dog.', '你好', 'a', "don't stop...now, café!"];
@@ -16,7 +16,7 @@ const TEXTS = ['hello world', 'The quick brown fox jumps over the lazy dog.', '�
 describe('LanguageService on the cpu path (WASM EP + CPU pooling) in Node', () => {
   let service: LanguageService;
   beforeAll(async () => {
-    service = await LanguageService.create({ backend: 'cpu', maxBatch: 8, maxWaitMs: 5 });
+    service = await LanguageService.create({ backend: 'cpu', source: TINY_SOURCE, maxBatch: 8, maxWaitMs: 5 });
   });
   afterAll(() => service.destroy());
 
@@ -138,7 +138,7 @@ describe('LanguageService on the cpu path (WASM EP + CPU pooling) in Node', () =
     it('warm-up fetches the output set of an embed+classify run (hidden states only for a model without a head)', async () => {
       const run = vi.spyOn(BertSession.prototype, 'run');
       const buckets = { sequenceLengths: [16], batchSizes: [1] };
-      const withHead = await LanguageService.create({ backend: 'cpu', buckets });
+      const withHead = await LanguageService.create({ backend: 'cpu', source: TINY_SOURCE, buckets });
       const headless = generateBert({ ...DEFAULT_BERT_CONFIG, numLabels: 0 });
       const withoutHead = await LanguageService.create({
         backend: 'cpu',
@@ -169,9 +169,9 @@ describe('LanguageService on the cpu path (WASM EP + CPU pooling) in Node', () =
   });
 
   it("backend 'gpu' in Node is a typed error (no WebGPU EP in onnxruntime-web's Node build); 'auto' picks cpu", async () => {
-    await expect(LanguageService.create({ backend: 'gpu' })).rejects.toBeInstanceOf(GpuUnavailableError);
-    await expect(LanguageService.create({ backend: 'tpu' as 'gpu' })).rejects.toBeInstanceOf(InvalidInputError);
-    const auto = await LanguageService.create({ warmUp: false, buckets: { sequenceLengths: [16], batchSizes: [1] } });
+    await expect(LanguageService.create({ backend: 'gpu', source: TINY_SOURCE })).rejects.toBeInstanceOf(GpuUnavailableError);
+    await expect(LanguageService.create({ backend: 'tpu' as 'gpu', source: TINY_SOURCE })).rejects.toBeInstanceOf(InvalidInputError);
+    const auto = await LanguageService.create({ source: TINY_SOURCE, warmUp: false, buckets: { sequenceLengths: [16], batchSizes: [1] } });
     expect(auto.path).toBe('cpu');
     expect(auto.maxLength).toBe(16);
     await auto.destroy();

@@ -5,6 +5,7 @@ import { evaluateRouter, featureMatrix, parseLabelledRequests } from '../../../s
 import { defaultRouterFallbackWeights, defaultRouterWeights } from '../../../src/services/router/default-weights';
 import { embedLabelledRequests } from '../../../src/services/router/text-embeddings';
 import { LanguageService } from '../../../src/services/language/language-service';
+import { TINY_SOURCE } from '../language/fixtures';
 import { parseRouterWeights } from '../../../src/services/router/model';
 import { NoServiceAvailableError, RouterWeightsError } from '../../../src/services/router/errors';
 import { InvalidInputError } from '../../../src/errors';
@@ -25,7 +26,7 @@ describe('trained default weights', () => {
   let language: LanguageService;
   let embeddings: Map<string, Float32Array>;
   beforeAll(async () => {
-    language = await LanguageService.create({ backend: 'cpu', cache: false });
+    language = await LanguageService.create({ backend: 'cpu', source: TINY_SOURCE, cache: false });
     embeddings = await embedLabelledRequests(language, test);
   }, 90_000);
   afterAll(() => language?.destroy());

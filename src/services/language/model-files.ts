@@ -1,0 +1,30 @@
+import { ModelLoadError } from './errors';
+import type { LanguageModelSource } from './model-directory';
+import { loadModelBytes, loadModelJson, type ModelFetchOptions } from './model-source';
+import { checkOnnxBytes } from './onnx-file-check';
+
+/** A model's files, fetched (through the cache) or given, and checked before any session is made. */
+export interface LoadedModelFiles {
+  modelBytes: Uint8Array;
+  tokenizerJson: unknown;
+  tokenizerConfig: unknown;
+  /** config.json as an object ({} where none was given). */
+  config: Record<string, unknown>;
+}
+
+export async function loadModelFiles(source: LanguageModelSource, fetchOptions: ModelFetchOptions): Promise<LoadedModelFiles> {
+  const json = (value: LanguageModelSource['tokenizer'] | undefined) =>
+    value === undefined ? Promise.resolve(undefined) : typeof value === 'string' || value instanceof URL ? loadModelJson(value, fetchOptions) : Promise.resolve(value);
+  const [modelBytes, tokenizerJson, tokenizerConfig, config] = await Promise.all([
+    source.model instanceof Uint8Array ? source.model : loadModelBytes(source.model, fetchOptions),
+    json(source.tokenizer),
+    json(source.tokenizerConfig),
+    json(source.config),
+  ]);
+  // A bad weight file fails here, saying what is wrong, before onnxruntime-web sees it.
+  checkOnnxBytes(modelBytes, source.model instanceof Uint8Array ? 'the model bytes' : String(source.model));
+  if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
+    throw new ModelLoadError(`${String(source.config)} is not a JSON object`, "point config at the model's config.json");
+  }
+  return { modelBytes, tokenizerJson, tokenizerConfig, config: (config ?? {}) as Record<string, unknown> };
+}
