@@ -10,7 +10,8 @@ export interface ResponseFacts {
 /**
  * Rejects bytes that are not the model file asked for, before they reach the runtime or the cache:
  * an HTML page (a server's or SPA's fallback for a missing file), fewer bytes than announced, an empty
- * file, JSON that does not parse, an ONNX file whose protobuf framing is cut short.
+ * file, a Git LFS pointer, JSON that does not parse, an ONNX file whose protobuf framing is cut short.
+ * Model bytes handed over in memory are checked here too (as `<name>.onnx`).
  */
 export function validateModelFile(source: string, bytes: Uint8Array, facts: ResponseFacts = {}): void {
   const name = fileName(source);
@@ -20,6 +21,9 @@ export function validateModelFile(source: string, bytes: Uint8Array, facts: Resp
   if (bytes.byteLength === 0) throw new ModelFileError(source, 'the file is empty', 'check that the file was copied completely');
   if (!name.endsWith('.html') && (/^text\/html\b/i.test(facts.contentType ?? '') || looksLikeHtml(bytes))) {
     throw new ModelFileError(source, 'the server answered an HTML page, not the model file', `the file is not served at this URL (a missing file often falls back to index.html): serve ${name} there, or point env.modelBase at where it is`);
+  }
+  if (startsWithText(bytes, 'version https://git-lfs')) {
+    throw new ModelFileError(source, 'is a Git LFS pointer, not the model', 'fetch the real file (git lfs pull)');
   }
   if (name.endsWith('.json')) {
     try {
@@ -33,6 +37,10 @@ export function validateModelFile(source: string, bytes: Uint8Array, facts: Resp
 
 function fileName(source: string): string {
   return (source.split(/[?#]/)[0].split('/').pop() ?? '').toLowerCase();
+}
+
+function startsWithText(bytes: Uint8Array, text: string): boolean {
+  return new TextDecoder().decode(bytes.subarray(0, text.length)) === text;
 }
 
 const HTML_START = /^(?:\uFEFF)?\s*<(?:!doctype\s+html|html|head|body|!--|script|meta)\b/i;

@@ -9,4 +9,3 @@ export { TokenizationError, ModelCapabilityError, LanguageServiceClosedError } f
 export { bertMeanPoolCpu, bertMeanPoolGpu, bertMeanPoolResident, type MeanPoolShape } from '../../kernels/bert-pooling';
 export { MODEL_DTYPE_FILES, DEFAULT_LANGUAGE_MODEL, defaultDtypeFor, modelDirectorySource, defaultModelSource } from './model-directory';
 export { labelsFromConfig } from './class-head';
-export { checkOnnxBytes } from './onnx-file-check';

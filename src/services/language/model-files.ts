@@ -1,7 +1,7 @@
 import { ModelLoadError } from './errors';
 import type { LanguageModelSource } from './model-directory';
 import { loadModelBytes, loadModelJson, type ModelFetchOptions } from './model-source';
-import { checkOnnxBytes } from './onnx-file-check';
+import { validateModelFile } from '../../models/validate';
 
 /** A model's files, fetched (through the cache) or given, and checked before any session is made. */
 export interface LoadedModelFiles {
@@ -21,8 +21,8 @@ export async function loadModelFiles(source: LanguageModelSource, fetchOptions: 
     json(source.tokenizerConfig),
     json(source.config),
   ]);
-  // A bad weight file fails here, saying what is wrong, before onnxruntime-web sees it.
-  checkOnnxBytes(modelBytes, source.model instanceof Uint8Array ? 'the model bytes' : String(source.model));
+  // Fetched files were checked as they arrived; bytes handed over in memory are checked here, before onnxruntime-web sees them.
+  if (source.model instanceof Uint8Array) validateModelFile('the model bytes (model.onnx)', modelBytes);
   if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
     throw new ModelLoadError(`${String(source.config)} is not a JSON object`, "point config at the model's config.json");
   }

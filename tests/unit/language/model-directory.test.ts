@@ -5,7 +5,7 @@ import { InvalidInputError } from '../../../src/errors';
 import { LanguageService } from '../../../src/services/language/language-service';
 import { ModelLoadError } from '../../../src/services/language/errors';
 import { defaultDtypeFor, MODEL_DTYPE_FILES, modelDirectorySource, resolveModelChoice } from '../../../src/services/language/model-directory';
-import { checkOnnxBytes } from '../../../src/services/language/onnx-file-check';
+import { validateModelFile } from '../../../src/models/validate';
 import { labelsFromConfig } from '../../../src/services/language/class-head';
 import type { ModelLoadProgress } from '../../../src/services/language/model-source';
 import { MODEL_DIR, TINY_SOURCE } from './fixtures';
@@ -71,15 +71,16 @@ describe('a model directory in the Hugging Face layout (config.json, tokenizer f
       writeFileSync(file, new Uint8Array(0));
       await expect(attempt()).rejects.toThrow(/is empty/);
       writeFileSync(file, '<!doctype html><html><body>not found</body></html>');
-      await expect(attempt()).rejects.toThrow(/HTML\/XML page, not an ONNX model/);
+      await expect(attempt()).rejects.toThrow(/an HTML page, not the model file/);
       writeFileSync(file, broken.q8.subarray(0, Math.floor(broken.q8.length / 2)));
-      await expect(attempt()).rejects.toThrow(/truncated or corrupt/);
+      await expect(attempt()).rejects.toThrow(/not a complete ONNX model/);
     } finally {
       rmSync(broken.dir, { recursive: true, force: true });
     }
   });
 
-  it('checkOnnxBytes accepts whole models and rejects every cut of one (at boundary sizes)', () => {
+  it('validateModelFile accepts whole ONNX models and rejects every cut of one (at boundary sizes)', () => {
+    const checkOnnxBytes = (bytes: Uint8Array, source: string) => validateModelFile(`${source}.onnx`, bytes);
     const bytes = new Uint8Array(readFileSync(join(MODEL_DIR, 'model.onnx')));
     expect(() => checkOnnxBytes(bytes, 'tiny')).not.toThrow();
     expect(() => checkOnnxBytes(model.fp32, 'fp32')).not.toThrow();
