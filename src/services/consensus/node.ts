@@ -147,16 +147,17 @@ export class PbftNode {
       this.count('invalidProof');
       return null;
     }
-    if (!(await this.verifyOne(env))) {
-      this.count('badSignature');
-      return null;
-    }
+    // A signature binds its text, so a refused message's signature cannot come with another text that verifies.
     const key = `${env.from}:${env.sig}`;
-    if (all.length === 1 || this.seen.has(key)) return env;
     if (this.rejected.has(key)) {
       this.count('replay');
       return null;
     }
+    if (!(await this.verifyOne(env))) {
+      this.count('badSignature');
+      return null;
+    }
+    if (all.length === 1 || this.seen.has(key)) return env;
     const refused = this.replica.admit(env);
     if (refused) {
       this.count(refused);

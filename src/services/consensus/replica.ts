@@ -124,6 +124,7 @@ export class PbftReplica {
   private readonly relays = new Map<number, { view: number; count: number }>();
   private readonly pending = new Map<string, Envelope<RequestBody>>();
   private readonly pendingByClient = new Map<number, number>();
+  private lastServed = -1;
   private readonly assigned = new Set<string>();
   private readonly sessions: SessionTable;
   private readonly bug: PlantedBug | undefined;
@@ -167,6 +168,19 @@ export class PbftReplica {
   }
   get pendingCount(): number {
     return this.pending.size;
+  }
+
+  /** What this replica holds that others sent it (bytes about), bounded by REPLICA_LIMITS; for tests and metrics. */
+  footprint(): { bytes: number; votes: number; futurePrePrepares: number; viewChanges: number; pending: number; sessions: number } {
+    let bytes = 0;
+    let votes = 0;
+    for (const v of this.votes.values()) votes += v.prepares.size + v.commits.size;
+    bytes += votes * VOTE_BYTES;
+    for (const env of this.futurePrePrepares.values()) bytes += approximateBytes(env);
+    for (const env of this.viewChanges.values()) bytes += approximateBytes(env);
+    for (const env of this.pending.values()) bytes += approximateBytes(env);
+    for (const snap of this.snapshots.values()) bytes += approximateBytes(snap);
+    return { bytes, votes, futurePrePrepares: this.futurePrePrepares.size, viewChanges: this.viewChanges.size, pending: this.pending.size, sessions: this.sessions.size };
   }
 
   /** A new request from this replica as a client; the host signs and broadcasts it (itself included). */
@@ -295,14 +309,17 @@ export class PbftReplica {
       if (q) q.push(entry);
       else queues.set(entry[1].body.client, [entry]);
     }
-    const turns = [...queues.values()];
-    let turn = 0;
+    // Turns continue from the client served last, across calls (one slot often frees at a time).
+    const turns = [...queues.entries()].sort((x, y) => x[0] - y[0]).map(([, q]) => q);
+    const clients = [...queues.keys()].sort((x, y) => x - y);
+    let turn = Math.max(0, clients.findIndex((c) => c > this.lastServed));
     while (this.nextSeq - this.lastExecuted < this.depth && this.nextSeq + 1 <= this.stableSeq + this.L) {
       const batch: Envelope<RequestBody>[] = [];
       for (let idle = 0; batch.length < this.batchMax && idle < turns.length; turn = (turn + 1) % turns.length) {
         const next = turns[turn].shift();
         if (!next) { idle++; continue; }
         idle = 0;
+        this.lastServed = next[1].body.client;
         batch.push(next[1]);
         this.assigned.add(next[0]);
       }
@@ -319,9 +336,9 @@ export class PbftReplica {
   private onPrePrepare(env: Envelope<PrePrepareBody>): void {
     const b = env.body;
     if (env.from !== this.primaryOf(b.view)) return this.fault('wrongSender');
-    if (digestRequests(b.requests) !== b.digest || b.requests.some((r) => r.from !== r.body.client)) return this.fault('invalidProof');
     const window = this.voteWindow(b);
     if (window) return this.fault(window);
+    // Kept for a view not yet entered within the sender's budget; its digest is checked on entry.
     if (b.view > this.view || !this.active) {
       const key = `${b.view}:${b.seq}:${b.digest}`;
       if (this.futurePrePrepares.has(key)) return;
@@ -329,6 +346,7 @@ export class PbftReplica {
       this.futurePrePrepares.set(key, env);
       return;
     }
+    if (digestRequests(b.requests) !== b.digest || b.requests.some((r) => r.from !== r.body.client)) return this.fault('invalidProof');
     const slot = this.slots.get(b.seq);
     if (slot && slot.view === b.view && slot.prePrepare) {
       if (slot.digest !== b.digest) {
@@ -754,6 +772,6 @@ export class PbftReplica {
 }
 
 /** Bytes a message takes in memory, about: its JSON text (values dominate a large batch). */
-function approximateBytes(env: Envelope): number {
-  return JSON.stringify(env).length;
+function approximateBytes(value: Envelope | Snapshot): number {
+  return JSON.stringify(value).length;
 }
