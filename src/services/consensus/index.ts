@@ -11,5 +11,6 @@ export type { ConsensusTransport } from './transport';
 export { BroadcastChannelTransport } from './broadcast-transport';
 export { WebRtcTransport, type WebRtcTransportOptions } from './webrtc-transport';
 export { BroadcastChannelSignaling, WebSocketSignaling, type SignalingChannel, type SignalMessage } from './signaling';
+export { AuthenticatedSignaling, signalSigningText } from './authenticated-signaling';
 export { runScenario as runConsensusScenario, randomScenario as randomConsensusScenario, type Scenario as ConsensusScenario, type ScenarioResult as ConsensusScenarioResult } from './simulator';
 export { MalformedMessageError, ConsensusConfigError, ConsensusTimeoutError, ConsensusClosedError } from './errors';

@@ -1,6 +1,6 @@
 // One consensus replica per page, driven by Playwright. Imports the service directly (no GPU needed).
 import {
-  BroadcastChannelTransport, ConsensusService, Ed25519Signer, WebRtcTransport, WebSocketSignaling, consensusSigningText,
+  BroadcastChannelTransport, ConsensusService, Ed25519Signer, Ed25519Verifier, WebRtcTransport, WebSocketSignaling, consensusSigningText,
   createConsensus, digestConsensusRequests, exportEd25519Identity, generateEd25519Identity, importEd25519Identity,
   type ConsensusEnvelope, type ConsensusMessageBody, type Ed25519Identity, type PbftReplicaConfig,
 } from '../../../src/services/consensus/index';
@@ -31,7 +31,10 @@ export const consensusTab = {
     if (!identity) throw new Error('makeIdentity first');
     const transport = o.transport === 'broadcast-channel'
       ? new BroadcastChannelTransport(o.id, o.group)
-      : (rtc = new WebRtcTransport({ self: o.id, members: o.members.map((_, i) => i), signaling: new WebSocketSignaling(o.signalingUrl!, o.group, o.id), iceServers: [] }));
+      : (rtc = new WebRtcTransport({
+        self: o.id, members: o.members.map((_, i) => i), signaling: new WebSocketSignaling(o.signalingUrl!, o.group, o.id), iceServers: [],
+        signer: new Ed25519Signer(o.id, identity.privateKey), verifier: new Ed25519Verifier(o.members),
+      }));
     service = createConsensus({ id: o.id, members: o.members, privateKey: identity.privateKey, transport, config: o.config });
     service.onDecision((d) => decisions.push(`${d.seq}:${d.index}:${JSON.stringify(d.value)}`));
   },
