@@ -21,6 +21,7 @@ import { createLnnDefaultModel, LnnService } from '../services/lnn/service';
 import { MemoryService, type MemoryServiceOptions } from '../services/memory/memory-service';
 import { NeuromorphicService } from '../services/neuromorphic/service';
 import { ServiceRouter } from '../services/router/service-router';
+import { countConsensus } from './consensus-metrics';
 import { createLocalConsensusGroup } from './local-consensus';
 import { trialFor, type Candidates } from './stage-trials';
 
@@ -174,6 +175,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   const metrics = new MetricsRegistry();
   const planned = metrics.counter('aura_stage_plan', 'The path each stage runs on (1 per stage), and why');
   for (const [stage, p] of Object.entries(plan.stages)) planned.inc({ stage, path: p.path, why: p.why });
+  if (services.consensus) cleanups.push(countConsensus(services.consensus, metrics));
   const orchestrator = new Orchestrator(
     {
       embedder: stageList.find((s): s is LanguageStage => s instanceof LanguageStage),

@@ -13,6 +13,8 @@ export interface PbftNodeIo {
   setTimer(key: TimerKey, ms: number | null): void;
   decided?(decision: Decision): void;
   resolved?(result: ClientResult): void;
+  /** Each rejected message, by kind (the replica's counts are in replica.faults too). */
+  rejected?(kind: FaultKind): void;
 }
 
 /** The text a signature covers: a domain tag, the sender and the canonical body. */
@@ -111,6 +113,7 @@ export class PbftNode {
 
   private count(kind: FaultKind): void {
     this.replica.noteFault(kind);
+    this.io.rejected?.(kind);
   }
 
   private remember(seenKey: string): void {
@@ -214,6 +217,7 @@ export class PbftNode {
   private async apply(out: Outbox): Promise<void> {
     for (const t of out.timers) this.io.setTimer(t.key, t.ms);
     for (const d of out.decisions) this.io.decided?.(d);
+    for (const kind of out.faults) this.io.rejected?.(kind);
     for (const r of out.results) this.io.resolved?.(r);
     for (const { to, env } of out.relay) this.io.send(to, env);
     const sigs = await Promise.all(out.send.map(({ body }) => this.sign(body)));
