@@ -14,3 +14,6 @@ export { BroadcastChannelSignaling, WebSocketSignaling, type SignalingChannel, t
 export { AuthenticatedSignaling, signalSigningText } from './authenticated-signaling';
 export { runScenario as runConsensusScenario, randomScenario as randomConsensusScenario, type Scenario as ConsensusScenario, type ScenarioResult as ConsensusScenarioResult } from './simulator';
 export { MalformedMessageError, ConsensusConfigError, ConsensusTimeoutError, ConsensusClosedError } from './errors';
+export { loadOrCreateIdentity } from './identity-store';
+export { signRoster, verifyRoster, rosterSigningText, type Roster, type SignedRoster } from './roster';
+export type { ConsensusEvent } from './events';
