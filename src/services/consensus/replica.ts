@@ -511,6 +511,10 @@ export class PbftReplica {
     const same = [...got.values()].filter((r) => r.body.seq === b.seq && r.body.index === b.index && r.body.digest === b.digest);
     if (same.length >= this.f + 1 && b.digest === digestOf(request.value)) {
       this.resolveOwn(b.reqId, { reqId: b.reqId, seq: b.seq, view: b.view, index: b.index, value: request.value, certificate: same, source: 'replies' });
+      // It is committed: no reason to wait for it (or change view over it); this replica lags, so catch up.
+      this.deletePending(requestKey(request));
+      if (this.pending.size === 0) this.disarmProgress();
+      if (b.seq > this.lastExecuted) this.askForState();
     }
   }
 
