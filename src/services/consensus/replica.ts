@@ -259,10 +259,7 @@ export class PbftReplica {
         this.armProgress(true);
       } else if (this.pending.size > 0 || !this.active) {
         this.askForState();
-        // Batches committed in this view that it cannot execute yet: the primary is live and this
-        // replica lags (a reloaded tab); it catches up by state transfer instead of changing view alone.
-        if (this.active && this.lagging()) this.armProgress(true);
-        else this.startViewChange(this.view + 1);
+        this.startViewChange(this.view + 1);
       }
     }
     return this.flush();
@@ -740,11 +737,6 @@ export class PbftReplica {
   }
 
   // ---- plumbing ----------------------------------------------------------------------------------
-
-  private lagging(): boolean {
-    for (const [seq, slot] of this.slots) if (seq > this.lastExecuted + 1 && slot.committed && slot.view === this.view) return true;
-    return false;
-  }
 
   /** After entering a view, each sender is charged only for what it still has stored for later views. */
   private rechargeAhead(): void {
