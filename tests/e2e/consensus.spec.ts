@@ -147,6 +147,8 @@ test('a reloaded tab rejoins as the same replica (key kept in IndexedDB) and dec
   const executed = async () => (await Promise.all(tabs.map(status))).map((s) => s.lastExecuted);
   await expect.poll(async () => new Set(await executed()).size, { timeout: 30_000 }).toBe(1);
 
+  // It caught up by state transfer (the replicas' checkpoint every 4 sequence numbers).
+  expect(await tabs[2].evaluate(() => (window as unknown as TabWindow).consensusTab.metrics())).toMatch(/aura_consensus_state_transfers_total [1-9]/);
   await hostileTab.evaluate(() => (window as unknown as TabWindow).consensusTab.flood('e2e-reload', 50));
   await propose(tabs[3], ['after-flood']);
   await expect.poll(async () => new Set(await executed()).size, { timeout: 30_000 }).toBe(1);

@@ -86,6 +86,10 @@ export class PbftNode {
     });
   }
 
+  catchUp(): Promise<void> {
+    return this.enqueue(() => this.apply(this.replica.catchUp()));
+  }
+
   timeout(key: TimerKey): Promise<void> {
     return this.enqueue(() => this.apply(this.replica.timeout(key)));
   }

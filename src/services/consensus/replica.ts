@@ -193,6 +193,12 @@ export class PbftReplica {
     return { reqId, out: this.flush() };
   }
 
+  /** A replica (re)starting with an empty log asks the others for state first (a reloaded tab). */
+  catchUp(): Outbox {
+    this.askForState();
+    return this.flush();
+  }
+
   /** Records a fault found by the host (malformed, unknown key, bad signature, replay). */
   noteFault(kind: FaultKind): void {
     this.faults[kind]++;

@@ -93,6 +93,8 @@ export class ConsensusService {
       },
     });
     options.transport.onMessage((data) => void this.node.deliver(data).then(() => this.emitCounters()));
+    // A reloaded tab rejoins with an empty log: it fetches the group's state before it proposes.
+    void this.node.catchUp().then(() => this.emitCounters());
   }
 
   /** Orders `value` among all replicas; resolves once it is committed (2f+1) and executed. */
