@@ -30,6 +30,7 @@ export class ByzantineMember {
   /** Commits from others, per view:seq:digest, with the batch they vote for (for forged state). */
   private readonly commits = new Map<string, { commits: Map<number, Envelope<CommitBody>>; requests: Envelope<RequestBody>[] | null }>();
   private reqId = 1_000_000;
+  private readonly oldRequests: Envelope<RequestBody>[] = [];
 
   constructor(
     readonly id: number,
@@ -46,6 +47,7 @@ export class ByzantineMember {
     else this.observed[Math.floor(this.rnd() * 512)] = env;
     const b = env.body;
     if (b.t === 'pre-prepare') this.entry(b.view, b.seq, b.digest).requests = b.requests;
+    if (b.t === 'request' && this.oldRequests.length < 64) this.oldRequests.push(env as Envelope<RequestBody>);
     if (b.t === 'commit' && env.from !== this.id) this.entry(b.view, b.seq, b.digest).commits.set(env.from, env as Envelope<CommitBody>);
   }
 
@@ -89,7 +91,10 @@ export class ByzantineMember {
 
   private async equivocate(env: Envelope<PrePrepareBody>): Promise<void> {
     const b = env.body;
-    const other = b.requests.length > 1 ? [...b.requests].reverse() : b.requests.length === 1 ? [] : await this.junkBatch();
+    // The other batch: reordered, emptied, its own, or with a request ordered before added again.
+    const old = this.oldRequests.length ? this.oldRequests[Math.floor(this.rnd() * this.oldRequests.length)] : null;
+    const other = old && this.rnd() < 0.5 ? [...b.requests, old]
+      : b.requests.length > 1 ? [...b.requests].reverse() : b.requests.length === 1 ? [] : await this.junkBatch();
     const twin = await this.sign({ ...b, requests: other, digest: digestRequests(other) });
     for (let i = 0; i < this.n; i++) if (i !== this.id) this.out(i, this.rnd() < 0.5 ? env : twin);
   }
