@@ -15,7 +15,10 @@ async function cluster(kind: Kind, group: string, batching: boolean): Promise<{ 
   const members = ids.map((i) => i.publicKeyHex);
   const transports: ConsensusTransport[] = ids.map((_, id) => kind === 'broadcast-channel'
     ? new BroadcastChannelTransport(id, group)
-    : new WebRtcTransport({ self: id, members: [0, 1, 2, 3], signaling: new BroadcastChannelSignaling(group), iceServers: [] }));
+    : new WebRtcTransport({
+      self: id, members: [0, 1, 2, 3], signaling: new BroadcastChannelSignaling(group), iceServers: [],
+      signer: new Ed25519Signer(id, ids[id].privateKey), verifier: new Ed25519Verifier(members),
+    }));
   const config = batching ? { batchMax: 64, pipelineDepth: 2, requestTimeoutMs: 5_000 } : { batchMax: 1, pipelineDepth: 8, requestTimeoutMs: 5_000 };
   const services = ids.map((identity, id) => createConsensus({ id, members, privateKey: identity.privateKey, transport: transports[id], config }));
   if (kind === 'webrtc') {

@@ -3,8 +3,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 /**
  * The edge node's WebRTC signaling server: a WebSocket relay with rooms. A client connects to
  * `ws://host:port/?room=<room>&peer=<id>`; a JSON message with a numeric `to` goes to that peer in the
- * room, any other message to every other client in the room. It never reads the signaling payloads,
- * and it is not trusted: consensus messages are signed end to end.
+ * room, any other message to every other client in the room. A message whose `from` is not the
+ * sender's peer id is dropped. It never reads the signaling payloads, and it is not trusted: signaling
+ * and consensus messages are signed end to end with the member keys.
  */
 export interface SignalingServer {
   port: number;
@@ -51,7 +52,10 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
       const text = data.toString();
       let to: unknown;
       try {
-        to = (JSON.parse(text) as { to?: unknown }).to;
+        const parsed = JSON.parse(text) as { to?: unknown; from?: unknown };
+        // A client speaks only as the peer it connected as (peers also sign; this is a first filter).
+        if (parsed.from !== peer) return;
+        to = parsed.to;
       } catch {
         return;
       }

@@ -24,6 +24,7 @@ import { loadDefaultSnnClassifier } from '../services/neuromorphic/default-model
 import { MemoryService, type MemoryServiceOptions } from '../services/memory/memory-service';
 import { NeuromorphicService } from '../services/neuromorphic/service';
 import { ServiceRouter } from '../services/router/service-router';
+import { countConsensus } from './consensus-metrics';
 import { createLocalConsensusGroup } from './local-consensus';
 import { trialFor, type Candidates } from './stage-trials';
 
@@ -161,11 +162,13 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     progress({ stage: 'memory', message: 'opening the memory tiers' });
     services.memory = await MemoryService.open({ ...options.memory, backend: pathOf('memory'), gpu, dimension: hidden });
   }
+  let inPageConsensus = false;
   if (wanted.has('consensus') && options.consensus !== false) {
     if (options.consensus && options.consensus !== 'local') services.consensus = options.consensus;
     else if (typeof BroadcastChannel !== 'undefined') {
       progress({ stage: 'consensus', message: 'starting a local PBFT group (4 replicas, Ed25519)' });
       const group = await createLocalConsensusGroup();
+      inPageConsensus = true;
       services.consensus = group.proposer;
       cleanups.push(() => group.close());
     }
@@ -176,10 +179,11 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   if (services.neuromorphic) stageList.push(new NeuromorphicStage(services.neuromorphic, gpu));
   if (services.lnn) stageList.push(new LnnStage(services.lnn, services.lnn.model));
   if (services.memory) stageList.push(new MemoryStage(services.memory, hidden));
-  if (services.consensus) stageList.push(new ConsensusStage(services.consensus));
+  if (services.consensus) stageList.push(new ConsensusStage(services.consensus, undefined, inPageConsensus));
   const metrics = new MetricsRegistry();
   const planned = metrics.counter('aura_stage_plan', 'The path each stage runs on (1 per stage), and why');
   for (const [stage, p] of Object.entries(plan.stages)) planned.inc({ stage, path: p.path, why: p.why });
+  if (services.consensus) cleanups.push(countConsensus(services.consensus, metrics));
   const orchestrator = new Orchestrator(
     {
       embedder: stageList.find((s): s is LanguageStage => s instanceof LanguageStage),

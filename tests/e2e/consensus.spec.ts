@@ -121,3 +121,45 @@ test('4 pages over WebRTC (signaling through the ws server) commit in one order 
     await server.close();
   }
 });
+
+test('a reloaded tab rejoins as the same replica (key kept in IndexedDB) and decides with the others; a hostile 5th tab is counted', async ({ browser }) => {
+  const pages = await openTabs(browser, 5);
+  const [hostileTab, ...tabs] = [pages[4], ...pages.slice(0, 4)];
+  const load = (p: Page, name: string) => p.evaluate((n) => (window as unknown as TabWindow).consensusTab.loadIdentity(n), name);
+  const keys = await Promise.all(tabs.map((p, id) => load(p, `e2e-reload-${id}`)));
+  expect(keys.every((k) => k.created)).toBe(true);
+  const members = keys.map((k) => k.publicKeyHex);
+  const o = { transport: 'broadcast-channel' as const, group: 'e2e-reload', config: { requestTimeoutMs: 500, checkpointInterval: 4 } };
+  const start = (p: Page, id: number) => p.evaluate((opts) => (window as unknown as TabWindow).consensusTab.start(opts), { ...o, id, members });
+  await Promise.all(tabs.map((p, id) => start(p, id)));
+  await Promise.all(tabs.map((p, t) => propose(p, [`a${t}-0`, `a${t}-1`])));
+
+  // Reload replica 2 mid-run: same key from IndexedDB, a fresh replica state; the others go on meanwhile.
+  await tabs[2].reload();
+  await tabs[2].waitForFunction(() => (window as unknown as TabWindow).consensusReady === true);
+  await propose(tabs[1], ['while-2-reloads-0', 'while-2-reloads-1', 'while-2-reloads-2', 'while-2-reloads-3', 'while-2-reloads-4']);
+  const back = await load(tabs[2], 'e2e-reload-2');
+  expect(back).toEqual({ publicKeyHex: members[2], created: false });
+  await start(tabs[2], 2);
+  const [mine] = await propose(tabs[2], ['from-the-reloaded-tab']);
+  expect(mine.value).toBe('from-the-reloaded-tab');
+  await propose(tabs[0], ['after-rejoin']);
+  const executed = async () => (await Promise.all(tabs.map(status))).map((s) => s.lastExecuted);
+  await expect.poll(async () => new Set(await executed()).size, { timeout: 30_000 }).toBe(1);
+
+  // It caught up by state transfer (the replicas' checkpoint every 4 sequence numbers).
+  expect(await tabs[2].evaluate(() => (window as unknown as TabWindow).consensusTab.metrics())).toMatch(/aura_consensus_state_transfers_total [1-9]/);
+  await hostileTab.evaluate(() => (window as unknown as TabWindow).consensusTab.flood('e2e-reload', 50));
+  await propose(tabs[3], ['after-flood']);
+  await expect.poll(async () => new Set(await executed()).size, { timeout: 30_000 }).toBe(1);
+  const text = await tabs[0].evaluate(() => (window as unknown as TabWindow).consensusTab.metrics());
+  expect(Number(/aura_consensus_faults_total\{kind="badSignature"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(50);
+  expect(Number(/aura_consensus_faults_total\{kind="malformed"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(50);
+  expect(text).toMatch(/aura_consensus_decisions_total \d+/);
+  const logs = await Promise.all(tabs.map(decisions));
+  // The reloaded tab's log restarts at what it executed itself after state transfer: a suffix of the others'.
+  expect(logs[1]).toEqual(logs[0]);
+  expect(logs[3]).toEqual(logs[0]);
+  expect(logs[0].slice(logs[0].length - logs[2].length)).toEqual(logs[2]);
+  await pages[0].context().close();
+});

@@ -10,19 +10,24 @@ export class ConsensusStage implements ServiceStage {
   readonly name = 'consensus' as const;
   readonly afterDecision = true;
 
-  constructor(private readonly consensus: ConsensusService, private readonly timeoutMs = 5_000) {}
+  /**
+   * `inPage`: every replica runs in this page with keys it made itself (the default local group), so
+   * one fault (this page) takes them all: the answer says it tolerates no fault.
+   */
+  constructor(private readonly consensus: ConsensusService, private readonly timeoutMs = 5_000, private readonly inPage = false) {}
 
   async run({ request, decision }: StageInput): Promise<StageResult> {
     const value = { request: request.id, decision: decision?.value ?? 'none', service: decision?.service ?? 'none' };
     const r = await this.consensus.propose(value, { timeoutMs: this.timeoutMs });
-    const replicas = this.consensus.status().replicas;
+    const { replicas, f } = this.consensus.status();
+    const faultsTolerated = this.inPage ? 0 : f;
     return {
-      decision: `agreed at seq ${r.seq} (view ${r.view})`,
+      decision: `agreed at seq ${r.seq} (view ${r.view})${this.inPage ? ', in-page group: tolerates no fault' : ''}`,
       confidence: 1,
       energyPj: 0,
       energyModel: 'not counted (signatures)',
       path: 'cpu',
-      output: { seq: r.seq, view: r.view, replicas, certificateSize: r.certificate.length, agreedMs: r.timing.ms },
+      output: { seq: r.seq, view: r.view, replicas, faultsTolerated, inPage: this.inPage, certificateSize: r.certificate.length, agreedMs: r.timing.ms },
     };
   }
 }

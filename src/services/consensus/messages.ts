@@ -21,11 +21,13 @@ export interface PlanEntry { seq: number; digest: string }
 export interface NewViewBody { t: 'new-view'; view: number; viewChanges: Envelope<ViewChangeBody>[]; plan: PlanEntry[] }
 /** Asks peers for committed batches (and a checkpoint snapshot) from `fromSeq` on: state transfer. */
 export interface FetchBody { t: 'fetch'; fromSeq: number; nonce: number }
-export interface SessionState { client: number; session: number; floor: number; above: number[]; replies: ReplyRecord[] }
+export interface SessionState { client: number; session: number; floor: number; above: number[]; replies: ReplyRecord[]; lastSeq: number }
+/** A client's highest retired session: requests from it or older sessions never execute again. */
+export interface SessionFloor { client: number; session: number }
 /** Part of the replicated state, so it holds nothing that differs between replicas (not the view). */
 export interface ReplyRecord { reqId: number; seq: number; index: number; digest: string }
 /** The replicated state at a checkpoint: enough to resume execution after it. */
-export interface Snapshot { seq: number; chain: string; sessions: SessionState[] }
+export interface Snapshot { seq: number; chain: string; sessions: SessionState[]; floors: SessionFloor[] }
 export interface CommittedEntry { view: number; seq: number; requests: Envelope<RequestBody>[]; commits: Envelope<CommitBody>[] }
 export interface StateBody {
   t: 'state'; nonce: number;
@@ -182,14 +184,19 @@ function parseBody(raw: unknown, path: string, sigLength: number): Body {
 
 function parseSnapshot(raw: unknown, path: string): Snapshot {
   const o = obj(raw, path);
-  onlyKeys(o, ['seq', 'chain', 'sessions'], path);
+  onlyKeys(o, ['seq', 'chain', 'sessions', 'floors'], path);
   return {
     seq: int(o, 'seq', path), chain: hex(o, 'chain', path, DIGEST),
+    floors: list(o, 'floors', path, MESSAGE_LIMITS.maxList, (v, p) => {
+      const f = obj(v, p);
+      onlyKeys(f, ['client', 'session'], p);
+      return { client: int(f, 'client', p, 1023), session: int(f, 'session', p) };
+    }),
     sessions: list(o, 'sessions', path, MESSAGE_LIMITS.maxList, (v, p) => {
       const s = obj(v, p);
-      onlyKeys(s, ['client', 'session', 'floor', 'above', 'replies'], p);
+      onlyKeys(s, ['client', 'session', 'floor', 'above', 'replies', 'lastSeq'], p);
       return {
-        client: int(s, 'client', p, 1023), session: int(s, 'session', p), floor: int(s, 'floor', p),
+        client: int(s, 'client', p, 1023), session: int(s, 'session', p), floor: int(s, 'floor', p), lastSeq: int(s, 'lastSeq', p),
         above: list(s, 'above', p, MESSAGE_LIMITS.maxList, (x, q) => int({ x }, 'x', q)),
         replies: list(s, 'replies', p, MESSAGE_LIMITS.maxList, (x, q) => {
           const r = obj(x, q);

@@ -1,6 +1,7 @@
 import { canonicalJson, type Json } from './codec';
 import { MalformedMessageError } from './errors';
-import { collectEnvelopes, MESSAGE_LIMITS, parseEnvelope, type Body, type Envelope } from './messages';
+import { withinCertificateLimits } from './certificate-limits';
+import { collectEnvelopes, MESSAGE_LIMITS, parseEnvelope, type Body, type Envelope, type ViewChangeBody } from './messages';
 import type { ClientResult, Decision, FaultKind, Outbox, PbftReplica, TimerKey } from './replica';
 import type { ConsensusSigner, ConsensusVerifier } from './signer';
 
@@ -12,6 +13,8 @@ export interface PbftNodeIo {
   setTimer(key: TimerKey, ms: number | null): void;
   decided?(decision: Decision): void;
   resolved?(result: ClientResult): void;
+  /** Each rejected message, by kind (the replica's counts are in replica.faults too). */
+  rejected?(kind: FaultKind): void;
 }
 
 /** The text a signature covers: a domain tag, the sender and the canonical body. */
@@ -19,8 +22,17 @@ export function signingText(from: number, body: Body): string {
   return `aura-pbft/1|${from}|${canonicalJson(body)}`;
 }
 
-const SEEN_LIMIT = 50_000;
-const VERIFIED_LIMIT = 8_192;
+/**
+ * seen: signed messages already handled (replays are dropped); verifiedBytes: texts whose signature
+ * checked out, kept so a certificate seen before costs no verification (large texts are not kept);
+ * rejected: messages whose certificates failed, so a repeat costs nothing; answersPerRepeat: how often a
+ * repeated view change may still earn a relay of the new view (honest peers retransmit view changes
+ * when the network loses them); signCache: outgoing texts signed before, so a repeated request is
+ * answered from the reply cache without a new signature.
+ */
+export const NODE_LIMITS = {
+  seen: 50_000, verifiedBytes: 8 * 1024 * 1024, verifiedTextBytes: 32 * 1024, rejected: 4_096, answersPerRepeat: 8, signCache: 1_024,
+} as const;
 
 /**
  * Wraps a pure PbftReplica with signatures: every incoming message (and every certificate inside it)
@@ -30,9 +42,14 @@ const VERIFIED_LIMIT = 8_192;
  */
 export class PbftNode {
   private queue: Promise<void> = Promise.resolve();
-  private readonly seen = new Set<string>();
+  private readonly seen = new Map<string, number>();
   private readonly verified = new Map<string, string>();
+  private verifiedBytes = 0;
+  private readonly rejected = new Set<string>();
+  private readonly signCache = new Map<string, string>();
   private closed = false;
+  /** Signatures made and verified by this node (for tests and metrics). */
+  readonly work = { signatures: 0, verifications: 0 };
 
   constructor(
     readonly replica: PbftReplica,
@@ -51,15 +68,26 @@ export class PbftNode {
     return this.enqueue(async () => {
       const env = await checked;
       if (!env) return;
-      // Replays are recognised after verification, so a tampered copy counts as a bad signature.
-      // Requests and view changes are retransmitted on purpose (lossy networks): the replica answers a
-      // repeated request from its reply cache and a repeated view change by re-sending its new view.
+      // Replays are recognised after the outer signature, so a tampered copy counts as a bad signature.
+      // Requests and view changes are retransmitted on purpose (lossy networks): a repeated request is
+      // answered from the reply cache (reusing the reply's signature) and a repeated view change by a
+      // relay of the new view, a few times at most, then ignored.
       const seenKey = `${env.from}:${env.sig}`;
-      if (this.seen.has(seenKey) && env.body.t !== 'request' && env.body.t !== 'view-change') return this.count('replay');
-      if (this.seen.size >= SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
-      this.seen.add(seenKey);
+      const repeats = this.seen.get(seenKey);
+      if (repeats !== undefined) {
+        this.count('replay');
+        this.seen.set(seenKey, repeats + 1);
+        if (env.body.t === 'request') await this.apply(this.replica.receive(env));
+        else if (env.body.t === 'view-change' && repeats < NODE_LIMITS.answersPerRepeat) await this.apply(this.replica.receiveRepeatedViewChange(env as Envelope<ViewChangeBody>));
+        return;
+      }
+      this.remember(seenKey);
       await this.apply(this.replica.receive(env));
     });
+  }
+
+  catchUp(): Promise<void> {
+    return this.enqueue(() => this.apply(this.replica.catchUp()));
   }
 
   timeout(key: TimerKey): Promise<void> {
@@ -89,9 +117,21 @@ export class PbftNode {
 
   private count(kind: FaultKind): void {
     this.replica.noteFault(kind);
+    this.io.rejected?.(kind);
   }
 
-  /** Parses and verifies a message and every certificate inside it; null (and a counted fault) if it fails. */
+  private remember(seenKey: string): void {
+    if (this.seen.size >= NODE_LIMITS.seen) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(seenKey, 0);
+  }
+
+  /**
+   * Parses and verifies a message and every certificate inside it; null (and a counted fault) if it
+   * fails. Cheap checks first, so a message costs O(n) signature checks at most before it is refused:
+   * size and shape; members only; certificates no larger than the membership and window allow; the
+   * outer signature (an outsider stops here, after one); replays; the replica's watermarks; then the
+   * certificates, n at a time, stopping at the first bad one.
+   */
   private async check(raw: unknown): Promise<Envelope | null> {
     let env: Envelope;
     try {
@@ -110,33 +150,86 @@ export class PbftNode {
       this.count('unknownKey');
       return null;
     }
-    const results = await Promise.all(all.map(async (e) => {
-      const text = signingText(e.from, e.body);
-      if (this.verified.get(e.sig) === text) return true;
-      if (!(await this.verifier.verify(e.from, text, e.sig))) return false;
-      if (this.verified.size >= VERIFIED_LIMIT) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(e.sig, text);
-      return true;
-    }));
-    if (results.includes(false)) {
+    if (!withinCertificateLimits(env, this.replica.n, this.replica.L)) {
+      this.count('invalidProof');
+      return null;
+    }
+    // A signature binds its text, so a refused message's signature cannot come with another text that verifies.
+    const key = `${env.from}:${env.sig}`;
+    if (this.rejected.has(key)) {
+      this.count('replay');
+      return null;
+    }
+    if (!(await this.verifyOne(env))) {
       this.count('badSignature');
       return null;
     }
+    if (all.length === 1 || this.seen.has(key)) return env;
+    const refused = this.replica.admit(env);
+    if (refused) {
+      this.count(refused);
+      return null;
+    }
+    const step = this.replica.n;
+    for (let k = 1; k < all.length; k += step) {
+      const results = await Promise.all(all.slice(k, k + step).map((e) => this.verifyOne(e)));
+      if (results.includes(false)) {
+        if (this.rejected.size >= NODE_LIMITS.rejected) this.rejected.delete(this.rejected.values().next().value!);
+        this.rejected.add(key);
+        this.count('badSignature');
+        return null;
+      }
+    }
     return env;
+  }
+
+  private async verifyOne(e: Envelope): Promise<boolean> {
+    const text = signingText(e.from, e.body);
+    if (this.verified.get(e.sig) === text) return true;
+    this.work.verifications++;
+    if (!(await this.verifier.verify(e.from, text, e.sig))) return false;
+    if (text.length <= NODE_LIMITS.verifiedTextBytes) {
+      while (this.verifiedBytes + text.length > NODE_LIMITS.verifiedBytes) {
+        const [oldSig, oldText] = this.verified.entries().next().value!;
+        this.verified.delete(oldSig);
+        this.verifiedBytes -= oldText.length;
+      }
+      const prior = this.verified.get(e.sig);
+      if (prior !== undefined) this.verifiedBytes -= prior.length;
+      this.verified.set(e.sig, text);
+      this.verifiedBytes += text.length;
+    }
+    return true;
+  }
+
+  /** Signs a text; a text signed before (a reply from the cache, a checkpoint re-sent) reuses its signature. */
+  private async sign(body: Body): Promise<string> {
+    const text = signingText(this.replica.id, body);
+    const reusable = body.t === 'reply' || body.t === 'checkpoint' || body.t === 'request';
+    const cached = reusable ? this.signCache.get(text) : undefined;
+    if (cached) return cached;
+    this.work.signatures++;
+    const sig = await this.signer.sign(text);
+    if (reusable) {
+      if (this.signCache.size >= NODE_LIMITS.signCache) this.signCache.delete(this.signCache.keys().next().value!);
+      this.signCache.set(text, sig);
+    }
+    return sig;
   }
 
   /** Signs and sends what the replica emitted; messages to itself are handled in place. */
   private async apply(out: Outbox): Promise<void> {
     for (const t of out.timers) this.io.setTimer(t.key, t.ms);
     for (const d of out.decisions) this.io.decided?.(d);
+    for (const kind of out.faults) this.io.rejected?.(kind);
     for (const r of out.results) this.io.resolved?.(r);
     for (const { to, env } of out.relay) this.io.send(to, env);
-    const sigs = await Promise.all(out.send.map(({ body }) => this.signer.sign(signingText(this.replica.id, body))));
+    const sigs = await Promise.all(out.send.map(({ body }) => this.sign(body)));
     for (const [k, { to, body }] of out.send.entries()) {
       const env: Envelope = { from: this.replica.id, body, sig: sigs[k] };
       if (to !== this.replica.id) this.io.send(to, env);
       if (to === 'all' || to === this.replica.id) {
-        this.seen.add(`${env.from}:${env.sig}`);
+        this.remember(`${env.from}:${env.sig}`);
         await this.apply(this.replica.receive(env));
       }
     }

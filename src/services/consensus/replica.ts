@@ -1,8 +1,13 @@
 import { digestOf, sha256Hex, type Json } from './codec';
 import type {
-  Body, CheckpointBody, CommitBody, CommittedEntry, Envelope, FetchBody, NewViewBody, PlanEntry, PrePrepareBody,
-  PrepareBody, PreparedProof, ReplyBody, ReplyRecord, RequestBody, SessionState, Snapshot, StateBody, ViewChangeBody,
+  Body, CheckpointBody, CommitBody, CommittedEntry, Envelope, FetchBody, NewViewBody, PrePrepareBody,
+  PrepareBody, PreparedProof, ReplyBody, RequestBody, Snapshot, StateBody, ViewChangeBody,
 } from './messages';
+import type { PlantedBug } from './planted-bugs';
+import { SessionTable } from './sessions';
+import {
+  checkpointQuorum, computePlan, digestRequests, GENESIS, isCheckpointProof, prepareQuorum, validViewChange, type Membership, type PlanItem,
+} from './view-change';
 
 /**
  * PBFT replica (Castro & Liskov) as a pure, deterministic state machine: verified messages and timer
@@ -28,12 +33,14 @@ export interface ReplicaConfig {
   requestTimeoutMs?: number;
   /** Client session: distinguishes restarts of the same replica as a client. */
   session?: number;
+  /** Test-only: a bug the mutation check plants to show the simulator catches it. */
+  plantedBug?: PlantedBug;
 }
 
 export type TimerKey = 'progress' | 'retransmit';
 export type FaultKind =
   | 'malformed' | 'unknownKey' | 'badSignature' | 'replay' | 'wrongView' | 'stale' | 'wrongSender'
-  | 'equivocation' | 'invalidProof';
+  | 'equivocation' | 'invalidProof' | 'overBudget';
 
 /** A value executed at a sequence number (with its place in the batch) and the commit certificate. */
 export interface Decision {
@@ -58,15 +65,21 @@ export interface Outbox {
   faults: FaultKind[];
 }
 
+export { digestRequests };
+
 interface Slot { view: number; digest: string; requests: Envelope<RequestBody>[]; prePrepare: Envelope<PrePrepareBody> | null; prepared: boolean; commitSent: boolean; committed: boolean; commits: Envelope<CommitBody>[] }
 interface Votes { prepares: Map<number, Envelope<PrepareBody>>; commits: Map<number, Envelope<CommitBody>> }
-interface Session { client: number; session: number; floor: number; above: Set<number>; replies: ReplyRecord[] }
 
-const GENESIS = '0'.repeat(64);
-const REPLY_CACHE = 64;
-const MAX_FUTURE = 4096;
+/**
+ * Bounds on what a member can make a replica hold (PBFT's watermarks and per-sender budgets):
+ * - viewsAhead: prepares, commits and pre-prepares are kept for views up to this many past the current;
+ * - aheadBytes: what one sender may have stored for views not yet entered;
+ * - pendingPerClient: requests of one client waiting to be ordered;
+ * - relaysPerSender: times a replica re-sends its NEW-VIEW to one replica that missed it, per view.
+ */
+export const REPLICA_LIMITS = { viewsAhead: 4, aheadBytes: 4 * 1024 * 1024, pendingPerClient: 256, relaysPerSender: 4 } as const;
+const VOTE_BYTES = 400;
 
-export const digestRequests = (requests: Envelope<RequestBody>[]): string => digestOf(requests);
 const requestKey = (b: RequestBody): string => `${b.client}:${b.session}:${b.reqId}`;
 
 export class PbftReplica {
@@ -103,17 +116,27 @@ export class PbftReplica {
   private readonly prepared = new Map<number, PreparedProof>();
   private readonly checkpoints = new Map<number, Map<number, Envelope<CheckpointBody>>>();
   private readonly snapshots = new Map<number, Snapshot>();
-  private readonly viewChanges = new Map<number, Map<number, Envelope<ViewChangeBody>>>();
+  /** One view change per sender: its highest. */
+  private readonly viewChanges = new Map<number, Envelope<ViewChangeBody>>();
   private readonly futurePrePrepares = new Map<string, Envelope<PrePrepareBody>>();
+  /** Bytes each sender has stored for views this replica has not entered. */
+  private readonly aheadBytes = new Map<number, number>();
+  private readonly relays = new Map<number, { view: number; count: number }>();
   private readonly pending = new Map<string, Envelope<RequestBody>>();
+  private readonly pendingByClient = new Map<number, number>();
+  private lastServed = -1;
   private readonly assigned = new Set<string>();
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions: SessionTable;
+  private readonly bug: PlantedBug | undefined;
+  private readonly m: Membership;
   private readonly own = new Map<number, RequestBody>();
   private readonly replies = new Map<string, Map<number, Envelope<ReplyBody>>>();
   private nextReqId = 0;
   readonly faults: Record<FaultKind, number> = {
-    malformed: 0, unknownKey: 0, badSignature: 0, replay: 0, wrongView: 0, stale: 0, wrongSender: 0, equivocation: 0, invalidProof: 0,
+    malformed: 0, unknownKey: 0, badSignature: 0, replay: 0, wrongView: 0, stale: 0, wrongSender: 0, equivocation: 0, invalidProof: 0, overBudget: 0,
   };
+  /** View changes entered, decisions executed, state transfers adopted: for metrics. */
+  readonly counters = { viewChanges: 0, decisions: 0, stateTransfers: 0 };
 
   private out: Outbox = PbftReplica.emptyOutbox();
 
@@ -121,13 +144,16 @@ export class PbftReplica {
     this.n = config.n;
     this.f = Math.floor((config.n - 1) / 3);
     this.id = config.id;
-    this.quorum = config.quorum ?? 2 * this.f + 1;
+    this.bug = config.plantedBug;
+    this.quorum = config.quorum ?? (this.bug === 'quorum-2f' ? 2 * this.f : 2 * this.f + 1);
     this.K = config.checkpointInterval ?? 16;
     this.L = config.window ?? 4 * this.K;
     this.batchMax = config.batchMax ?? 1;
     this.depth = config.pipelineDepth ?? 8;
     this.timeoutMs = config.requestTimeoutMs ?? 1000;
     this.session = config.session ?? 0;
+    this.sessions = new SessionTable();
+    this.m = { n: this.n, quorum: this.quorum, L: this.L, bug: this.bug };
   }
 
   static emptyOutbox(): Outbox {
@@ -144,6 +170,19 @@ export class PbftReplica {
     return this.pending.size;
   }
 
+  /** What this replica holds that others sent it (bytes about), bounded by REPLICA_LIMITS; for tests and metrics. */
+  footprint(): { bytes: number; votes: number; futurePrePrepares: number; viewChanges: number; pending: number; sessions: number } {
+    let bytes = 0;
+    let votes = 0;
+    for (const v of this.votes.values()) votes += v.prepares.size + v.commits.size;
+    bytes += votes * VOTE_BYTES;
+    for (const env of this.futurePrePrepares.values()) bytes += approximateBytes(env);
+    for (const env of this.viewChanges.values()) bytes += approximateBytes(env);
+    for (const env of this.pending.values()) bytes += approximateBytes(env);
+    for (const snap of this.snapshots.values()) bytes += approximateBytes(snap);
+    return { bytes, votes, futurePrePrepares: this.futurePrePrepares.size, viewChanges: this.viewChanges.size, pending: this.pending.size, sessions: this.sessions.size };
+  }
+
   /** A new request from this replica as a client; the host signs and broadcasts it (itself included). */
   submit(value: Json): { reqId: number; out: Outbox } {
     const reqId = ++this.nextReqId;
@@ -152,6 +191,12 @@ export class PbftReplica {
     this.emit('all', body);
     this.setTimer('retransmit', this.timeoutMs);
     return { reqId, out: this.flush() };
+  }
+
+  /** A replica (re)starting with an empty log asks the others for state first (a reloaded tab). */
+  catchUp(): Outbox {
+    this.askForState();
+    return this.flush();
   }
 
   /** Records a fault found by the host (malformed, unknown key, bad signature, replay). */
@@ -177,6 +222,33 @@ export class PbftReplica {
     return this.flush();
   }
 
+  /**
+   * Cheap checks on a message whose own signature is valid, run before the certificates inside it
+   * are verified: PBFT's watermarks, one view change per sender, state only as an answer to a fetch.
+   * The state may move on before the message is handled; receive() checks again.
+   */
+  admit(env: Envelope): FaultKind | null {
+    const b = env.body;
+    switch (b.t) {
+      case 'pre-prepare':
+        return env.from !== this.primaryOf(b.view) ? 'wrongSender' : this.voteWindow(b);
+      case 'view-change': {
+        const accepted = this.acceptedNewView?.body.view ?? -1;
+        if (b.view <= accepted && !(b.view === this.view && !this.active)) return null; // it may earn a relay
+        if (b.view < this.view || (b.view === this.view && this.active)) return 'wrongView';
+        const prior = this.viewChanges.get(env.from);
+        return prior && prior.body.view > b.view ? 'stale' : null;
+      }
+      case 'new-view':
+        if (env.from !== this.primaryOf(b.view)) return 'wrongSender';
+        return b.view < this.view || (b.view === this.view && this.active) ? 'wrongView' : null;
+      case 'state':
+        return b.nonce > this.fetchNonce || b.nonce + 4 <= this.fetchNonce ? 'stale' : null;
+      default:
+        return null;
+    }
+  }
+
   /** A timer set through Outbox.timers has fired. */
   timeout(key: TimerKey): Outbox {
     if (key === 'retransmit') {
@@ -187,8 +259,7 @@ export class PbftReplica {
       // A lost checkpoint message leaves the log unstable and, at the high watermark, stalls the primary.
       const latest = Math.max(0, ...this.snapshots.keys());
       if (latest > this.stableSeq) this.emit('all', { t: 'checkpoint', seq: latest, digest: digestOf(this.snapshots.get(latest)) });
-      const votes = this.viewChanges.get(this.view)?.size ?? 0;
-      if (!this.active && votes < this.quorum) {
+      if (!this.active && this.wanting(this.view) < this.quorum) {
         // Too few replicas want this view yet: say so again (messages may have been lost) and wait.
         for (const vc of this.myViewChanges.values()) this.emit('all', vc);
         this.armProgress(true);
@@ -205,27 +276,58 @@ export class PbftReplica {
   private onRequest(env: Envelope<RequestBody>): void {
     const b = env.body;
     if (env.from !== b.client) return this.fault('wrongSender');
-    const session = this.sessions.get(`${b.client}:${b.session}`);
-    if (session && isExecuted(session, b.reqId)) {
-      const cached = session.replies.find((r) => r.reqId === b.reqId);
+    if (this.sessions.retired(b.client, b.session)) return this.fault('stale');
+    if (this.sessions.isDone(b)) {
+      const cached = this.sessions.cachedReply(b);
       if (cached) this.emit(b.client, { t: 'reply', view: this.view, seq: cached.seq, index: cached.index, client: b.client, session: b.session, reqId: b.reqId, digest: cached.digest });
       return;
     }
     const key = requestKey(b);
-    if (!this.pending.has(key)) this.pending.set(key, env);
+    if (this.pending.has(key)) return;
+    // A client may keep only so many requests waiting; more are refused (it retransmits later).
+    if ((this.pendingByClient.get(b.client) ?? 0) >= REPLICA_LIMITS.pendingPerClient) return this.fault('overBudget');
+    this.addPending(key, env);
     this.armProgress();
     this.tryPropose();
   }
 
+  private addPending(key: string, env: Envelope<RequestBody>): void {
+    this.pending.set(key, env);
+    this.pendingByClient.set(env.body.client, (this.pendingByClient.get(env.body.client) ?? 0) + 1);
+  }
+  private deletePending(key: string): void {
+    const env = this.pending.get(key);
+    if (!env) return;
+    this.pending.delete(key);
+    const left = (this.pendingByClient.get(env.body.client) ?? 1) - 1;
+    if (left > 0) this.pendingByClient.set(env.body.client, left);
+    else this.pendingByClient.delete(env.body.client);
+  }
+
   private tryPropose(): void {
     if (!this.active || this.primary !== this.id) return;
+    if (this.nextSeq - this.lastExecuted >= this.depth || this.nextSeq + 1 > this.stableSeq + this.L) return;
+    // Fair batching: clients take turns, so one client's flood cannot starve another's request.
+    const queues = new Map<number, Array<[string, Envelope<RequestBody>]>>();
+    for (const entry of this.pending) {
+      if (this.assigned.has(entry[0])) continue;
+      const q = queues.get(entry[1].body.client);
+      if (q) q.push(entry);
+      else queues.set(entry[1].body.client, [entry]);
+    }
+    // Turns continue from the client served last, across calls (one slot often frees at a time).
+    const turns = [...queues.entries()].sort((x, y) => x[0] - y[0]).map(([, q]) => q);
+    const clients = [...queues.keys()].sort((x, y) => x - y);
+    let turn = Math.max(0, clients.findIndex((c) => c > this.lastServed));
     while (this.nextSeq - this.lastExecuted < this.depth && this.nextSeq + 1 <= this.stableSeq + this.L) {
       const batch: Envelope<RequestBody>[] = [];
-      for (const [key, env] of this.pending) {
-        if (this.assigned.has(key)) continue;
-        batch.push(env);
-        this.assigned.add(key);
-        if (batch.length >= this.batchMax) break;
+      for (let idle = 0; batch.length < this.batchMax && idle < turns.length; turn = (turn + 1) % turns.length) {
+        const next = turns[turn].shift();
+        if (!next) { idle++; continue; }
+        idle = 0;
+        this.lastServed = next[1].body.client;
+        batch.push(next[1]);
+        this.assigned.add(next[0]);
       }
       if (batch.length === 0) return;
       const seq = ++this.nextSeq;
@@ -240,13 +342,17 @@ export class PbftReplica {
   private onPrePrepare(env: Envelope<PrePrepareBody>): void {
     const b = env.body;
     if (env.from !== this.primaryOf(b.view)) return this.fault('wrongSender');
-    if (digestRequests(b.requests) !== b.digest || b.requests.some((r) => r.from !== r.body.client)) return this.fault('invalidProof');
-    if (b.view < this.view) return this.fault('wrongView');
-    if (!this.inWindow(b.seq)) return this.fault('stale');
+    const window = this.voteWindow(b);
+    if (window) return this.fault(window);
+    // Kept for a view not yet entered within the sender's budget; its digest is checked on entry.
     if (b.view > this.view || !this.active) {
-      if (this.futurePrePrepares.size < MAX_FUTURE) this.futurePrePrepares.set(`${b.view}:${b.seq}:${b.digest}`, env);
+      const key = `${b.view}:${b.seq}:${b.digest}`;
+      if (this.futurePrePrepares.has(key)) return;
+      if (!this.chargeAhead(env.from, approximateBytes(env))) return this.fault('overBudget');
+      this.futurePrePrepares.set(key, env);
       return;
     }
+    if (digestRequests(b.requests) !== b.digest || b.requests.some((r) => r.from !== r.body.client)) return this.fault('invalidProof');
     const slot = this.slots.get(b.seq);
     if (slot && slot.view === b.view && slot.prePrepare) {
       if (slot.digest !== b.digest) {
@@ -265,8 +371,7 @@ export class PbftReplica {
     if (this.primary === this.id) this.nextSeq = Math.max(this.nextSeq, b.seq);
     for (const r of b.requests) {
       const key = requestKey(r.body);
-      const session = this.sessions.get(`${r.body.client}:${r.body.session}`);
-      if (!(session && isExecuted(session, r.body.reqId)) && !this.pending.has(key)) this.pending.set(key, r);
+      if (!this.sessions.isDone(r.body) && !this.pending.has(key)) this.addPending(key, r);
       this.assigned.add(key);
     }
     if (b.requests.length > 0) this.armProgress();
@@ -284,31 +389,48 @@ export class PbftReplica {
     return v;
   }
 
+  /** PBFT's watermarks: a view in [v, v + viewsAhead] and a sequence number in (h, h + L]. */
+  private voteWindow(b: { view: number; seq: number }): FaultKind | null {
+    if (b.view < this.view) return 'wrongView';
+    if (b.view > this.view + REPLICA_LIMITS.viewsAhead || !this.inWindow(b.seq)) return 'stale';
+    return null;
+  }
+
+  /** Charges a sender for what it makes this replica keep for a view not yet entered; false when over budget. */
+  private chargeAhead(from: number, bytes: number): boolean {
+    const used = this.aheadBytes.get(from) ?? 0;
+    if (used + bytes > REPLICA_LIMITS.aheadBytes) return false;
+    this.aheadBytes.set(from, used + bytes);
+    return true;
+  }
+
   private onPrepare(env: Envelope<PrepareBody>): void {
     const b = env.body;
     if (env.from === this.primaryOf(b.view)) return this.fault('wrongSender');
-    if (b.view < this.view) return this.fault('wrongView');
-    if (!this.inWindow(b.seq)) return this.fault('stale');
+    const window = this.voteWindow(b);
+    if (window) return this.fault(window);
     const votes = this.votesFor(b.view, b.seq).prepares;
     const prior = votes.get(env.from);
     if (prior) {
       if (prior.body.digest !== b.digest) this.fault('equivocation');
       return;
     }
+    if ((b.view > this.view || !this.active) && !this.chargeAhead(env.from, VOTE_BYTES)) return this.fault('overBudget');
     votes.set(env.from, env);
     this.checkPrepared(b.seq);
   }
 
   private onCommit(env: Envelope<CommitBody>): void {
     const b = env.body;
-    if (b.view < this.view) return this.fault('wrongView');
-    if (!this.inWindow(b.seq)) return this.fault('stale');
+    const window = this.voteWindow(b);
+    if (window) return this.fault(window);
     const votes = this.votesFor(b.view, b.seq).commits;
     const prior = votes.get(env.from);
     if (prior) {
       if (prior.body.digest !== b.digest) this.fault('equivocation');
       return;
     }
+    if ((b.view > this.view || !this.active) && !this.chargeAhead(env.from, VOTE_BYTES)) return this.fault('overBudget');
     votes.set(env.from, env);
     this.checkCommitted(b.seq);
   }
@@ -318,9 +440,10 @@ export class PbftReplica {
     if (!slot || !slot.prePrepare || slot.view !== this.view || !this.active) return;
     if (!slot.prepared) {
       const matching = [...this.votesFor(slot.view, seq).prepares.values()].filter((p) => p.body.digest === slot.digest);
-      if (matching.length < this.quorum - 1) return;
+      const needed = prepareQuorum(this.m);
+      if (matching.length < needed) return;
       slot.prepared = true;
-      this.prepared.set(seq, { prePrepare: slot.prePrepare, prepares: matching.slice(0, this.quorum - 1) });
+      this.prepared.set(seq, { prePrepare: slot.prePrepare, prepares: matching.slice(0, needed) });
     }
     if (!slot.commitSent) {
       slot.commitSent = true;
@@ -333,9 +456,10 @@ export class PbftReplica {
     const slot = this.slots.get(seq);
     if (!slot || !slot.prepared || slot.committed) return;
     const matching = [...this.votesFor(slot.view, seq).commits.values()].filter((c) => c.body.digest === slot.digest);
-    if (matching.length < this.quorum) return;
+    const needed = this.bug === 'commit-2f' ? this.quorum - 1 : this.quorum;
+    if (matching.length < needed) return;
     slot.committed = true;
-    slot.commits = matching.slice(0, this.quorum);
+    slot.commits = matching.slice(0, needed);
     this.execute();
   }
 
@@ -348,6 +472,7 @@ export class PbftReplica {
       this.lastExecuted = seq;
       progressed = true;
       if (seq % this.K === 0) {
+        this.sessions.collect(seq);
         const snapshot = this.snapshot();
         this.snapshots.set(seq, snapshot);
         this.emit('all', { t: 'checkpoint', seq, digest: digestOf(snapshot) });
@@ -362,20 +487,11 @@ export class PbftReplica {
   }
 
   private executeRequest(r: RequestBody, seq: number, view: number, index: number, certificate: Envelope<CommitBody>[]): void {
-    const skey = `${r.client}:${r.session}`;
-    let session = this.sessions.get(skey);
-    if (!session) {
-      session = { client: r.client, session: r.session, floor: 0, above: new Set(), replies: [] };
-      this.sessions.set(skey, session);
-    }
-    this.pending.delete(requestKey(r));
+    this.deletePending(requestKey(r));
     this.assigned.delete(requestKey(r));
-    if (isExecuted(session, r.reqId)) return; // a duplicate ordered twice: executed once only
-    session.above.add(r.reqId);
-    while (session.above.has(session.floor + 1)) session.above.delete(++session.floor);
-    const digest = digestOf(r.value);
-    session.replies.push({ reqId: r.reqId, seq, index, digest });
-    if (session.replies.length > REPLY_CACHE) session.replies.shift();
+    // A duplicate ordered twice executes once only; a retired session's request never again.
+    if (this.sessions.execute(r, seq, index, digestOf(r.value), this.bug === 'no-execution-dedup') !== 'executed') return;
+    this.counters.decisions++;
     this.out.decisions.push({ seq, view, index, client: r.client, session: r.session, reqId: r.reqId, value: r.value, certificate });
     // The client is a replica too and learns the result by executing it; a client that lags behind
     // retransmits its request and gets REPLY messages from the reply cache (onRequest).
@@ -401,16 +517,17 @@ export class PbftReplica {
     const same = [...got.values()].filter((r) => r.body.seq === b.seq && r.body.index === b.index && r.body.digest === b.digest);
     if (same.length >= this.f + 1 && b.digest === digestOf(request.value)) {
       this.resolveOwn(b.reqId, { reqId: b.reqId, seq: b.seq, view: b.view, index: b.index, value: request.value, certificate: same, source: 'replies' });
+      // It is committed: no reason to wait for it (or change view over it); this replica lags, so catch up.
+      this.deletePending(requestKey(request));
+      if (this.pending.size === 0) this.disarmProgress();
+      if (b.seq > this.lastExecuted) this.askForState();
     }
   }
 
   // ---- checkpoints and state transfer ------------------------------------------------------------
 
   private snapshot(): Snapshot {
-    const sessions: SessionState[] = [...this.sessions.values()]
-      .map((s) => ({ client: s.client, session: s.session, floor: s.floor, above: [...s.above].sort((a, b) => a - b), replies: s.replies.slice() }))
-      .sort((a, b) => a.client - b.client || a.session - b.session);
-    return { seq: this.lastExecuted, chain: this.chain, sessions };
+    return { seq: this.lastExecuted, chain: this.chain, ...this.sessions.snapshot() };
   }
 
   private onCheckpoint(env: Envelope<CheckpointBody>): void {
@@ -422,9 +539,10 @@ export class PbftReplica {
     if (at.has(env.from)) return;
     at.set(env.from, env);
     const matching = [...at.values()].filter((c) => c.body.digest === b.digest);
-    if (matching.length < this.quorum) return;
+    const needed = checkpointQuorum(this.m);
+    if (matching.length < needed) return;
     const own = this.snapshots.get(b.seq);
-    if (own && digestOf(own) === b.digest) this.makeStable(b.seq, b.digest, matching.slice(0, this.quorum));
+    if (own && digestOf(own) === b.digest) this.makeStable(b.seq, b.digest, matching.slice(0, needed));
     else if (this.lastExecuted < b.seq) this.askForState();
   }
 
@@ -443,6 +561,7 @@ export class PbftReplica {
     for (const key of [...this.votes.keys()]) if (Number(key.split(':')[1]) <= seq) this.votes.delete(key);
     for (const [key, env] of [...this.futurePrePrepares]) if (env.body.seq <= seq) this.futurePrePrepares.delete(key);
     if (this.nextSeq < seq) this.nextSeq = seq;
+    this.rechargeAhead();
     this.tryPropose();
   }
 
@@ -471,20 +590,17 @@ export class PbftReplica {
   private readonly stableSnapshots = new Map<number, Snapshot>();
 
   private onState(b: StateBody): void {
+    // Only answers to this replica's own recent fetches are read: unsolicited state costs nothing.
+    if (b.nonce > this.fetchNonce || b.nonce + 4 <= this.fetchNonce) return this.fault('stale');
+    const before = this.lastExecuted;
     if (b.checkpoint && b.checkpoint.snapshot.seq > this.lastExecuted) {
       const { snapshot, proof } = b.checkpoint;
       const digest = digestOf(snapshot);
-      if (!this.isCheckpointProof(proof, snapshot.seq, digest)) return this.fault('invalidProof');
+      if (!isCheckpointProof(proof, snapshot.seq, digest, checkpointQuorum(this.m))) return this.fault('invalidProof');
       this.lastExecuted = snapshot.seq;
       this.chain = snapshot.chain;
-      this.sessions.clear();
-      for (const s of snapshot.sessions) {
-        this.sessions.set(`${s.client}:${s.session}`, { client: s.client, session: s.session, floor: s.floor, above: new Set(s.above), replies: s.replies.slice() });
-      }
-      for (const [key, env] of [...this.pending]) {
-        const s = this.sessions.get(`${env.body.client}:${env.body.session}`);
-        if (s && isExecuted(s, env.body.reqId)) this.pending.delete(key);
-      }
+      this.sessions.restore(snapshot);
+      for (const [key, env] of [...this.pending]) if (this.sessions.isDone(env.body)) this.deletePending(key);
       this.snapshots.set(snapshot.seq, snapshot);
       this.stableSnapshots.clear();
       this.stableSnapshots.set(snapshot.seq, snapshot);
@@ -494,7 +610,7 @@ export class PbftReplica {
       if (e.seq !== this.lastExecuted + 1 || !this.inWindow(e.seq)) continue;
       const digest = digestRequests(e.requests);
       const voters = new Set(e.commits.filter((c) => c.body.view === e.view && c.body.seq === e.seq && c.body.digest === digest).map((c) => c.from));
-      if (voters.size < this.quorum || e.requests.some((r) => r.from !== r.body.client)) { this.fault('invalidProof'); continue; }
+      if (voters.size < (this.bug === 'state-transfer-f+1' ? this.f + 1 : this.quorum) || e.requests.some((r) => r.from !== r.body.client)) { this.fault('invalidProof'); continue; }
       const slot = this.slots.get(e.seq);
       if (slot?.committed && slot.digest !== digest) { this.fault('invalidProof'); continue; }
       this.slots.set(e.seq, {
@@ -503,11 +619,7 @@ export class PbftReplica {
       });
       this.execute();
     }
-  }
-
-  private isCheckpointProof(proof: Envelope<CheckpointBody>[], seq: number, digest: string): boolean {
-    const voters = new Set(proof.filter((c) => c.body.seq === seq && c.body.digest === digest).map((c) => c.from));
-    return voters.size >= this.quorum;
+    if (this.lastExecuted > before) this.counters.stateTransfers++;
   }
 
   // ---- view change -------------------------------------------------------------------------------
@@ -531,70 +643,53 @@ export class PbftReplica {
     this.armProgress(true);
   }
 
-  private validViewChange(env: Envelope<ViewChangeBody>): boolean {
+  /**
+   * The sender missed the new view this replica is in (or passed through): pass the primary's signed
+   * message on, a few times per sender and view at most, so replays cannot make a replica work.
+   */
+  private relayNewView(env: Envelope<ViewChangeBody>): boolean {
+    const accepted = this.acceptedNewView;
     const b = env.body;
-    if (b.stableSeq > 0 && !this.isCheckpointProof(b.checkpointProof, b.stableSeq, b.stableDigest)) return false;
-    if (b.stableSeq === 0 && b.stableDigest !== GENESIS) return false;
-    const seqs = new Set<number>();
-    for (const p of b.prepared) {
-      const pp = p.prePrepare.body;
-      if (p.prePrepare.from !== this.primaryOf(pp.view) || pp.view >= b.view) return false;
-      if (pp.seq <= b.stableSeq || pp.seq > b.stableSeq + this.L || seqs.has(pp.seq)) return false;
-      if (digestRequests(pp.requests) !== pp.digest) return false;
-      seqs.add(pp.seq);
-      const voters = new Set(p.prepares
-        .filter((q) => q.body.view === pp.view && q.body.seq === pp.seq && q.body.digest === pp.digest && q.from !== p.prePrepare.from)
-        .map((q) => q.from));
-      if (voters.size < this.quorum - 1) return false;
+    if (env.from === this.id || !accepted || b.view > accepted.body.view || (b.view === this.view && !this.active)) return false;
+    const sent = this.relays.get(env.from);
+    const count = sent?.view === accepted.body.view ? sent.count : 0;
+    if (count < REPLICA_LIMITS.relaysPerSender) {
+      this.relays.set(env.from, { view: accepted.body.view, count: count + 1 });
+      this.out.relay.push({ to: env.from, env: accepted });
     }
     return true;
   }
 
-  private onViewChange(env: Envelope<ViewChangeBody>): void {
-    const b = env.body;
-    if (env.from !== this.id && this.acceptedNewView?.body.view === b.view && (b.view < this.view || this.active)) {
-      // The sender missed the new view we are in (or passed through): pass the primary's message on.
-      this.out.relay.push({ to: env.from, env: this.acceptedNewView });
-      return;
-    }
-    if (b.view < this.view || (b.view === this.view && this.active)) return this.fault('wrongView');
-    if (!this.validViewChange(env)) return this.fault('invalidProof');
-    let at = this.viewChanges.get(b.view);
-    if (!at) this.viewChanges.set(b.view, (at = new Map()));
-    if (at.has(env.from)) return;
-    at.set(env.from, env);
-    // Join: f+1 replicas want a later view, so at least one honest one does.
-    const ahead = new Map<number, number>();
-    for (const [v, m] of this.viewChanges) {
-      if (v > this.view || (v === this.view && this.active)) for (const from of m.keys()) ahead.set(from, Math.min(ahead.get(from) ?? v, v));
-    }
-    if (ahead.size >= this.f + 1) this.startViewChange(Math.min(...ahead.values()));
-    if (this.primaryOf(b.view) === this.id && b.view === this.view && !this.active && this.newViewSent < b.view && at.size >= this.quorum) {
-      this.newViewSent = b.view;
-      const viewChanges = [...at.values()].slice(0, this.quorum);
-      this.emit('all', { t: 'new-view', view: b.view, viewChanges, plan: this.computePlan(viewChanges).map(({ seq, digest }) => ({ seq, digest })) });
-    }
+  /** A view change seen before (a retransmission or a replay): it may only earn a relay. */
+  receiveRepeatedViewChange(env: Envelope<ViewChangeBody>): Outbox {
+    this.relayNewView(env);
+    return this.flush();
   }
 
-  /** The new primary's choice (PBFT's O set): for each sequence number, the highest-view prepared batch, or a null batch. */
-  private computePlan(viewChanges: Envelope<ViewChangeBody>[]): Array<PlanEntry & { requests: Envelope<RequestBody>[] }> {
-    const minS = Math.max(...viewChanges.map((v) => v.body.stableSeq));
-    const best = new Map<number, Envelope<PrePrepareBody>>();
-    for (const vc of viewChanges) {
-      for (const p of vc.body.prepared) {
-        const pp = p.prePrepare;
-        if (pp.body.seq <= minS) continue;
-        const cur = best.get(pp.body.seq);
-        if (!cur || pp.body.view > cur.body.view) best.set(pp.body.seq, pp);
-      }
+  /** Replicas whose highest view change is for `view` or later. */
+  private wanting(view: number): number {
+    let count = 0;
+    for (const vc of this.viewChanges.values()) if (vc.body.view >= view) count++;
+    return count;
+  }
+
+  private onViewChange(env: Envelope<ViewChangeBody>): void {
+    const b = env.body;
+    if (this.relayNewView(env)) return;
+    if (b.view < this.view || (b.view === this.view && this.active)) return this.fault('wrongView');
+    const prior = this.viewChanges.get(env.from);
+    if (prior && prior.body.view >= b.view) return prior.body.view > b.view ? this.fault('stale') : undefined;
+    if (!validViewChange(b, this.m)) return this.fault('invalidProof');
+    this.viewChanges.set(env.from, env);
+    // Join: f+1 replicas want a later view, so at least one honest one does; go to the lowest of theirs.
+    const ahead = [...this.viewChanges.values()].map((v) => v.body.view).filter((v) => v > this.view || (v === this.view && this.active));
+    if (ahead.length >= this.f + 1) this.startViewChange(Math.min(...ahead));
+    if (this.primaryOf(b.view) === this.id && b.view === this.view && !this.active && this.newViewSent < b.view) {
+      const viewChanges = [...this.viewChanges.values()].filter((v) => v.body.view === b.view).slice(0, this.quorum);
+      if (viewChanges.length < this.quorum) return;
+      this.newViewSent = b.view;
+      this.emit('all', { t: 'new-view', view: b.view, viewChanges, plan: computePlan(viewChanges, this.m).map(({ seq, digest }) => ({ seq, digest })) });
     }
-    const maxS = Math.max(minS, ...best.keys());
-    const plan: Array<PlanEntry & { requests: Envelope<RequestBody>[] }> = [];
-    for (let seq = minS + 1; seq <= maxS; seq++) {
-      const pp = best.get(seq);
-      plan.push(pp ? { seq, digest: pp.body.digest, requests: pp.body.requests } : { seq, digest: digestRequests([]), requests: [] });
-    }
-    return plan;
   }
 
   private onNewView(env: Envelope<NewViewBody>): void {
@@ -602,16 +697,18 @@ export class PbftReplica {
     if (env.from !== this.primaryOf(b.view)) return this.fault('wrongSender');
     if (b.view < this.view || (b.view === this.view && this.active)) return this.fault('wrongView');
     const voters = new Set(b.viewChanges.filter((v) => v.body.view === b.view).map((v) => v.from));
-    if (voters.size < this.quorum || voters.size !== b.viewChanges.length || !b.viewChanges.every((v) => this.validViewChange(v))) return this.fault('invalidProof');
-    const plan = this.computePlan(b.viewChanges);
+    if (voters.size < this.quorum || voters.size !== b.viewChanges.length || !b.viewChanges.every((v) => validViewChange(v.body, this.m))) return this.fault('invalidProof');
+    let plan = computePlan(b.viewChanges, this.m);
+    if (this.bug === 'new-view-plan-unchecked' && env.from !== this.id) plan = b.plan.map((p) => ({ ...p, requests: [] }));
     if (plan.length !== b.plan.length || plan.some((p, i) => p.seq !== b.plan[i].seq || p.digest !== b.plan[i].digest)) return this.fault('invalidProof');
     this.acceptedNewView = env;
     this.enterView(b, plan);
   }
 
-  private enterView(b: NewViewBody, plan: Array<PlanEntry & { requests: Envelope<RequestBody>[] }>): void {
+  private enterView(b: NewViewBody, plan: PlanItem[]): void {
     this.view = b.view;
     this.active = true;
+    this.counters.viewChanges++;
     this.plan = new Map(plan.map((p) => [p.seq, p.digest]));
     const minS = Math.max(...b.viewChanges.map((v) => v.body.stableSeq));
     const best = b.viewChanges.find((v) => v.body.stableSeq === minS)!;
@@ -619,8 +716,9 @@ export class PbftReplica {
       if (this.snapshots.has(minS)) this.makeStable(minS, best.body.stableDigest, best.body.checkpointProof);
       else this.askForState();
     }
-    for (const v of [...this.viewChanges.keys()]) if (v <= b.view) this.viewChanges.delete(v);
+    for (const [from, vc] of [...this.viewChanges]) if (vc.body.view <= b.view) this.viewChanges.delete(from);
     for (const v of [...this.myViewChanges.keys()]) if (v <= b.view) this.myViewChanges.delete(v);
+    for (const key of [...this.votes.keys()]) if (Number(key.split(':')[0]) < b.view) this.votes.delete(key);
     this.assigned.clear();
     for (const [seq, slot] of this.slots) if (seq > this.lastExecuted && !slot.committed) { slot.prepared = false; slot.commitSent = false; slot.prePrepare = null; }
     this.nextSeq = Math.max(minS, plan.length ? plan[plan.length - 1].seq : minS, this.stableSeq);
@@ -640,10 +738,21 @@ export class PbftReplica {
         this.onPrePrepare(env);
       }
     }
+    this.rechargeAhead();
     for (const seq of [...this.slots.keys()].sort((x, y) => x - y)) this.checkPrepared(seq);
   }
 
   // ---- plumbing ----------------------------------------------------------------------------------
+
+  /** After entering a view, each sender is charged only for what it still has stored for later views. */
+  private rechargeAhead(): void {
+    this.aheadBytes.clear();
+    for (const env of this.futurePrePrepares.values()) this.aheadBytes.set(env.from, (this.aheadBytes.get(env.from) ?? 0) + approximateBytes(env));
+    for (const [key, votes] of this.votes) {
+      if (Number(key.split(':')[0]) <= this.view) continue;
+      for (const from of [...votes.prepares.keys(), ...votes.commits.keys()]) this.aheadBytes.set(from, (this.aheadBytes.get(from) ?? 0) + VOTE_BYTES);
+    }
+  }
 
   private armProgress(restart = false, ms = this.timeoutMs * 2 ** Math.min(this.vcAttempts, 4)): void {
     if (this.progressArmed && !restart) return;
@@ -672,6 +781,7 @@ export class PbftReplica {
   }
 }
 
-function isExecuted(s: Session, reqId: number): boolean {
-  return reqId <= s.floor || s.above.has(reqId);
+/** Bytes a message takes in memory, about: its JSON text (values dominate a large batch). */
+function approximateBytes(value: Envelope | Snapshot): number {
+  return JSON.stringify(value).length;
 }

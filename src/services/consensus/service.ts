@@ -1,5 +1,6 @@
 import { requireJson, type Json } from './codec';
 import { ConsensusClosedError, ConsensusConfigError, ConsensusTimeoutError } from './errors';
+import { RejectedNotices, type ConsensusEvent } from './events';
 import { MESSAGE_LIMITS, type Envelope } from './messages';
 import { PbftNode } from './node';
 import { PbftReplica, type ClientResult, type Decision, type FaultKind, type ReplicaConfig, type TimerKey } from './replica';
@@ -57,6 +58,9 @@ export class ConsensusService {
   private readonly waiting = new Map<number, (r: ClientResult) => void>();
   private readonly early = new Map<number, ClientResult>();
   private readonly listeners = new Set<(d: Decision) => void>();
+  private readonly eventListeners = new Set<(e: ConsensusEvent) => void>();
+  private readonly notices = new RejectedNotices();
+  private readonly seenCounters = { viewChanges: 0, stateTransfers: 0 };
   private closed = false;
 
   constructor(private readonly options: ConsensusOptions) {
@@ -73,14 +77,24 @@ export class ConsensusService {
     this.node = new PbftNode(this.replica, signer, verifier, {
       send: (to, env) => options.transport.send(to, JSON.stringify(env)),
       setTimer: (key, ms) => this.setTimer(key, ms),
-      decided: (d) => this.listeners.forEach((l) => l(d)),
+      decided: (d) => {
+        this.listeners.forEach((l) => l(d));
+        this.emitEvent({ type: 'decision', seq: d.seq });
+      },
+      rejected: (kind) => {
+        this.emitEvent({ type: 'fault', kind });
+        const notice = this.notices.note(kind);
+        if (notice) this.emitEvent(notice);
+      },
       resolved: (r) => {
         const w = this.waiting.get(r.reqId);
         if (w) w(r);
         else this.early.set(r.reqId, r);
       },
     });
-    options.transport.onMessage((data) => void this.node.deliver(data));
+    options.transport.onMessage((data) => void this.node.deliver(data).then(() => this.emitCounters()));
+    // A reloaded tab rejoins with an empty log: it fetches the group's state before it proposes.
+    void this.node.catchUp().then(() => this.emitCounters());
   }
 
   /** Orders `value` among all replicas; resolves once it is committed (2f+1) and executed. */
@@ -117,6 +131,26 @@ export class ConsensusService {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Decisions, view changes, state transfers and rejected messages as they happen (for metrics and
+   * the app's consensus panel). Returns an unsubscribe function.
+   */
+  onEvent(listener: (e: ConsensusEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  private emitEvent(e: ConsensusEvent): void {
+    for (const l of this.eventListeners) l(e);
+  }
+
+  /** View changes and state transfers are counted by the replica; report the new ones. */
+  private emitCounters(): void {
+    const c = this.replica.counters;
+    for (; this.seenCounters.viewChanges < c.viewChanges; this.seenCounters.viewChanges++) this.emitEvent({ type: 'view-change', view: this.replica.view });
+    for (; this.seenCounters.stateTransfers < c.stateTransfers; this.seenCounters.stateTransfers++) this.emitEvent({ type: 'state-transfer', lastExecuted: this.replica.lastExecuted });
+  }
+
   status(): ConsensusStatus {
     const r = this.replica;
     return {
@@ -129,7 +163,7 @@ export class ConsensusService {
 
   /** Hands a raw message to this replica as if it came from the network (tests of hostile input). */
   deliverRaw(data: unknown): Promise<void> {
-    return this.node.deliver(data);
+    return this.node.deliver(data).then(() => this.emitCounters());
   }
 
   async close(): Promise<void> {
@@ -147,7 +181,7 @@ export class ConsensusService {
     if (ms === null || this.closed) return;
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      void this.node.timeout(key);
+      void this.node.timeout(key).then(() => this.emitCounters());
     }, ms));
   }
 }

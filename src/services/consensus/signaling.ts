@@ -1,16 +1,20 @@
 /**
  * Signaling for WebRTC: how two replicas exchange offers, answers and ICE candidates before a data
- * channel exists. Signaling is not trusted: it can delay or drop connections, but every consensus
- * message is signed, so it cannot forge one.
+ * channel exists. The channel is not trusted: WebRtcTransport signs and verifies every signaling
+ * message with the member keys (AuthenticatedSignaling), so a relay can delay or drop connections
+ * but not speak for a peer; every consensus message is signed too.
  */
 export interface SignalMessage {
   kind: 'hello' | 'offer' | 'answer' | 'ice';
   from: number;
   /** Missing: for everyone in the room. */
   to?: number;
-  /** A random number per transport instance, so a restarted peer is told apart from the old one. */
+  /** Grows with each start of a transport (freshEpoch), so a restarted peer is told apart from the old one. */
   epoch: number;
   data?: string;
+  /** Per-epoch counter and the member key's signature (AuthenticatedSignaling). */
+  seq?: number;
+  sig?: string;
 }
 
 export interface SignalingChannel {
@@ -37,7 +41,15 @@ export function parseSignal(raw: unknown): SignalMessage | null {
   if (o.to !== undefined && !isId(o.to)) return null;
   if (typeof o.epoch !== 'number' || !Number.isFinite(o.epoch)) return null;
   if (o.data !== undefined && (typeof o.data !== 'string' || o.data.length > 60_000)) return null;
-  return { kind: o.kind as SignalMessage['kind'], from: o.from as number, to: o.to as number | undefined, epoch: o.epoch, data: o.data as string | undefined };
+  if (o.seq !== undefined && (typeof o.seq !== 'number' || !Number.isSafeInteger(o.seq) || o.seq < 0)) return null;
+  if (o.sig !== undefined && (typeof o.sig !== 'string' || o.sig.length > 512 || !/^[0-9a-f]*$/.test(o.sig))) return null;
+  for (const k of Object.keys(o)) if (!['kind', 'from', 'to', 'epoch', 'data', 'seq', 'sig'].includes(k)) return null;
+  const m: SignalMessage = { kind: o.kind as SignalMessage['kind'], from: o.from as number, epoch: o.epoch };
+  if (o.to !== undefined) m.to = o.to as number;
+  if (o.data !== undefined) m.data = o.data as string;
+  if (o.seq !== undefined) m.seq = o.seq as number;
+  if (o.sig !== undefined) m.sig = o.sig as string;
+  return m;
 }
 
 /** Signaling between tabs of one browser (same origin) over a BroadcastChannel. */

@@ -1,5 +1,6 @@
 import type { Json } from './codec';
 import type { Envelope } from './messages';
+import { BYZANTINE_STRATEGIES, ByzantineMember, type ByzantineStrategy } from './byzantine';
 import { PbftNode } from './node';
 import { PbftReplica, type ClientResult, type Decision, type ReplicaConfig, type TimerKey } from './replica';
 import { SimulatedSigner, SimulatedVerifier } from './signer';
@@ -37,7 +38,11 @@ export interface Scenario {
   maxDelayMs: number;
   partitions: Array<{ from: number; to: number; groups: number[] }>;
   /** The faulty replica (at most f of them): crashed (maybe recovering) or twinned. */
-  faulty: Array<{ id: number; kind: 'crash'; at: number; recoverAt: number | null } | { id: number; kind: 'twin' }>;
+  faulty: Array<
+    | { id: number; kind: 'crash'; at: number; recoverAt: number | null }
+    | { id: number; kind: 'twin' }
+    | { id: number; kind: 'byzantine'; strategies: ByzantineStrategy[] }
+  >;
   /** Outsider messages: garbage, unknown keys and forged signatures injected during the chaos. */
   forgeries: number;
   config: Partial<ReplicaConfig>;
@@ -71,8 +76,12 @@ export function randomScenario(seed: number, overrides: Partial<Scenario> = {}):
   for (let k = 0; k < f; k++) {
     if (rnd() < 0.3) continue;
     const id = ids.splice(Math.floor(rnd() * ids.length), 1)[0];
-    if (rnd() < 0.5) faulty.push({ id, kind: 'twin' });
-    else {
+    const kind = rnd();
+    if (kind < 0.3) faulty.push({ id, kind: 'twin' });
+    else if (kind < 0.65) {
+      const strategies = BYZANTINE_STRATEGIES.filter(() => rnd() < 0.4);
+      faulty.push({ id, kind: 'byzantine', strategies: strategies.length ? strategies : [pick([...BYZANTINE_STRATEGIES])] });
+    } else {
       const at = Math.floor(rnd() * healAt);
       faulty.push({ id, kind: 'crash', at, recoverAt: rnd() < 0.5 ? at + Math.floor(rnd() * 2000) : null });
     }
@@ -136,6 +145,7 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
   };
 
   const endpoints: Endpoint[] = [];
+  const adversaries = new Map<Endpoint, ByzantineMember>();
   const makeEndpoint = (id: number, honest: boolean, session: number): Endpoint => {
     const index = endpoints.length;
     const replica = new PbftReplica({ n: s.n, id, session, ...s.config });
@@ -143,8 +153,16 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
       index, id, replica, honest, crashedAt: null, recoverAt: null, timers: new Map(), decisions: new Map(), results: new Map(),
       node: undefined as unknown as PbftNode,
     };
+    const fault = s.faulty.find((x) => x.id === id);
+    if (fault?.kind === 'byzantine') {
+      adversaries.set(ep, new ByzantineMember(id, s.n, new SimulatedSigner(id, secrets[id]), rnd, new Set(fault.strategies), (to, env) => transmit(ep, to, env)));
+    }
     ep.node = new PbftNode(replica, new SimulatedSigner(id, secrets[id]), verifier, {
-      send: (to, env) => transmit(ep, to, env),
+      send: (to, env) => {
+        const adversary = adversaries.get(ep);
+        if (adversary) schedule(now, () => adversary.send(to, env));
+        else transmit(ep, to, env);
+      },
       setTimer: (key, ms) => {
         const gen = (ep.timers.get(key) ?? 0) + 1;
         ep.timers.set(key, gen);
@@ -175,7 +193,11 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
       for (let c = 0; c < copies; c++) {
         const delay = 1 + Math.floor(rnd() * (chaos ? s.maxDelayMs : 3));
         messages++;
-        schedule(now + delay, () => (ep.crashedAt === null ? ep.node.deliver(env) : undefined));
+        schedule(now + delay, () => {
+          if (ep.crashedAt !== null) return undefined;
+          adversaries.get(ep)?.observe(env);
+          return ep.node.deliver(env);
+        });
       }
     }
   };

@@ -1,3 +1,5 @@
+import { AuthenticatedSignaling, freshEpoch } from './authenticated-signaling';
+import type { ConsensusSigner, ConsensusVerifier } from './signer';
 import type { SignalingChannel, SignalMessage } from './signaling';
 import { frame, unframe, type ConsensusTransport } from './transport';
 
@@ -6,6 +8,9 @@ export interface WebRtcTransportOptions {
   /** Every replica id, this one included. */
   members: number[];
   signaling: SignalingChannel;
+  /** This member's key (Ed25519Signer) and the membership's (Ed25519Verifier): signaling is signed end to end. */
+  signer: ConsensusSigner;
+  verifier: ConsensusVerifier;
   /** ICE servers; [] on loopback or a LAN (no STUN server is needed or reachable there). */
   iceServers?: RTCIceServer[];
   /** How often to announce ourselves while a peer is missing (ms). */
@@ -23,12 +28,14 @@ export class WebRtcTransport implements ConsensusTransport {
   readonly kind = 'webrtc' as const;
   private readonly links = new Map<number, Link>();
   private handler: ((data: string) => void) | null = null;
-  private readonly epoch = Math.floor(Math.random() * 2 ** 31);
+  private readonly epoch = freshEpoch();
   private readonly helloTimer: ReturnType<typeof setInterval>;
+  private readonly signaling: AuthenticatedSignaling;
   private closed = false;
 
   constructor(private readonly options: WebRtcTransportOptions) {
-    options.signaling.onMessage((m) => void this.onSignal(m).catch(() => this.drop(m.from)));
+    this.signaling = new AuthenticatedSignaling(options.signaling, options.self, options.signer, options.verifier);
+    this.signaling.onMessage((m) => void this.onSignal(m).catch(() => this.drop(m.from)));
     this.hello();
     this.helloTimer = setInterval(() => {
       if (this.options.members.some((id) => id !== this.options.self && !this.links.get(id)?.open)) this.hello();
@@ -50,6 +57,10 @@ export class WebRtcTransport implements ConsensusTransport {
   onMessage(handler: (data: string) => void): void {
     this.handler = handler;
   }
+  /** Signaling messages dropped as unsigned, forged, from a non-member or replayed. */
+  get rejectedSignals(): number {
+    return this.signaling.rejected;
+  }
   connectedPeers(): number[] {
     return [...this.links].filter(([, l]) => l.open).map(([id]) => id).sort((a, b) => a - b);
   }
@@ -61,14 +72,14 @@ export class WebRtcTransport implements ConsensusTransport {
     this.closed = true;
     clearInterval(this.helloTimer);
     for (const id of [...this.links.keys()]) this.drop(id);
-    this.options.signaling.close();
+    this.signaling.close();
   }
 
   private hello(): void {
     if (!this.closed) this.signal({ kind: 'hello' });
   }
   private signal(m: Omit<SignalMessage, 'from' | 'epoch'>): void {
-    this.options.signaling.send({ ...m, from: this.options.self, epoch: this.epoch });
+    this.signaling.send({ ...m, from: this.options.self, epoch: this.epoch });
   }
 
   private drop(peer: number): void {
@@ -125,7 +136,8 @@ export class WebRtcTransport implements ConsensusTransport {
     const link = this.links.get(peer);
     switch (m.kind) {
       case 'hello': {
-        if (link && link.epoch === m.epoch && link.pc.connectionState !== 'failed') return;
+        // Only a signed hello gets here; an older epoch is a stale message, not a restart.
+        if (link && (m.epoch < link.epoch || (link.epoch === m.epoch && link.pc.connectionState !== 'failed'))) return;
         if (self < peer) {
           const fresh = this.newLink(peer, m.epoch);
           this.attach(peer, fresh, fresh.pc.createDataChannel('aura-pbft', { ordered: true }));

@@ -1,9 +1,11 @@
 // One consensus replica per page, driven by Playwright. Imports the service directly (no GPU needed).
 import {
-  BroadcastChannelTransport, ConsensusService, Ed25519Signer, WebRtcTransport, WebSocketSignaling, consensusSigningText,
-  createConsensus, digestConsensusRequests, exportEd25519Identity, generateEd25519Identity, importEd25519Identity,
+  BroadcastChannelTransport, ConsensusService, Ed25519Signer, Ed25519Verifier, WebRtcTransport, WebSocketSignaling, consensusSigningText,
+  createConsensus, digestConsensusRequests, exportEd25519Identity, generateEd25519Identity, importEd25519Identity, loadOrCreateIdentity,
   type ConsensusEnvelope, type ConsensusMessageBody, type Ed25519Identity, type PbftReplicaConfig,
 } from '../../../src/services/consensus/index';
+import { MetricsRegistry } from '../../../src/metrics/registry';
+import { countConsensus } from '../../../src/runtime/consensus-metrics';
 
 type Json = Parameters<ConsensusService['propose']>[0];
 
@@ -11,6 +13,7 @@ let identity: Ed25519Identity | null = null;
 let service: ConsensusService | null = null;
 let rtc: WebRtcTransport | null = null;
 const decisions: string[] = [];
+const metrics = new MetricsRegistry();
 
 export interface StartOptions {
   id: number;
@@ -27,12 +30,37 @@ export const consensusTab = {
     return exportable ? exportEd25519Identity(identity) : { publicKeyHex: identity.publicKeyHex, privateKeyHex: '' };
   },
 
+  /** The identity kept in IndexedDB under `name`: the same key after a reload. */
+  async loadIdentity(name: string) {
+    const stored = await loadOrCreateIdentity(name);
+    identity = stored;
+    return { publicKeyHex: stored.publicKeyHex, created: stored.created };
+  },
+
+  metrics: () => metrics.expose(),
+
+  /** A tab that is no member: floods the group's channel with forged, malformed and oversized frames. */
+  async flood(group: string, count: number): Promise<void> {
+    const channel = new BroadcastChannel(group);
+    const outsider = await generateEd25519Identity();
+    for (let k = 0; k < count; k++) {
+      const body: ConsensusMessageBody = { t: 'prepare', view: 0, seq: 1 + k, digest: 'e'.repeat(64) };
+      channel.postMessage(`*|${JSON.stringify({ from: 1, body, sig: await new Ed25519Signer(1, outsider.privateKey).sign(consensusSigningText(1, body)) })}`);
+      channel.postMessage(`*|{"from":2,"body":`);
+    }
+    channel.close();
+  },
+
   async start(o: StartOptions) {
     if (!identity) throw new Error('makeIdentity first');
     const transport = o.transport === 'broadcast-channel'
       ? new BroadcastChannelTransport(o.id, o.group)
-      : (rtc = new WebRtcTransport({ self: o.id, members: o.members.map((_, i) => i), signaling: new WebSocketSignaling(o.signalingUrl!, o.group, o.id), iceServers: [] }));
+      : (rtc = new WebRtcTransport({
+        self: o.id, members: o.members.map((_, i) => i), signaling: new WebSocketSignaling(o.signalingUrl!, o.group, o.id), iceServers: [],
+        signer: new Ed25519Signer(o.id, identity.privateKey), verifier: new Ed25519Verifier(o.members),
+      }));
     service = createConsensus({ id: o.id, members: o.members, privateKey: identity.privateKey, transport, config: o.config });
+    countConsensus(service, metrics);
     service.onDecision((d) => decisions.push(`${d.seq}:${d.index}:${JSON.stringify(d.value)}`));
   },
 

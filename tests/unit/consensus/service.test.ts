@@ -89,6 +89,23 @@ describe('consensus service over BroadcastChannel with Ed25519', () => {
     spy.close();
   });
 
+  it('counts decisions and rejected messages by kind in the runtime metrics, with rate-limited notices', async () => {
+    const { MetricsRegistry } = await import('../../../src/metrics/registry');
+    const { countConsensus } = await import('../../../src/runtime/consensus-metrics');
+    await cluster('svc-metrics');
+    const metrics = new MetricsRegistry();
+    countConsensus(services[2], metrics);
+    const notices: string[] = [];
+    services[2].onEvent((e) => { if (e.type === 'rejected') notices.push(`${e.kind}:${e.count}`); });
+    for (let k = 0; k < 50; k++) await services[2].deliverRaw(`{"broken":${k}`);
+    await services[1].propose('counted', { timeoutMs: 20_000 });
+    await expect.poll(() => metrics.expose()).toMatch(/aura_consensus_decisions_total 1/);
+    const text = metrics.expose();
+    expect(text).toMatch(/aura_consensus_faults_total\{kind="malformed"\} 50/);
+    expect(text).toMatch(/# TYPE aura_consensus_view_changes_total counter/);
+    expect(notices).toEqual(['malformed:1']); // one notice for the burst, not fifty
+  });
+
   it('changes view when the leader leaves, and progress resumes', async () => {
     const { log } = await cluster('svc-leader', { requestTimeoutMs: 300 });
     await services[1].propose('before', { timeoutMs: 20_000 });

@@ -1,30 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { randomScenario, runScenario } from '../../../src/services/consensus/simulator';
+import { SCENARIOS } from './scenario-count';
 
 // The simulator signs with SimulatedSigner (fast, same interface); real Ed25519 is tested in ed25519.test.ts.
 describe('PBFT under the seeded simulator', () => {
-  it('keeps safety and liveness in 1,000 random scenarios (drop, delay, reorder, duplicate, partitions, crash, twins)', async () => {
+  it(`keeps safety and liveness in ${SCENARIOS} random scenarios (drop, delay, reorder, duplicate, partitions, crash, twins, byzantine members)`, async () => {
     const failures: string[] = [];
     let twins = 0;
+    let byzantine = 0;
+    const crafted: Record<string, number> = {};
     let crashes = 0;
     let viewChanges = 0;
     let truncated = 0;
-    for (let seed = 1; seed <= 1000; seed++) {
+    for (let seed = 1; seed <= SCENARIOS; seed++) {
       const scenario = randomScenario(seed);
       twins += scenario.faulty.filter((x) => x.kind === 'twin').length;
+      byzantine += scenario.faulty.filter((x) => x.kind === 'byzantine').length;
       crashes += scenario.faulty.filter((x) => x.kind === 'crash').length;
       const result = await runScenario(scenario);
       viewChanges += result.maxView > 0 ? 1 : 0;
+      for (const [k, v] of Object.entries(result.rejected)) crafted[k] = (crafted[k] ?? 0) + v;
       truncated += result.stableCheckpoint > 0 ? 1 : 0;
       if (!result.safety || !result.liveness) failures.push(`seed ${seed}: ${result.violations.join('; ')}`);
     }
     expect(failures).toEqual([]);
     // The scenarios really exercised the faults they claim to.
-    expect(twins).toBeGreaterThan(100);
-    expect(crashes).toBeGreaterThan(100);
-    expect(viewChanges).toBeGreaterThan(50);
-    expect(truncated).toBeGreaterThan(100);
-  }, 120_000);
+    const per = SCENARIOS / 1000;
+    expect(twins).toBeGreaterThan(50 * per);
+    expect(byzantine).toBeGreaterThan(50 * per);
+    expect(crashes).toBeGreaterThan(50 * per);
+    expect(viewChanges).toBeGreaterThan(50 * per);
+    expect(truncated).toBeGreaterThan(100 * per);
+    // Byzantine members' crafted messages were seen and refused for what they are.
+    for (const kind of ['wrongSender', 'invalidProof', 'stale', 'replay', 'equivocation']) expect(crafted[kind], kind).toBeGreaterThan(0);
+  }, 1_200_000);
 
   it('catches the broken variant (quorum 2f instead of 2f+1) with a safety violation', async () => {
     let found: string | null = null;
