@@ -72,7 +72,7 @@ describe('a timed-out request', () => {
     const { standardise } = await import('../../../src/pipeline/stages/features');
     const { z, mean, scale } = standardise(Float32Array.from(series));
     const whole = await aura.services.lnn!.infer({ sequence: [Array.from(z, (v) => [v])], returnDynamics: true });
-    expect(output.forecast).toBe(whole.output[whole.shape[1] - 1] * scale + mean);
+    expect(output.forecast).toBe(whole.output[(whole.shape[1] - 1) * whole.shape[2]] * scale + mean);
     expect(output.dynamics).toEqual(whole.dynamics);
     expect(output.prediction).toHaveLength(5_000);
   });
@@ -93,7 +93,7 @@ describe('on the GPU path (Dawn)', () => {
       const { standardise } = await import('../../../src/pipeline/stages/features');
       const { z, mean, scale } = standardise(Float32Array.from(series));
       const whole = await lnn.infer({ sequence: [Array.from(z, (v) => [v])], returnDynamics: true });
-      expect(output.forecast).toBeCloseTo(whole.output[whole.shape[1] - 1] * scale + mean, 5);
+      expect(output.forecast).toBeCloseTo(whole.output[(whole.shape[1] - 1) * whole.shape[2]] * scale + mean, 5);
       expect(output.dynamics.mean).toBeCloseTo(whole.dynamics.mean, 5);
     } finally {
       await aura.destroy();
