@@ -41,7 +41,7 @@ function leaveImportMetaUrls(): Plugin {
  * dist/app; `vite build --mode lib` builds the ES module library into dist/lib (types: tsconfig.lib.json,
  * then scripts/finish-types.ts).
  */
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ mode, command }) => {
   if (mode === 'lib') {
     return {
       publicDir: false,
@@ -63,6 +63,10 @@ export default defineConfig(({ mode }) => {
     };
   }
   return {
+    // The dev server serves public/ (the e2e tests fetch fixtures such as /models/aura-bert-tiny/ there);
+    // the app build copies only the model files the code names (src/models/packaged.ts), the int8 weights
+    // and not the f32 ones or the test fixtures.
+    publicDir: command === 'build' ? false : 'public',
     // Tests run against the dev server: no hot reload (a file saved mid-test must not reload the page),
     // and every browser dependency pre-bundled up front (a dependency found late reloads the page).
     // onnxruntime-web is served as it is, so it finds its .wasm beside its module (as in a build).

@@ -11,7 +11,7 @@ import type { BertEncoding } from './tokenizer';
 /**
  * The model: `model` (a directory in the Hugging Face layout: config.json, tokenizer.json,
  * tokenizer_config.json, onnx/model.onnx, onnx/model_quantized.onnx) with `dtype` ('fp32' | 'q8';
- * default 'q8' on the cpu path, 'fp32' on the gpu path, as transformers.js), or `source` naming
+ * default 'q8' on both paths: the package ships the int8 weights only), or `source` naming
  * each file. Default: public/models/aura-bert-spam.
  */
 export interface LanguageServiceOptions extends ModelChoice {

@@ -23,12 +23,12 @@ export type ModelDtype = keyof typeof MODEL_DTYPE_FILES;
 export { DEFAULT_LANGUAGE_MODEL };
 
 /**
- * The dtype loaded when none is asked for, as transformers.js v3 chooses: 'q8' on the WASM EP (the
- * package default: a quarter of the bytes to download and cache, and int8 matmuls on the CPU) and
- * 'fp32' on the WebGPU EP (where the int8 format, made for CPUs, gains nothing).
+ * The dtype loaded when none is asked for: 'q8' on both EPs. The package ships only the int8 weights
+ * of its models (a third of the bytes to download and cache), so the default must be the file that is
+ * there; 'fp32' (onnx/model.onnx) loads when asked for, from a model folder that has it.
  */
-export function defaultDtypeFor(ep: BertExecutionProvider): ModelDtype {
-  return ep === 'wasm' ? 'q8' : 'fp32';
+export function defaultDtypeFor(_ep: BertExecutionProvider): ModelDtype {
+  return 'q8';
 }
 
 export function requireDtype(value: unknown): ModelDtype {

@@ -1,5 +1,5 @@
-import { isNode } from '../../gpu/device';
-import { loadModelJson, type ModelFetchOptions } from '../language/model-source';
+import { loadModelJson, type ModelFetchOptions } from '../../models/fetch';
+import { modelUrl } from '../../models/locate';
 import type { LnnModel } from './model';
 import { loadNcpsModel } from './ncps-format';
 
@@ -10,9 +10,7 @@ import { loadNcpsModel } from './ncps-format';
  * seven steps after, both in those z units.
  */
 export function defaultLnnModelUrl(): string {
-  return isNode()
-    ? new URL('../../../public/models/aura-cfc-births/model.json', import.meta.url).href
-    : new URL('/models/aura-cfc-births/model.json', globalThis.location?.href).href;
+  return modelUrl('aura-cfc-births', 'model.json');
 }
 
 export async function loadDefaultLnnModel(source: string | URL = defaultLnnModelUrl(), options: ModelFetchOptions = {}): Promise<LnnModel> {

@@ -1,5 +1,5 @@
-import { isNode } from '../../gpu/device';
-import { loadModelBytes, type ModelFetchOptions } from '../language/model-source';
+import { loadModelBytes, type ModelFetchOptions } from '../../models/fetch';
+import { modelUrl } from '../../models/locate';
 import type { SnnClassifier } from './classifier';
 import { decodeSnnWeights } from './weights-file';
 
@@ -12,9 +12,7 @@ import { decodeSnnWeights } from './weights-file';
 export const SNN_DIGITS_TIME_STEPS = 4;
 
 export function defaultSnnModelUrl(): string {
-  return isNode()
-    ? new URL('../../../public/models/aura-snn-digits/model.snn', import.meta.url).href
-    : new URL('/models/aura-snn-digits/model.snn', globalThis.location?.href).href;
+  return modelUrl('aura-snn-digits', 'model.snn');
 }
 
 export async function loadDefaultSnnClassifier(source: string | URL = defaultSnnModelUrl(), options: ModelFetchOptions = {}): Promise<SnnClassifier> {

@@ -17,17 +17,18 @@ describe('a model directory in the Hugging Face layout (config.json, tokenizer f
   const model = writeHfModelDirectory();
   afterAll(() => rmSync(model.dir, { recursive: true, force: true }));
 
-  it("dtype names the file as transformers.js does; the default is 'q8' on the WASM EP and 'fp32' on the WebGPU EP", () => {
+  it("dtype names the file as transformers.js does; the default is 'q8' on both EPs (the package ships int8 weights only)", () => {
     expect(MODEL_DTYPE_FILES).toEqual({ fp32: 'onnx/model.onnx', q8: 'onnx/model_quantized.onnx' });
     expect(defaultDtypeFor('wasm')).toBe('q8');
-    expect(defaultDtypeFor('webgpu')).toBe('fp32');
+    expect(defaultDtypeFor('webgpu')).toBe('q8');
     expect(modelDirectorySource('https://x.test/m', 'q8')).toEqual({
       model: 'https://x.test/m/onnx/model_quantized.onnx',
       tokenizer: 'https://x.test/m/tokenizer.json',
       tokenizerConfig: 'https://x.test/m/tokenizer_config.json',
       config: 'https://x.test/m/config.json',
     });
-    expect(resolveModelChoice({ model: 'm/' }, 'webgpu')).toMatchObject({ dtype: 'fp32', source: { model: 'm/onnx/model.onnx' } });
+    expect(resolveModelChoice({ model: 'm/' }, 'webgpu')).toMatchObject({ dtype: 'q8', source: { model: 'm/onnx/model_quantized.onnx' } });
+    expect(resolveModelChoice({ model: 'm/', dtype: 'fp32' }, 'webgpu')).toMatchObject({ dtype: 'fp32', source: { model: 'm/onnx/model.onnx' } });
     expect(resolveModelChoice({}, 'wasm').source.model).toMatch(/public\/models\/aura-bert-spam\/onnx\/model_quantized\.onnx$/);
   });
 
