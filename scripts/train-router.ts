@@ -4,10 +4,12 @@
  * Reads data/router/requests.jsonl and fits two softmax regressions (full-batch gradient descent
  * with L2; deterministic: zero initialisation, fixed order) on the 'train' split:
  *  - src/services/router/weights.json: hashed bag of words + text and series statistics + the
- *    Language service's BERT sentence embedding (the default model aura-bert-tiny, CPU/WASM path);
+ *    Language service's BERT sentence embedding (the default language model, CPU/WASM path; its
+ *    hidden size is read from the model);
  *  - src/services/router/weights-hashed.json: the same without the embedding, used for requests
  *    whose text arrives without one (no Language service running).
- * Reports accuracy on the held-out 'test' split, and on its hand-written part (ids h…) alone.
+ * Reports accuracy on the held-out 'test' split, and on its templated (ids r…), hand-written (ids h…)
+ * and e-mail (ids e…, SpamAssassin training-split messages) parts alone.
  * Targets: the primary service gets 2/3 of the mass and the secondary services share 1/3
  * (a single-service example puts all of it on its service).
  */
@@ -18,6 +20,7 @@ import { evaluateRouter, featureMatrix, parseLabelledRequests, type LabelledRequ
 import { defaultFeatureLayout, featureCount, type RouterFeatureLayout } from '../src/services/router/features';
 import { ROUTER_WEIGHTS_FORMAT, type RouterWeights } from '../src/services/router/model';
 import { embedLabelledRequests } from '../src/services/router/text-embeddings';
+import { DEFAULT_LANGUAGE_MODEL } from '../src/models/defaults';
 import { routerWords, wordBucket } from '../src/services/router/text-features';
 
 const EPOCHS = 400;
@@ -93,12 +96,18 @@ function fit(layout: RouterFeatureLayout, embeddings: Map<string, Float32Array> 
   };
   const trainEval = evaluateRouter(weights, train, trainX);
   const testEval = evaluateRouter(weights, test, testX);
-  // The hand-written examples (ids h…) use phrasings no template produced: reported on their own.
-  const novel = test.map((e, i) => [e, i] as const).filter(([e]) => e.id.startsWith('h'));
-  const novelEval = evaluateRouter(weights, novel.map(([e]) => e), novel.map(([, i]) => testX[i]));
+  // The hand-written examples (ids h…) use phrasings no template produced, the e-mails (ids e…) are
+  // pasted messages: each part is reported on its own, as is the templated part (ids r…).
+  const part = (prefix: string) => {
+    const rows = test.map((e, i) => [e, i] as const).filter(([e]) => e.id.startsWith(prefix));
+    return evaluateRouter(weights, rows.map(([e]) => e), rows.map(([, i]) => testX[i]));
+  };
+  const novelEval = part('h');
+  const templatedEval = part('r');
+  const emailEval = part('e');
   weights.training = {
     data: 'data/router/requests.jsonl',
-    split: 'fixed: the split field (every fifth generated example, and every hand-written one, held out)',
+    split: 'fixed: the split field (every fifth generated example and e-mail, and every hand-written one, held out)',
     trainExamples: train.length,
     testExamples: test.length,
     model: 'softmax regression on standardised features',
@@ -113,9 +122,13 @@ function fit(layout: RouterFeatureLayout, embeddings: Map<string, Float32Array> 
     testPerService: testEval.perService,
     handwrittenTestExamples: novelEval.examples,
     handwrittenTestAccuracy: round(novelEval.accuracy),
+    templatedTestExamples: templatedEval.examples,
+    templatedTestAccuracy: round(templatedEval.accuracy),
+    emailTestExamples: emailEval.examples,
+    emailTestAccuracy: round(emailEval.accuracy),
   };
   console.log(`[${textFeatures}] train ${train.length}, test ${test.length}; loss ${loss.toFixed(4)}`);
-  console.log(`  train accuracy ${pct(trainEval.accuracy)}, held-out accuracy ${pct(testEval.accuracy)}, held-out coverage ${pct(testEval.coverage)}, hand-written held-out (${novelEval.examples}) ${pct(novelEval.accuracy)}`);
+  console.log(`  train accuracy ${pct(trainEval.accuracy)}, held-out accuracy ${pct(testEval.accuracy)}, held-out coverage ${pct(testEval.coverage)}, hand-written held-out (${novelEval.examples}) ${pct(novelEval.accuracy)}, templated held-out (${templatedEval.examples}) ${pct(templatedEval.accuracy)}, e-mail held-out (${emailEval.examples}) ${pct(emailEval.accuracy)}`);
   console.log('  held-out per service [correct, total]:', JSON.stringify(testEval.perService));
   return weights;
 }
@@ -147,7 +160,7 @@ function pct(x: number): string {
 const language = await LanguageService.create({ backend: 'cpu', cache: false });
 const embeddings = await embedLabelledRequests(language, examples);
 await language.destroy();
-const withEmbedding = fit(defaultFeatureLayout(language.hiddenSize), embeddings, `hashed bag of words (FNV-1a, 256 buckets) + text statistics + BERT sentence embedding (aura-bert-tiny, hidden ${language.hiddenSize}, mean-pooled, L2-normalised)`);
+const withEmbedding = fit(defaultFeatureLayout(language.hiddenSize), embeddings, `hashed bag of words (FNV-1a, 256 buckets) + text statistics + BERT sentence embedding (${DEFAULT_LANGUAGE_MODEL}, hidden ${language.hiddenSize}, mean-pooled, L2-normalised)`);
 const hashedOnly = fit(defaultFeatureLayout(0), undefined, 'hashed bag of words (FNV-1a, 256 buckets) + text statistics; no BERT embedding');
 writeFileSync(new URL('src/services/router/weights.json', root), JSON.stringify(withEmbedding) + '\n');
 writeFileSync(new URL('src/services/router/weights-hashed.json', root), JSON.stringify(hashedOnly) + '\n');

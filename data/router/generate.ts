@@ -4,8 +4,11 @@
  *   npx vite-node data/router/generate.ts
  * Each line: { id, text?, series?, services: [primary, ...secondary], split: 'train' | 'test' }.
  * The split is fixed: every fifth example is held out for testing.
+ * E-mails (ids e…) come from the SpamAssassin TRAINING split that the language model was trained on
+ * (training/language/data/prepared.jsonl, rows with split 'train', written by the language training's
+ * prepare step; generated data, never committed). Its validation and test rows are never read.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 type Service = 'language' | 'neuromorphic' | 'lnn' | 'memory' | 'consensus';
 interface Example { id: string; text?: string; series?: number[]; services: Service[]; split: 'train' | 'test' }
@@ -168,6 +171,39 @@ const HANDWRITTEN: Array<[Service[], string, 'spikes' | 'signal' | null]> = [
 HANDWRITTEN.forEach(([services, text, series], i) => {
   const data = series === 'spikes' ? spikeSeries() : series === 'signal' ? continuousSeries() : undefined;
   lines.push(JSON.stringify({ id: `h${String(i).padStart(3, '0')}`, ...(text ? { text } : {}), ...(data ? { series: data } : {}), services, split: 'test' }));
+});
+// Pasted e-mails (ham and spam) go to the Language service, whose default model classifies them.
+// A separate seeded stream, so the examples above stay exactly as they were.
+const EMAILS_PER_LABEL = 50;
+const EMAIL_MAX_CHARS = 3000;
+const prepared = new URL('../../training/language/data/prepared.jsonl', import.meta.url);
+if (!existsSync(prepared)) {
+  throw new Error('training/language/data/prepared.jsonl is missing: run the language training\'s prepare step first (see training/language/README.md)');
+}
+const trainRows = readFileSync(prepared, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { id: string; label: number; split: string; text: string })
+  .filter((r) => r.split === 'train');
+state = 20261130;
+const emails: Array<{ text: string; label: number }> = [];
+for (const label of [0, 1]) {
+  const rows = trainRows.filter((r) => r.label === label);
+  for (let i = rows.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [rows[i], rows[j]] = [rows[j], rows[i]];
+  }
+  for (const row of rows.slice(0, EMAILS_PER_LABEL)) emails.push({ text: row.text, label });
+}
+for (let i = emails.length - 1; i > 0; i--) {
+  const j = Math.floor(rand() * (i + 1));
+  [emails[i], emails[j]] = [emails[j], emails[i]];
+}
+emails.forEach(({ text }, i) => {
+  // Half are cut to their first few hundred characters (at a space), as a user would paste them.
+  let body = text.slice(0, EMAIL_MAX_CHARS);
+  if (i % 2 === 1) {
+    const cut = body.slice(0, int(200, 600));
+    body = cut.length < body.length && cut.lastIndexOf(' ') > 100 ? cut.slice(0, cut.lastIndexOf(' ')) : cut;
+  }
+  lines.push(JSON.stringify({ id: `e${String(i).padStart(3, '0')}`, text: body.trim(), services: ['language'], split: i % 5 === 4 ? 'test' : 'train' }));
 });
 writeFileSync(new URL('./requests.jsonl', import.meta.url), lines.join('\n') + '\n');
 console.log(`wrote ${lines.length} examples to data/router/requests.jsonl`);

@@ -5,7 +5,6 @@ import { evaluateRouter, featureMatrix, parseLabelledRequests } from '../../../s
 import { defaultRouterFallbackWeights, defaultRouterWeights } from '../../../src/services/router/default-weights';
 import { embedLabelledRequests } from '../../../src/services/router/text-embeddings';
 import { LanguageService } from '../../../src/services/language/language-service';
-import { TINY_SOURCE } from '../language/fixtures';
 import { parseRouterWeights } from '../../../src/services/router/model';
 import { NoServiceAvailableError, RouterWeightsError } from '../../../src/services/router/errors';
 import { InvalidInputError } from '../../../src/errors';
@@ -22,11 +21,11 @@ const spikes = Array.from({ length: 120 }, (_, i) => ((i * 37) % 11 === 0 ? 1 : 
 const sensor = Array.from({ length: 80 }, (_, i) => 21.5 + 0.8 * Math.sin(i / 6) + 0.01 * i);
 
 describe('trained default weights', () => {
-  // The default model uses the Language service's embedding (aura-bert-tiny on its CPU/WASM path).
+  // The default model uses the Language service's embedding (the default language model on its CPU/WASM path).
   let language: LanguageService;
   let embeddings: Map<string, Float32Array>;
   beforeAll(async () => {
-    language = await LanguageService.create({ backend: 'cpu', source: TINY_SOURCE, cache: false });
+    language = await LanguageService.create({ backend: 'cpu', cache: false });
     embeddings = await embedLabelledRequests(language, test);
   }, 90_000);
   afterAll(() => language?.destroy());
@@ -62,7 +61,7 @@ describe('trained default weights', () => {
     const other = await router.routeOne({ text: test[textIndex].text, series: test[textIndex].series, embedding: new Float32Array(384).fill(0.05) });
     expect(other.features).toBe('no-embedding');
     expect(other.selected).toEqual(without.decisions[textIndex].selected);
-    expect(other.reason).toMatch(/the embedding has 384 values, the weights were trained on 128/);
+    expect(other.reason).toContain(`the embedding has 384 values, the weights were trained on ${weights.layout.embeddingSize}`);
   });
 
   it('embeddings resident on the GPU are used in place and decide as the same rows on the CPU', async () => {

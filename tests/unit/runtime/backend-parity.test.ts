@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { createAura } from '../../../src/runtime/create-aura';
-import { TINY_SOURCE } from '../language/fixtures';
 import type { UnifiedResponse } from '../../../src/pipeline/response';
 
 /**
@@ -18,7 +17,7 @@ describe('the same requests on forced GPU and forced CPU plans', () => {
   const services = ['language', 'neuromorphic', 'lnn'] as const;
 
   async function run(backend: 'gpu' | 'cpu'): Promise<UnifiedResponse[]> {
-    const aura = await createAura({ backend: { language: 'cpu', neuromorphic: backend, lnn: backend, router: backend }, planStore: false, language: { source: TINY_SOURCE }, services: [...services] });
+    const aura = await createAura({ backend: { language: 'cpu', neuromorphic: backend, lnn: backend, router: backend }, planStore: false, services: [...services] });
     try {
       expect(aura.plan.stages.lnn).toEqual({ path: backend, why: 'forced' });
       const out: UnifiedResponse[] = [];

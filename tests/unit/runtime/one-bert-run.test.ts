@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAura } from '../../../src/runtime/create-aura';
-import { TINY_SOURCE } from '../language/fixtures';
 
 /**
  * A text request that the router sends to the language service runs BERT once: the embedding run
@@ -8,7 +7,7 @@ import { TINY_SOURCE } from '../language/fixtures';
  */
 describe('a text request routed to language', () => {
   it('runs BERT once, and the answer equals a classification of its own', async () => {
-    const aura = await createAura({ backend: 'cpu', planStore: false, language: { source: TINY_SOURCE }, services: ['language', 'lnn'] });
+    const aura = await createAura({ backend: 'cpu', planStore: false, services: ['language', 'lnn'] });
     try {
       const language = aura.services.language!;
       const run = vi.spyOn(language.session, 'run');
