@@ -23,9 +23,12 @@ export class Deadline {
   private readonly controller = new AbortController();
   private readonly timer: ReturnType<typeof setTimeout>;
   private stage = 'start';
+  /** When the time is up, by the clock: a check after it fails even if the timer has not fired yet. */
+  private readonly expiresAt: number;
 
   constructor(readonly timeoutMs: number, caller?: AbortSignal) {
     this.signal = this.controller.signal;
+    this.expiresAt = performance.now() + timeoutMs;
     this.timer = setTimeout(() => this.controller.abort(new TimeoutError(timeoutMs, this.stage)), timeoutMs);
     if (caller) {
       if (caller.aborted) this.controller.abort(new CancelledError(this.stage));
@@ -39,6 +42,7 @@ export class Deadline {
   }
 
   check(): void {
+    if (!this.signal.aborted && performance.now() >= this.expiresAt) this.controller.abort(new TimeoutError(this.timeoutMs, this.stage));
     if (this.signal.aborted) throw this.signal.reason;
   }
 
@@ -49,7 +53,11 @@ export class Deadline {
   }
 
   race<T>(work: Promise<T>): Promise<T> {
-    if (this.signal.aborted) return Promise.reject(this.signal.reason);
+    try {
+      this.check();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(this.signal.reason);
       this.signal.addEventListener('abort', onAbort, { once: true });
