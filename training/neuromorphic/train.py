@@ -20,14 +20,14 @@ MODEL_DIR = os.environ.get('SNN_OUT', os.path.join(ROOT, 'public', 'models', 'au
 FIXTURE_DIR = os.path.join(os.environ['SNN_OUT'], 'fixture') if 'SNN_OUT' in os.environ else os.path.join(ROOT, 'tests', 'fixtures', 'aura-snn-digits')
 STEPS = tuple(int(t) for t in os.environ.get('SNN_STEPS', '4,8,16').split(','))  # batches cycle through them: one model serves each
 SEED, BATCH = int(os.environ.get('SNN_SEED', 0)), 64
-EPOCHS = int(os.environ.get('SNN_EPOCHS', 150))
+EPOCHS = int(os.environ.get('SNN_EPOCHS', 300))
 HIDDEN = tuple(int(h) for h in os.environ.get('SNN_HIDDEN', '128').split(','))  # '128,64': two hidden layers
-BETA = float(os.environ.get('SNN_BETA', 0.7))
+BETA = float(os.environ.get('SNN_BETA', 0.9))
 LR = float(os.environ.get('SNN_LR', 5e-3))
 GAIN = float(os.environ.get('SNN_GAIN', 8.0))
 GAIN2 = float(os.environ.get('SNN_GAIN2', 2.0))
-FIT = os.environ.get('SNN_FIT', 'fit')
-SHIFT = os.environ.get('SNN_SHIFT', '0') == '1'
+FIT = os.environ.get('SNN_FIT', 'train')  # 'fit' (buckets 0-6) for selection runs
+SHIFT = os.environ.get('SNN_SHIFT', '1') == '1'
 ENSEMBLE = int(os.environ.get('SNN_ENSEMBLE', 1))  # seeds SEED .. SEED + K - 1, merged by merge()
 THREADS = int(os.environ.get('SNN_THREADS', 2))
 
