@@ -7,10 +7,10 @@ import { acquireGpu, type GpuContext } from '../src/gpu/device';
  * Runs one of eval/baselines/*.py under /usr/bin/python3 (torch-free: numpy and sklearn) and parses the
  * JSON it prints. Missing data or Python: a clear message and exit code 2.
  */
-export function runBaseline<T>(script: string): T {
+export function runBaseline<T>(script: string, args: string[] = []): T {
   let text: string;
   try {
-    text = execFileSync('/usr/bin/python3', [script], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+    text = execFileSync('/usr/bin/python3', [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
     console.error(`eval: ${script} failed (the data are training-only: run npm ci in training/; sklearn ships the digits):\n${stderr}`);

@@ -20,9 +20,12 @@ interface DigitsBaselines {
 const STEPS = [4, 8, 16];
 
 export async function evaluate(options: EvalOptions): Promise<EvalReport> {
-  const data = runBaseline<DigitsBaselines>('eval/baselines/digits.py');
-  const ctx = await evalGpu(options.gpu);
   const classifier = await loadDefaultSnnClassifier();
+  const hidden = classifier.network.layers.map((l) => l.outputs);
+  // The MLP baseline has the spiking network's layer sizes.
+  const data = runBaseline<DigitsBaselines>('eval/baselines/digits.py', hidden.map(String));
+  const ctx = await evalGpu(options.gpu);
+  const name = `spiking 64-${hidden.map((h) => `${h}(LIF)`).join('-')}-readout ${classifier.labels.length}`;
   const snn = new NeuromorphicService(ctx ?? null, { backend: ctx ? 'gpu' : 'cpu', classifier });
   // The runtime's own shaping of a 64-value series (min–max into [0, 1]), as the pipeline stage does it.
   const inputs = data.test.images.map((image) => shapeSeriesCpu(image, snn.inputWidth));
@@ -46,7 +49,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
   const table = markdownTable(
     ['model', 'T', 'test accuracy', 'input spikes / image', 'LIF spikes / image', 'SOPs / image', 'MACs / image', 'energy / image', 'vs MLP energy'],
     [
-      ...runs.map((r) => [`spiking 64-128(LIF)-readout 10${r.default ? ' (default T)' : ''}`, r.timeSteps, `${fixed(100 * r.accuracy, 2)} %`, fixed(r.inputSpikesPerImage), fixed(r.spikesPerImage), fixed(r.synapticOpsPerImage, 0), fixed(r.macsPerImage, 0), `${fixed(r.energyPjPerImage / 1000, 2)} nJ`, `${fixed(r.energyPjPerImage / mlp.energyPjPerImage, 3)}×`]),
+      ...runs.map((r) => [`${name}${r.default ? ' (default T)' : ''}`, r.timeSteps, `${fixed(100 * r.accuracy, 2)} %`, fixed(r.inputSpikesPerImage), fixed(r.spikesPerImage), fixed(r.synapticOpsPerImage, 0), fixed(r.macsPerImage, 0), `${fixed(r.energyPjPerImage / 1000, 2)} nJ`, `${fixed(r.energyPjPerImage / mlp.energyPjPerImage, 3)}×`]),
       ...baselines.map((b) => [b.name, '–', `${fixed(100 * b.accuracy, 2)} %`, '–', '–', '–', b.macs, `${fixed(b.energyPjPerImage / 1000, 2)} nJ`, `${fixed(b.energyPjPerImage / mlp.energyPjPerImage, 3)}×`]),
     ],
   );

@@ -34,25 +34,35 @@ class ATan(torch.autograd.Function):
 
 
 class DigitsSnn(nn.Module):
-    """64 inputs -> Linear -> snn.Leaky(beta, threshold, reset_mechanism='subtract') -> readout on the
-    hidden layer's mean activity (spike count / T), as the runtime's readout computes it."""
+    """64 inputs -> (Linear -> snn.Leaky(beta, threshold, reset_mechanism='subtract')) per hidden width ->
+    readout on the last hidden layer's mean activity (spike count / T), as the runtime's readout computes
+    it. Each step runs the layers in order, a layer taking the previous one's spikes of the same step
+    (src/services/neuromorphic/run-cpu.ts)."""
 
-    def __init__(self, inputs=64, hidden=128, classes=10, beta=0.9, threshold=1.0):
+    def __init__(self, inputs=64, hidden=(128,), classes=10, beta=0.9, threshold=1.0):
         super().__init__()
-        self.fc1 = nn.Linear(inputs, hidden)
-        self.readout = nn.Linear(hidden, classes)
+        hidden = (hidden,) if isinstance(hidden, int) else tuple(hidden)
+        sizes = (inputs,) + hidden
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
+        self.readout = nn.Linear(hidden[-1], classes)
         self.beta, self.threshold = beta, threshold
 
+    @property
+    def fc1(self):
+        return self.layers[0]
+
     def forward(self, spikes):  # spikes: (T, B, inputs)
-        steps = spikes.shape[0]
-        mem = torch.zeros(spikes.shape[1], self.fc1.out_features)
-        count = torch.zeros_like(mem)
+        steps, batch = spikes.shape[0], spikes.shape[1]
+        mems = [torch.zeros(batch, layer.out_features) for layer in self.layers]
+        count = torch.zeros(batch, self.layers[-1].out_features)
         raster = []
         for t in range(steps):
-            current = self.fc1(spikes[t])
-            reset = (mem - self.threshold > 0).float().detach()  # reset_delay=True: last step's spike
-            mem = self.beta * mem + current - reset * self.threshold
-            spk = ATan.apply(mem - self.threshold)
-            count = count + spk
-            raster.append(spk)
+            x = spikes[t]
+            for i, layer in enumerate(self.layers):
+                mem = mems[i]
+                reset = (mem - self.threshold > 0).float().detach()  # reset_delay=True: last step's spike
+                mems[i] = mem = self.beta * mem + layer(x) - reset * self.threshold
+                x = ATan.apply(mem - self.threshold)
+            count = count + x
+            raster.append(x)
         return self.readout(count / steps), torch.stack(raster)

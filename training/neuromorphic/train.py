@@ -12,20 +12,23 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from digits import load_split, unit_scale  # noqa: E402
+from digits import load_split, unit_scale, validation_mask  # noqa: E402
 from snn import DigitsSnn, latency_encode  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 MODEL_DIR = os.environ.get('SNN_OUT', os.path.join(ROOT, 'public', 'models', 'aura-snn-digits'))
 FIXTURE_DIR = os.path.join(os.environ['SNN_OUT'], 'fixture') if 'SNN_OUT' in os.environ else os.path.join(ROOT, 'tests', 'fixtures', 'aura-snn-digits')
 STEPS = tuple(int(t) for t in os.environ.get('SNN_STEPS', '4,8,16').split(','))  # batches cycle through them: one model serves each
-SEED, BATCH = 0, 64
-EPOCHS = int(os.environ.get('SNN_EPOCHS', 150))
-HIDDEN = int(os.environ.get('SNN_HIDDEN', 128))
-BETA = float(os.environ.get('SNN_BETA', 0.7))
+SEED, BATCH = int(os.environ.get('SNN_SEED', 0)), 64
+EPOCHS = int(os.environ.get('SNN_EPOCHS', 300))
+HIDDEN = tuple(int(h) for h in os.environ.get('SNN_HIDDEN', '128').split(','))  # '128,64': two hidden layers
+BETA = float(os.environ.get('SNN_BETA', 0.9))
 LR = float(os.environ.get('SNN_LR', 5e-3))
 GAIN = float(os.environ.get('SNN_GAIN', 8.0))
-SHIFT = os.environ.get('SNN_SHIFT', '0') == '1'
+GAIN2 = float(os.environ.get('SNN_GAIN2', 2.0))
+FIT = os.environ.get('SNN_FIT', 'train')  # 'fit' (buckets 0-6) for selection runs
+SHIFT = os.environ.get('SNN_SHIFT', '1') == '1'
+ENSEMBLE = int(os.environ.get('SNN_ENSEMBLE', 1))  # seeds SEED .. SEED + K - 1, merged by merge()
 THREADS = int(os.environ.get('SNN_THREADS', 2))
 
 
@@ -51,10 +54,11 @@ def export(model: DigitsSnn, path: str) -> None:
         off += a.size
         return r
 
-    layer = {'inputs': 64, 'outputs': HIDDEN, 'neuron': {'model': 'snntorch', 'beta': BETA, 'threshold': 1.0, 'reset': 'subtract'},
-             'thresholdGe': False, 'weights': ref(model.fc1.weight), 'bias': ref(model.fc1.bias)}
-    readout = {'inputs': HIDDEN, 'outputs': 10, 'weights': ref(model.readout.weight), 'bias': ref(model.readout.bias)}
-    h = json.dumps({'format': 'aura-snn', 'version': 1, 'layers': [layer], 'readout': readout}).encode()
+    neuron = {'model': 'snntorch', 'beta': BETA, 'threshold': 1.0, 'reset': 'subtract'}
+    layers = [{'inputs': fc.in_features, 'outputs': fc.out_features, 'neuron': neuron, 'thresholdGe': False,
+               'weights': ref(fc.weight), 'bias': ref(fc.bias)} for fc in model.layers]
+    readout = {'inputs': HIDDEN[-1], 'outputs': 10, 'weights': ref(model.readout.weight), 'bias': ref(model.readout.bias)}
+    h = json.dumps({'format': 'aura-snn', 'version': 1, 'layers': layers, 'readout': readout}).encode()
     h += b' ' * (-(12 + len(h)) % 4)
     with open(path, 'wb') as f:
         f.write(b'AURASNN1' + struct.pack('<I', len(h)) + h + np.concatenate(data).tobytes())
@@ -64,23 +68,34 @@ def evaluate(model, x, y, steps):
         logits, raster = model(torch.from_numpy(latency_encode(x, steps)))
     return float((logits.argmax(1).numpy() == y).mean()), logits, raster
 
-def main():
-    start = time.time()
-    torch.manual_seed(SEED)
-    torch.set_num_threads(THREADS)
-    rng = np.random.default_rng(SEED)
-    images, labels, train = load_split()
-    x = unit_scale(images)
-    xtr, ytr, xte, yte = x[train], labels[train], x[~train], labels[~train]
+def merge(members: list) -> DigitsSnn:
+    """Seeds averaged in logit space as one network: their hidden layers side by side (no synapse between
+    them), the readout [W_1 ... W_K] / K with the mean bias. The readout is linear in the spike counts, so
+    its logits are exactly the members' mean: the runtime runs the ensemble as a plain wider layer."""
+    k = len(members)
+    merged = DigitsSnn(hidden=(sum(m.fc1.out_features for m in members),), beta=BETA)
+    with torch.no_grad():
+        merged.fc1.weight.copy_(torch.cat([m.fc1.weight for m in members]))
+        merged.fc1.bias.copy_(torch.cat([m.fc1.bias for m in members]))
+        merged.readout.weight.copy_(torch.cat([m.readout.weight for m in members], dim=1) / k)
+        merged.readout.bias.copy_(torch.stack([m.readout.bias for m in members]).mean(0))
+    return merged
+
+
+def train_member(seed, images, fit, xtr, ytr, xva, yva) -> DigitsSnn:
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
     model = DigitsSnn(hidden=HIDDEN, beta=BETA)
     with torch.no_grad():  # latency input is at most one spike per pixel: start with weights that fire
         model.fc1.weight.mul_(GAIN)
+        for fc in model.layers[1:]:  # hidden spikes are denser than the latency input
+            fc.weight.mul_(GAIN2)
     opt = torch.optim.Adam(model.parameters(), lr=LR, weight_decay=float(os.environ.get('SNN_WD', 0)))
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, EPOCHS)
     encoded = {t: latency_encode(xtr, t) for t in STEPS}
     for epoch in range(EPOCHS):
         if SHIFT and epoch % 2 == 0:  # every other epoch sees shifted copies of the training images
-            encoded = {t: latency_encode(unit_scale(shifted(images[train], rng)), t) for t in STEPS}
+            encoded = {t: latency_encode(unit_scale(shifted(images[fit], rng)), t) for t in STEPS}
         elif SHIFT:
             encoded = {t: latency_encode(xtr, t) for t in STEPS}
         order = rng.permutation(len(ytr))
@@ -97,15 +112,35 @@ def main():
         sched.step()
         if epoch % 10 == 9 or epoch == EPOCHS - 1:
             accs = {t: round(evaluate(model, xtr, ytr, t)[0], 4) for t in STEPS}
-            print(f'epoch {epoch + 1}: loss {total / len(ytr):.4f}, train accuracy {accs}', flush=True)
+            vals = {t: round(evaluate(model, xva, yva, t)[0], 4) for t in STEPS}
+            print(f'seed {seed} epoch {epoch + 1}: loss {total / len(ytr):.4f}, train accuracy {accs}, validation {vals}', flush=True)
+    return model
+
+
+def main():
+    start = time.time()
+    torch.set_num_threads(THREADS)
+    images, labels, train = load_split()
+    valid = validation_mask(len(labels))
+    # Selection runs fit on buckets 0-6 and score bucket 7; SNN_FIT=train refits the chosen setting on all 80 %.
+    fit = train if FIT == 'train' else train & ~valid
+    x = unit_scale(images)
+    xtr, ytr, xte, yte = x[fit], labels[fit], x[~train], labels[~train]
+    xva, yva = x[valid], labels[valid]
+    if ENSEMBLE > 1 and len(HIDDEN) > 1:
+        raise SystemExit('SNN_ENSEMBLE merges one-hidden-layer members only')
+    members = [train_member(SEED + i, images, fit, xtr, ytr, xva, yva) for i in range(ENSEMBLE)]
+    model = members[0] if ENSEMBLE == 1 else merge(members)
     wall = time.time() - start
-    test = {str(t): evaluate(model, xte, yte, t)[0] for t in STEPS}
-    print(f'test accuracy (torch): {test}; trained in {wall:.1f} s')
+    # No test accuracy here: the test split is scored once, through the runtime, by `npm run eval -- neuromorphic`.
+    validation = {str(t): evaluate(model, xva, yva, t)[0] for t in STEPS}
+    print(f'validation accuracy (torch, {len(yva)} images{", seen in training" if FIT == "train" else ""}): {validation}; trained in {wall:.1f} s')
     os.makedirs(MODEL_DIR, exist_ok=True)
     export(model, os.path.join(MODEL_DIR, 'model.snn'))
     with open(os.path.join(MODEL_DIR, 'metrics.json'), 'w') as f:
-        json.dump({'testAccuracyTorch': test, 'trainImages': int(train.sum()), 'testImages': int((~train).sum()),
-                   'trainWallSeconds': round(wall, 1), 'seed': SEED, 'epochs': EPOCHS, 'timeSteps': list(STEPS),
+        json.dump({'fit': FIT, 'validationAccuracyTorch': validation, 'fitImages': int(fit.sum()), 'validationImages': int(valid.sum()),
+                   'testImages': int((~train).sum()), 'trainWallSeconds': round(wall, 1), 'seed': SEED, 'ensemble': ENSEMBLE, 'epochs': EPOCHS,
+                   'hidden': list(HIDDEN), 'beta': BETA, 'lr': LR, 'gain': GAIN, 'shift': SHIFT, 'timeSteps': list(STEPS),
                    'torch': torch.__version__}, f, indent=2)
     # Parity fixtures: 12 test images (unit-scaled f32) and what this side computes for them.
     os.makedirs(FIXTURE_DIR, exist_ok=True)

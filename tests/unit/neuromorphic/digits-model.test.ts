@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shapeSeriesCpu } from '../../../src/kernels/series-shape';
-import { loadDefaultSnnClassifier } from '../../../src/services/neuromorphic/default-model';
+import { loadDefaultSnnClassifier, SNN_DIGITS_TIME_STEPS } from '../../../src/services/neuromorphic/default-model';
 import { NeuromorphicService } from '../../../src/services/neuromorphic/service';
 import { TOLERANCE, maxAbsDiff, withGpu } from '../../helpers/gpu';
 
@@ -74,7 +74,7 @@ describe('the neuromorphic stage with the default digit classifier', () => {
     const snn = new NeuromorphicService(null, { backend: 'cpu', classifier: await loadDefaultSnnClassifier() });
     const stage = new NeuromorphicStage(snn);
     const r = await stage.run({ request: validateRequest({ series: fixture.images[0] }) });
-    const expected = fixture.steps['4'].output[0];
+    const expected = fixture.steps[String(SNN_DIGITS_TIME_STEPS)].output[0];
     const digit = expected.indexOf(Math.max(...expected));
     expect(r.decision).toMatch(new RegExp(`^${digit} \\(p 0\\.\\d\\d|^${digit} \\(p 1\\.00`));
     expect((r.output as { label: string }).label).toBe(String(digit));
