@@ -42,7 +42,9 @@ test('100 concurrent requests are all answered, batched, and equal the same requ
     // Consensus is left out: its answer is the request's place in the agreed log, which depends on order by design.
     // f32 weights: the int8 model's dynamic quantization takes one activation scale per tensor, i.e.
     // over the whole batch, so with it a text's probability moves in the 3rd decimal with its batch-mates.
-    const aura = await createAura({ backend: 'cpu', planStore: false, services: ['language', 'neuromorphic', 'lnn', 'memory'], language: { dtype: 'fp32' } });
+    // The package ships the int8 weights only; this repository's full copy is served at /models/.
+    const language = { model: '/models/aura-bert-spam/', dtype: 'fp32' as const };
+    const aura = await createAura({ backend: 'cpu', planStore: false, services: ['language', 'neuromorphic', 'lnn', 'memory'], language });
     const texts = ['what is the weather like', 'classify this sentence please', 'recall my notes from monday', 'how fast is the network'];
     const requests = Array.from({ length: 100 }, (_, i) =>
       i % 3 === 0
