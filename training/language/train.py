@@ -94,12 +94,12 @@ def main(argv):
         elif stage == 'tokenizer':
             counts = count_words(corpus.pretraining_texts())
             vocab = train_vocab(counts, settings.VOCAB_SIZE, settings.MIN_FREQUENCY, settings.LIMIT_ALPHABET)
-            tokenizer = WordPiece(vocab, settings.MAX_LENGTH)
+            tokenizer = WordPiece(vocab, settings.MAX_LENGTH, settings.TAIL_TOKENS)
             with open(tokenizer_path, 'w', encoding='utf-8') as f:
                 json.dump(tokenizer.tokenizer_json(), f, ensure_ascii=False)
             log(f'tokenizer: {len(vocab)} pieces from {len(counts)} distinct words')
         else:
-            tokenizer = WordPiece.load(require(tokenizer_path, 'tokenizer'))
+            tokenizer = WordPiece.load(require(tokenizer_path, 'tokenizer'), settings.TAIL_TOKENS)
             from model import BertConfig
             if stage == 'pretrain':
                 from pretrain import pretrain

@@ -105,10 +105,11 @@ def words_of(text):
 
 
 class WordPiece:
-    def __init__(self, vocab, max_length):
+    def __init__(self, vocab, max_length, tail_tokens=0):
         self.vocab = list(vocab)
         self.ids = {t: i for i, t in enumerate(self.vocab)}
         self.max_length = max_length
+        self.tail_tokens = tail_tokens
         self._cache = {}
 
     def word_pieces(self, word):
@@ -145,9 +146,15 @@ class WordPiece:
         return [self.ids[p] for p in self.tokenize(text)]
 
     def encode(self, text, max_length=None):
-        """[CLS] pieces [SEP], pieces cut on the right to fit max_length (HF truncation=True)."""
-        limit = (max_length or self.max_length) - 2
-        return [CLS] + self.piece_ids(text)[:limit] + [SEP]
+        """[CLS] pieces [SEP]; a text past max_length keeps its head and its last `tail_tokens` pieces."""
+        return [CLS] + self.fit(self.piece_ids(text), (max_length or self.max_length) - 2) + [SEP]
+
+    def fit(self, pieces, budget):
+        """Head + tail truncation (plain right truncation when tail_tokens is 0), as the runtime's BertTokenizer."""
+        if len(pieces) <= budget:
+            return pieces
+        tail = min(self.tail_tokens, budget)
+        return pieces[:budget - tail] + (pieces[len(pieces) - tail:] if tail else [])
 
     # Hugging Face files -------------------------------------------------------------------
     def tokenizer_json(self):
@@ -175,17 +182,19 @@ class WordPiece:
         return {'tokenizer_class': 'BertTokenizer', 'do_lower_case': True, 'strip_accents': None,
                 'tokenize_chinese_chars': True, 'model_max_length': self.max_length,
                 'clean_up_tokenization_spaces': True, 'unk_token': '[UNK]', 'sep_token': '[SEP]',
-                'pad_token': '[PAD]', 'cls_token': '[CLS]', 'mask_token': '[MASK]'}
+                'pad_token': '[PAD]', 'cls_token': '[CLS]', 'mask_token': '[MASK]',
+                # AURA's extension: a text past model_max_length keeps its head and its last this-many pieces
+                'truncation_tail_tokens': self.tail_tokens}
 
     @classmethod
-    def load(cls, tokenizer_json_path):
+    def load(cls, tokenizer_json_path, tail_tokens=0):
         with open(tokenizer_json_path, encoding='utf-8') as f:
             spec = json.load(f)
         ids = spec['model']['vocab']
         vocab = [None] * len(ids)
         for token, i in ids.items():
             vocab[i] = token
-        return cls(vocab, spec['truncation']['max_length'])
+        return cls(vocab, spec['truncation']['max_length'], tail_tokens)
 
 
 def count_words(texts):

@@ -24,7 +24,7 @@ export interface BertBatch {
 }
 
 export interface BertEncodeOptions {
-  /** Cut over-long input to `maxLength` (right side, as HF `truncation=True`); false → TokenizationError. Default true. */
+  /** Cut over-long input to `maxLength` (its head, plus its last `tailTokens` pieces when the tokenizer_config asks); false → TokenizationError. Default true. */
   truncation?: boolean;
   /** Defaults to the tokenizer's own maximum (tokenizer.json truncation, else tokenizer_config model_max_length). */
   maxLength?: number;
@@ -43,6 +43,8 @@ export class BertTokenizer {
   readonly padId: number;
   readonly unkId: number;
   readonly vocabSize: number;
+  /** Pieces kept from the end of an over-long text (tokenizer_config `truncation_tail_tokens`; 0: cut on the right only). */
+  readonly tailTokens: number;
   private readonly inner: Tokenizer;
   private readonly specialCount: number;
 
@@ -60,6 +62,7 @@ export class BertTokenizer {
       throw new ModelLoadError('tokenizer.json could not be parsed', 'check that it is a Hugging Face tokenizer.json', { cause });
     }
     this.maxLength = resolveMaxLength(tokenizerJson, config);
+    this.tailTokens = resolveTailTokens(config);
     this.vocabSize = this.inner.get_vocab(true).size;
     const unkToken = String(tokenizerJson.model.unk_token ?? '[UNK]');
     this.unkId = this.inner.token_to_id(unkToken) ?? 0;
@@ -88,7 +91,7 @@ export class BertTokenizer {
           'shorten the text, or pass truncation: true to cut it to the maximum length',
         );
       }
-      pieces = pieces.slice(0, Math.max(0, budget));
+      pieces = keepHeadAndTail(pieces, Math.max(0, budget), this.tailTokens);
       truncated = true;
     }
     const { tokens, token_type_ids } = this.postProcess(pieces);
@@ -149,6 +152,22 @@ export function padBertRows(rows: BertEncoding[], sequenceLength: number, padId:
     }
   });
   return { batch: rows.length, sequenceLength, inputIds, attentionMask, tokenTypeIds, lengths: rows.map((r) => r.ids.length) };
+}
+
+/** The first `budget - tail` pieces and the last `tail` (tail capped at the budget), as training/language/wordpiece.py. */
+function keepHeadAndTail(pieces: string[], budget: number, tailTokens: number): string[] {
+  const tail = Math.min(tailTokens, budget);
+  return tail === 0 ? pieces.slice(0, budget) : [...pieces.slice(0, budget - tail), ...pieces.slice(pieces.length - tail)];
+}
+
+/** AURA's tokenizer_config extension `truncation_tail_tokens` (absent: 0, HF's right-side truncation). */
+function resolveTailTokens(config: Record<string, unknown>): number {
+  const value = config.truncation_tail_tokens;
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ModelLoadError(`tokenizer_config.json truncation_tail_tokens is ${String(value)}`, 'set it to a whole number of pieces (0 keeps only the head)');
+  }
+  return value;
 }
 
 function resolveMaxLength(tokenizerJson: Record<string, unknown>, config: Record<string, unknown>): number {

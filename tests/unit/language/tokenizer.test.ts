@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../src/errors';
-import { TokenizationError } from '../../../src/services/language/errors';
-import { defaultTokenizer, vocabIds } from './fixtures';
+import { ModelLoadError, TokenizationError } from '../../../src/services/language/errors';
+import { BertTokenizer } from '../../../src/services/language/tokenizer';
+import { defaultTokenizer, readModelJson, vocabIds } from './fixtures';
 
 // Expected tokens are worked out by hand from HF BertTokenizer(Fast) rules: BertNormalizer (clean
 // text, spaces around CJK characters, lower-case, NFD + drop combining marks when strip_accents is
@@ -54,6 +55,17 @@ describe('BertTokenizer (HF WordPiece semantics) on the default vocabulary', () 
     expect(enc.tokens.slice(1, 63).every((t) => t === 'hello')).toBe(true);
     expect(enc.truncated).toBe(true);
     expect(tok.encode('one two three four', { maxLength: 4 }).tokens).toEqual(['[CLS]', 'one', 'two', '[SEP]']);
+  });
+
+  it('truncation_tail_tokens keeps the head and the last pieces of an over-long text (as training/language/wordpiece.py)', () => {
+    const json = readModelJson('tokenizer.json');
+    const tail = new BertTokenizer(json, { ...readModelJson('tokenizer_config.json'), truncation_tail_tokens: 2 });
+    expect(tail.tailTokens).toBe(2);
+    expect(tail.encode('one two hello, world!', { maxLength: 6 }).tokens).toEqual(['[CLS]', 'one', 'two', 'world', '!', '[SEP]']);
+    expect(tail.encode('one two hello, world!', { maxLength: 3 }).tokens).toEqual(['[CLS]', '!', '[SEP]']);
+    expect(tail.encode('one two hello', { maxLength: 6 }).truncated).toBe(false);
+    expect(() => new BertTokenizer(json, { truncation_tail_tokens: -1 })).toThrow(ModelLoadError);
+    expect(() => new BertTokenizer(json, { truncation_tail_tokens: 1.5 })).toThrow(ModelLoadError);
   });
 
   it('over-length input without truncation is a TokenizationError', () => {
