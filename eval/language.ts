@@ -110,8 +110,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
     const hard = rows[0].metrics!.hardHamMessages;
     const notes = [
       `${split} split: ${messages.length} messages (${messages.filter((m) => m.label === 1).length} spam, ${hard} hard ham) of ${PREPARED_PATH}; baselines (scikit-learn ${baselines.sklearn}) fitted on the train split, their setting chosen by validation accuracy: naive Bayes ${JSON.stringify(baselines.classification.naiveBayes.params)}, logistic regression ${JSON.stringify(baselines.classification.logisticRegression.params)}${split === 'validation' ? ' (reported on the split that chose them: optimistic)' : ''}.`,
-      `Model: ${model.layers} layers, hidden ${model.hiddenSize}, reads the first ${model.maxLength} tokens (${f32.truncated} of ${messages.length} messages were longer); onnx/model.onnx ${(model.fileBytes.fp32 / 1e6).toFixed(1)} MB, onnx/model_quantized.onnx ${(model.fileBytes.q8 / 1e6).toFixed(1)} MB.`,
-      `SOTU recall: ${task.queries.length} queries over all ${task.docs.length} held-out paragraphs of ${SOTU_PATH}; query = a paragraph's first sentence of ≥ ${QUERY_MIN_WORDS} words, removed from the indexed paragraph; ranks count ties against the query; the encoder embeds the first ${model.maxLength} tokens (${recall.fp32.truncatedDocs} paragraphs were longer), TF-IDF reads all.`,
+      `Model: ${model.layers} layers, hidden ${model.hiddenSize}, reads ${model.maxLength} tokens (${readsWhat(model)}; ${f32.truncated} of ${messages.length} messages were longer); onnx/model.onnx ${(model.fileBytes.fp32 / 1e6).toFixed(1)} MB, onnx/model_quantized.onnx ${(model.fileBytes.q8 / 1e6).toFixed(1)} MB.`,
+      `SOTU recall: ${task.queries.length} queries over all ${task.docs.length} held-out paragraphs of ${SOTU_PATH}; query = a paragraph's first sentence of ≥ ${QUERY_MIN_WORDS} words, removed from the indexed paragraph; ranks count ties against the query; the encoder embeds ${model.maxLength} tokens (${readsWhat(model)}; ${recall.fp32.truncatedDocs} paragraphs were longer), TF-IDF reads all.`,
       `Latency: one message at a time through LanguageService.embed(…, { classify: true }) (one run: embedding + class), first ${latency.fp32.messages} ${split} messages, after one warm run, on the WASM EP.`,
     ];
     return {
@@ -133,4 +133,10 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
   } finally {
     for (const s of services.values()) await s.destroy();
   }
+}
+
+/** What of a longer text the model reads: its head, and its tail when the tokenizer_config keeps one. */
+function readsWhat(model: { maxLength: number; tailTokens: number }): string {
+  const pieces = model.maxLength - 2;
+  return model.tailTokens > 0 ? `a longer text: its first ${pieces - model.tailTokens} and last ${model.tailTokens} pieces` : `a longer text: its first ${pieces} pieces`;
 }

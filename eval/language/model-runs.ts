@@ -84,6 +84,7 @@ export function modelFacts(language: LanguageService) {
     hiddenSize: language.hiddenSize,
     heads: c.num_attention_heads,
     maxLength: language.maxLength,
+    tailTokens: language.tokenizer.tailTokens,
     vocabulary: c.vocab_size,
     fileBytes: Object.fromEntries(DTYPES.map((d) => [d, statSync(resolve(MODEL_DIR, MODEL_DTYPE_FILES[d])).size])),
   };
