@@ -120,8 +120,8 @@ those). PyTorch {metrics.get('torch', '1.13')} on CPU.
   tokens{seen}; 15% of pieces chosen (80% [MASK], 10% random, 10% kept); AdamW lr {pre['lr']}, weight decay
   {pre['weight_decay']}, linear warm-up {pre['warmup'] * 100:.0f}% then linear decay, gradient clip 1.0,
   dropout {pre.get('dropout', 0.1)} while pretraining; MLM decoder tied to the word embeddings. The budget is
-  small (sized so the command fits the hour on the shared machine), so the MLM loss ends near the level of
-  a unigram model: the pretraining gives the encoder word statistics more than syntax.
+  small (sized so the command fits the hour on the shared, heavily loaded machine), so the MLM loss is
+  still high and falling when it stops: the pretraining gives the encoder little beyond word statistics.
 - **Fine-tuning**: {fs['epochs']} epochs over the training split, batch {fs['batch_size']}, AdamW lr
   {fs['lr']}, weight decay {fs['weight_decay']}, warm-up {fs['warmup'] * 100:.0f}% then linear decay,
   dropout {a['hidden_dropout_prob']}, cross-entropy, batches of messages of similar length; the epoch with the
