@@ -24,9 +24,9 @@ def pretraining_texts():
     return mails + sotu + prepare.read_moby_dick()
 
 
-def pretraining_segments(tokenizer, texts, length):
-    """Each text's pieces cut into windows of length - 2, wrapped in [CLS] … [SEP]."""
-    width = length - 2
+def pretraining_segments(tokenizer, texts):
+    """Each text's pieces cut into windows of MAX_LENGTH - 2, wrapped in [CLS] … [SEP]."""
+    width = settings.MAX_LENGTH - 2
     segments = []
     for text in texts:
         ids = tokenizer.piece_ids(text)

@@ -55,20 +55,6 @@ def describe(m):
             f'F1 {m["spam_f1"]:.4f} hard-ham {m["hard_ham_accuracy"] * 100:.1f}% (n={m["n"]})')
 
 
-def length_batches(lengths, batch_size, rng, window_batches=50):
-    """Shuffled batches of similar length (shuffle, sort each window of 50 batches by length, shuffle the
-    batches), so a batch pads to less than the longest message of the split."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    window = batch_size * window_batches
-    out = []
-    for w in range(0, len(order), window):
-        chunk = sorted(order[w:w + window], key=lambda i: lengths[i])
-        out += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
-    rng.shuffle(out)
-    return out
-
-
 def finetune(tokenizer, config, encoder_state, log):
     f = settings.FINETUNE
     torch.manual_seed(settings.SEED)
@@ -85,8 +71,11 @@ def finetune(tokenizer, config, encoder_state, log):
     best, history, start = None, [], time.time()
     for epoch in range(1, f['epochs'] + 1):
         model.train()
+        order = list(range(len(train_x)))
+        shuffle.shuffle(order)
         total = 0.0
-        for s, chunk in enumerate(length_batches([len(x) for x in train_x], f['batch_size'], shuffle)):
+        for s in range(steps_per_epoch):
+            chunk = order[s * f['batch_size']:(s + 1) * f['batch_size']]
             ids, mask, types = corpus.pad_batch([train_x[i] for i in chunk])
             _, logits = model(ids, mask, types)
             loss = torch.nn.functional.cross_entropy(logits, torch.tensor([train_y[i] for i in chunk]))

@@ -16,8 +16,7 @@ HANDWRITTEN = [
     ('unicode', 0, 'Subject: Café réunion — 会议 ✓\n\nBonjour Zoë, naïve façade, Ærøskøbing, ΣΊΣΥΦΟΣ, '
                    '日本語のテキスト, emoji 😀🎉, zero\u200bwidth and a tab\there.'),
     ('past max length', 1, 'Subject: Limited offer for our valued customers\n\n' + ' '.join(
-        f'Dear friend, act now to receive offer number {i} with guaranteed savings and no obligation.' for i in range(60))
-        + '\n\nTo be removed from our mailing list, reply with REMOVE in the subject line.'),  # the kept tail
+        f'Dear friend, act now to receive offer number {i} with guaranteed savings and no obligation.' for i in range(60))),
 ]
 FROM_TEST = {'easy-ham-1': 4, 'easy-ham-2': 3, 'hard-ham-1': 3, 'spam-1': 3, 'spam-2': 3}
 
@@ -49,7 +48,7 @@ def write_fixtures(tokenizer, config, state, log):
             'name': name,
             'label': settings.LABELS[label],
             'text': text,
-            'truncated': len(tokenizer.piece_ids(text)) > settings.MAX_LENGTH - 2,  # head + last TAIL_TOKENS pieces
+            'truncated': len(tokenizer.piece_ids(text)) > settings.MAX_LENGTH - 2,
             'input_ids': ids,
             'attention_mask': [1] * len(ids),
             'token_type_ids': [0] * len(ids),
@@ -58,7 +57,7 @@ def write_fixtures(tokenizer, config, state, log):
         })
     os.makedirs(os.path.dirname(settings.FIXTURES), exist_ok=True)
     with open(settings.FIXTURES, 'w', encoding='utf-8') as f:
-        json.dump({'model': 'aura-bert-spam', 'max_length': settings.MAX_LENGTH, 'tail_tokens': settings.TAIL_TOKENS,
+        json.dump({'model': 'aura-bert-spam', 'max_length': settings.MAX_LENGTH,
                    'hidden_size': config.hidden_size, 'labels': settings.LABELS,
                    'pooling': 'mean over attention_mask of last_hidden_state, then L2-normalised',
                    'messages': items}, f, ensure_ascii=False, indent=1)

@@ -48,16 +48,14 @@ def pretrain(tokenizer, log):
     p = settings.PRETRAIN
     torch.manual_seed(settings.SEED)
     generator = torch.Generator().manual_seed(settings.SEED)
-    segments = corpus.pretraining_segments(tokenizer, corpus.pretraining_texts(), p['seq_length'])
+    segments = corpus.pretraining_segments(tokenizer, corpus.pretraining_texts())
     tokens = sum(len(s) for s in segments)
-    log(f'pretrain: {len(segments)} segments of <= {p["seq_length"]} tokens, {tokens} tokens; {p["steps"]} steps of {p["batch_size"]}')
+    log(f'pretrain: {len(segments)} segments, {tokens} tokens; {p["steps"]} steps of {p["batch_size"]}')
     order = list(range(len(segments)))
     random.Random(settings.SEED).shuffle(order)
 
     config = BertConfig(len(tokenizer.vocab), **settings.ARCH)
-    # no dropout while pretraining (a short budget learns faster without it); fine-tuning uses ARCH's
-    model = BertForMaskedLM(BertConfig(len(tokenizer.vocab), **{**settings.ARCH, 'hidden_dropout_prob': p['dropout'],
-                                                                'attention_probs_dropout_prob': p['dropout']}))
+    model = BertForMaskedLM(config)
     optimizer = adamw(model, p['lr'], p['weight_decay'])
     schedule = linear_schedule(optimizer, p['steps'], p['warmup'])
     model.train()

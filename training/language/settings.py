@@ -14,10 +14,13 @@ THREADS = 2
 VOCAB_SIZE = 8192
 MIN_FREQUENCY = 2
 LIMIT_ALPHABET = 1000
-MAX_LENGTH = 256  # tokens, [CLS] and [SEP] included
-# A longer mail keeps its head (subject + start of the body) and its last TAIL_TOKENS pieces (the end of the
-# body: signatures, list footers, unsubscribe lines); chosen on validation (README: "What the model reads").
-TAIL_TOKENS = 128
+MAX_LENGTH = 256  # tokens, [CLS] and [SEP] included; longer mails keep their head (subject + first ~250 pieces)
+# Pieces kept from the END of a longer mail (head + tail truncation; wordpiece.py and the runtime's BertTokenizer
+# via tokenizer_config truncation_tail_tokens). 0 = head only, as the committed model was trained. On validation, a
+# TF-IDF logistic-regression proxy over the very ids read gave head only 98.79 %, head 126 + tail 128 99.31 %:
+# 128 is the candidate for the next full run (one run with it, on a budget cut to 100 MLM steps and 1 epoch, gave
+# 96.53 % validation accuracy, below the committed model's 98.27 %, and was not kept).
+TAIL_TOKENS = 0
 
 # Architecture (names as HF BertConfig)
 ARCH = dict(hidden_size=192, num_hidden_layers=4, num_attention_heads=4, intermediate_size=768,
@@ -25,13 +28,10 @@ ARCH = dict(hidden_size=192, num_hidden_layers=4, num_attention_heads=4, interme
             attention_probs_dropout_prob=0.1, layer_norm_eps=1e-12, initializer_range=0.02)
 
 # Masked-language-model pretraining
-# lr 1e-3 (5e-4 stalled at the unigram plateau, loss ~6.0 after 900 steps) and no dropout; steps and epochs are
-# sized so the command finishes within the hour on the shared 2-core machine
-PRETRAIN = dict(steps=100, seq_length=MAX_LENGTH, batch_size=16, lr=1e-3, warmup=0.06, weight_decay=0.01,
-                mask_prob=0.15, dropout=0.0)
+PRETRAIN = dict(steps=900, batch_size=16, lr=5e-4, warmup=0.06, weight_decay=0.01, mask_prob=0.15)
 
 # Fine-tuning (ham 0 / spam 1); the epoch with the best validation accuracy is kept
-FINETUNE = dict(epochs=1, batch_size=16, lr=3e-4, warmup=0.06, weight_decay=0.01)
+FINETUNE = dict(epochs=4, batch_size=16, lr=2e-4, warmup=0.06, weight_decay=0.01)
 
 LABELS = {0: 'ham', 1: 'spam'}
 
