@@ -2,7 +2,8 @@
 # Installs what AURA needs from the system, when it is missing:
 #   chromium   Debian's Chromium (brings SwiftShader, WebGPU on the CPU) for the app, e2e tests, benches
 #   libvulkan1 the Vulkan loader, so Dawn (the `webgpu` package) finds SwiftShader in Node
-#   nginx      the load balancer and content-addressed L3 store of the edge scale tests (WebDAV PUT)
+#   nginx      the load balancer and content-addressed L3 store of the edge scale tests (WebDAV PUT),
+#              libnginx-mod-http-js its njs module (checks an upload's SHA-256)
 #   prometheus promtool (metric-name checks) and the Prometheus server the scale tests scrape nodes with
 set -euo pipefail
 
@@ -10,6 +11,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 ldconfig -p 2>/dev/null | grep 'libvulkan.so.1' >/dev/null || missing+=(libvulkan1)  # no grep -q: SIGPIPE under pipefail
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -f /usr/lib/nginx/modules/ngx_http_js_module.so ] || missing+=(libnginx-mod-http-js)  # njs: checks a blob PUT's SHA-256
 [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ] || missing+=(prometheus)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
