@@ -5,7 +5,7 @@ import { InvalidInputError } from '../errors';
 import type { BackendChoice } from '../pipeline/planner';
 import { SERVICE_NAMES, type ServiceName } from '../pipeline/stages';
 
-/** Where a node keeps its state, and how it serves; read from `npm run edge -- …` arguments. */
+/** Where a node keeps its state (the memory's LMDB database, blobs, plans), and how it serves; read from `npm run edge -- …` arguments. */
 export interface EdgeConfig {
   port: number;
   host: string;
@@ -19,6 +19,8 @@ export interface EdgeConfig {
   backend: BackendChoice;
   services?: ServiceName[];
   blobToken?: string;
+  /** Base URL of the L3 blob store the memory service uploads to (its /blobs/<sha256>); none by default. */
+  remote?: string;
   blobOrigins: string[];
   maxBlobBytes: number;
 }
@@ -37,6 +39,7 @@ export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       services: { type: 'string' },
       'blob-token': { type: 'string', default: env.AURA_BLOB_TOKEN },
       'blob-origin': { type: 'string', default: '' },
+      remote: { type: 'string' },
       'max-blob-bytes': { type: 'string', default: String(16 * 1024 * 1024) },
     },
     allowPositionals: true,
@@ -53,6 +56,7 @@ export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     backend: backendChoice(values.backend!),
     services: values.services === undefined ? undefined : serviceList(values.services),
     blobToken: values['blob-token'] || undefined,
+    remote: values.remote === undefined ? undefined : httpUrl('--remote', values.remote),
     blobOrigins: values['blob-origin']!.split(',').filter(Boolean),
     maxBlobBytes: integer('--max-blob-bytes', values['max-blob-bytes']!, 1, 2 ** 31),
   };
@@ -85,5 +89,10 @@ function serviceList(text: string): ServiceName[] {
 
 function backendChoice(text: string): BackendChoice {
   if (text !== 'auto' && text !== 'gpu' && text !== 'cpu') throw new InvalidInputError(`--backend is '${text}'`, 'pass auto, gpu or cpu');
+  return text;
+}
+
+function httpUrl(flag: string, text: string): string {
+  if (!/^https?:\/\/[^/]+/.test(text)) throw new InvalidInputError(`${flag} is '${text}'`, 'pass an http(s) URL such as http://127.0.0.1:8080');
   return text;
 }

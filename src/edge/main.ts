@@ -1,9 +1,10 @@
 /**
  * `npm run edge -- [--port 8787] [--data edge-data] [--blobs <data>/blobs] [--signaling-port 8788|off]
- *                  [--backend auto|gpu|cpu] [--services lnn,neuromorphic,…]
+ *                  [--backend auto|gpu|cpu] [--services lnn,neuromorphic,…] [--remote http://store]
  *                  [--blob-token T] [--blob-origin http://localhost:5173,…] [--max-blob-bytes N]`
  * Starts the edge node: the runtime on Dawn behind HTTP, the L3 blob store and WebRTC signaling.
- * --data is the node's folder (made on first start): blobs and backend plans live under it.
+ * --data is the node's folder (made on first start): the memory's LMDB database, blobs and backend
+ * plans live under it. --remote names the L3 blob store the memory uploads to (with the blob token).
  * Blob uploads need the token (--blob-token, or the AURA_BLOB_TOKEN environment variable); without
  * one the node serves blobs read-only. Pages of the --blob-origin origins may use /blobs across origins.
  */
@@ -11,12 +12,15 @@ import { filePlanStore } from '../pipeline/plan-store';
 import { createAura } from '../runtime/create-aura';
 import { parseEdgeArgs, prepareDataDirs } from './edge-args';
 import { startEdgeNode } from './edge-node';
+import { lmdbStore } from './lmdb-tier';
 
 const config = parseEdgeArgs(process.argv.slice(2));
 prepareDataDirs(config);
 const aura = await createAura({
   backend: config.backend,
   services: config.services,
+  // The memory service's L2 in an embedded database under --data; L3 at --remote, where given.
+  memory: { l2Store: lmdbStore(config.dataDir), remote: config.remote ? { baseUrl: config.remote, token: config.blobToken } : undefined },
   // The plan is measured once per adapter and model, then read from this file.
   planStore: filePlanStore(config.planFile),
   onProgress: (e) => console.log(`[${e.stage}] ${e.message}`),

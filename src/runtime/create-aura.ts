@@ -158,7 +158,8 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     lnn: wanted.has('lnn') ? (keep(lnn, pathOf('lnn'), (s) => s.destroy()) ?? make.lnn(pathOf('lnn'))) : undefined,
     router: keep(router, pathOf('router'), () => {}) ?? make.router(pathOf('router')),
   };
-  if (wanted.has('memory') && typeof indexedDB !== 'undefined') {
+  // L2 lives in IndexedDB, or in the store the caller names (the edge node: LMDB).
+  if (wanted.has('memory') && (typeof indexedDB !== 'undefined' || options.memory?.l2Store)) {
     progress({ stage: 'memory', message: 'opening the memory tiers' });
     services.memory = await MemoryService.open({ ...options.memory, backend: pathOf('memory'), gpu, dimension: hidden });
   }
