@@ -32,8 +32,8 @@ export interface NginxConfig {
   njsScript: string;
   blobStore?: BlobStoreConfig;
   balancer?: BalancerConfig;
-  /** Run the worker as root (only where nginx starts as root and the folders are root's). */
-  workerAsRoot?: boolean;
+  /** The worker's user (root only where nginx starts as root and the folders are root's); nginx's default when absent. */
+  workerUser?: string;
   /** false: nginx forks into the background (a container runs it in the foreground). */
   foreground?: boolean;
 }
@@ -45,7 +45,7 @@ export function nginxConfig(c: NginxConfig): string {
   return [
     njs ? 'load_module /usr/lib/nginx/modules/ngx_http_js_module.so;' : '',
     c.foreground === false ? '' : 'daemon off;',
-    c.workerAsRoot ? 'user root;' : '',
+    c.workerUser ? `user ${c.workerUser};` : '',
     'worker_processes 1;',
     `pid ${c.prefix}/nginx.pid;`,
     'error_log stderr warn;',

@@ -15,10 +15,10 @@ export interface NginxProcess {
 }
 
 /** Starts Debian's nginx in the foreground with `config` (written under config.prefix) and waits until its ports accept connections. */
-export async function startNginx(config: Omit<NginxConfig, 'njsScript' | 'workerAsRoot'>, readyMs = 10_000): Promise<NginxProcess> {
+export async function startNginx(config: Omit<NginxConfig, 'njsScript' | 'workerUser'>, readyMs = 10_000): Promise<NginxProcess> {
   mkdirSync(config.prefix, { recursive: true });
   if (config.blobStore) mkdirSync(config.blobStore.root, { recursive: true });
-  const text = nginxConfig({ ...config, njsScript: BLOB_PUT_JS, workerAsRoot: process.getuid?.() === 0 });
+  const text = nginxConfig({ ...config, njsScript: BLOB_PUT_JS, workerUser: process.getuid?.() === 0 ? 'root' : undefined });
   const file = join(config.prefix, 'nginx.conf');
   writeFileSync(file, text);
   const child = spawn(NGINX, ['-p', config.prefix, '-c', file, '-e', 'stderr'], { stdio: ['ignore', 'pipe', 'pipe'] });
