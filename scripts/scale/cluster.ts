@@ -9,7 +9,7 @@ export interface ClusterOptions {
   /** Ports: store = base, balancer = base + 1, node i = base + 2 + i. */
   basePort: number;
   nodes?: number;
-  /** --services of each node (default: the LNN, the SNN and the local consensus group: quick to start on a CPU). */
+  /** --services of each node (default: the LNN, the SNN, memory (LMDB, L3 on the shared store) and the local consensus group: quick to start on a CPU). */
   services?: string;
   /** Token of blob uploads, for the nodes and the store. */
   blobToken?: string;
@@ -24,7 +24,7 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_SCALE_SERVICES = 'lnn,neuromorphic,consensus';
+export const DEFAULT_SCALE_SERVICES = 'lnn,neuromorphic,memory,consensus';
 
 /**
  * One service from several edge nodes: nginx balances round robin over N nodes (each its own
@@ -49,7 +49,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     // Started one after another: on two cores, parallel starts only slow each other down.
     for (const [i, port] of nodePorts.entries()) {
       nodes.push(
-        await startEdgeProcess(port, ['--data', join(options.root, `node-${i}`), '--backend', 'cpu', '--services', options.services ?? DEFAULT_SCALE_SERVICES], {
+        await startEdgeProcess(port, ['--data', join(options.root, `node-${i}`), '--backend', 'cpu', '--services', options.services ?? DEFAULT_SCALE_SERVICES, '--remote', storeUrl], {
           env: { AURA_BLOB_TOKEN: token, AURA_REVISION: `node-${i}` },
         }),
       );

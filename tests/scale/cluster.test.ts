@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,14 @@ describe('3 edge nodes behind nginx (round robin), one service, scraped by Prome
     await prometheus?.stop();
     await cluster?.stop();
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('each node keeps its memory in LMDB under its own --data, with L3 on the shared nginx store', () => {
+    for (const [i, node] of cluster.nodes.entries()) {
+      expect(node.log()).toContain('opening the memory tiers');
+      expect(existsSync(join(root, `node-${i}`, 'memory-default'))).toBe(true);
+      expect(node.child.spawnargs).toContain(cluster.storeUrl);
+    }
   });
 
   it('requests through the balancer are answered by all three nodes', async () => {
