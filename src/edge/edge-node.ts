@@ -5,6 +5,8 @@ import { handleBlobRequest, type BlobServerOptions } from './blob-server';
 import { EdgeMetrics, nodeBuildInfo, type BuildInfo } from './edge-metrics';
 import { readJsonBody, sendError, sendJson, sendProblem } from './http-json';
 import { parseInferBody } from './infer-body';
+import { handleMemoryRequest } from './memory-routes';
+import type { RedisHotTier } from './redis-hot-tier';
 import { startSignalingServer, type SignalingServer } from './signaling';
 
 export interface EdgeNodeOptions {
@@ -24,6 +26,8 @@ export interface EdgeNodeOptions {
   maxBlobBytes?: number;
   /** What aura_build_info reports (default: package.json's version, AURA_REVISION, this Node). */
   build?: BuildInfo;
+  /** The shared hot tier (Redis) in front of the node's memory; serves /memory (see memory-routes.ts). */
+  redis?: RedisHotTier;
 }
 
 /** The methods each route answers; another method gets 405 with `Allow`. */
@@ -58,17 +62,19 @@ export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode>
       const allowed = ROUTES[path];
       if (path.startsWith('/blobs/') && blobs) {
         await handleBlobRequest(blobs, req, res);
+      } else if ((path === '/memory' || path.startsWith('/memory/')) && aura.services.memory) {
+        await handleMemoryRequest({ memory: aura.services.memory, hot: options.redis }, req, res, path, maxBody);
       } else if (allowed && req.method !== allowed) {
         res.setHeader('allow', allowed);
         sendProblem(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`, `use ${allowed} ${path}`);
       } else if (path === '/infer') {
         sendJson(res, 200, await aura.infer(parseInferBody(await readJsonBody(req, maxBody))));
       } else if (path === '/metrics') {
-        const text = aura.metrics() + edgeMetrics.expose();
+        const text = aura.metrics() + edgeMetrics.expose() + (options.redis?.metrics() ?? '');
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         res.end(text);
       } else if (path === '/health') {
-        sendJson(res, 200, { status: 'ok', adapter: aura.adapter, plan: aura.plan });
+        sendJson(res, 200, { status: 'ok', adapter: aura.adapter, plan: aura.plan, redis: options.redis?.status() });
       } else {
         sendProblem(res, 404, 'NOT_FOUND', `no route ${req.method} ${path}`, `use POST /infer, GET /metrics, GET /health${blobs ? ' or /blobs/<sha256>' : ''}`);
       }

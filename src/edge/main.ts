@@ -1,18 +1,20 @@
 /**
  * `npm run edge -- [--port 8787] [--data edge-data] [--blobs <data>/blobs] [--signaling-port 8788|off]
  *                  [--backend auto|gpu|cpu] [--services lnn,neuromorphic,…] [--remote http://store]
- *                  [--blob-token T] [--blob-origin http://localhost:5173,…] [--max-blob-bytes N]`
+ *                  [--blob-token T] [--blob-origin http://localhost:5173,…] [--max-blob-bytes N]
+ *                  [--redis redis://127.0.0.1:6379]`
  * Starts the edge node: the runtime on Dawn behind HTTP, the L3 blob store and WebRTC signaling.
  * --data is the node's folder (made on first start): the memory's LMDB database, blobs and backend
  * plans live under it. --remote names the L3 blob store the memory uploads to (with the blob token).
  * Blob uploads need the token (--blob-token, or the AURA_BLOB_TOKEN environment variable); without
- * one the node serves blobs read-only. Pages of the --blob-origin origins may use /blobs across origins.
+ * one the node serves blobs read-only. --redis puts a shared hot tier (Redis) in front of the memory. Pages of the --blob-origin origins may use /blobs across origins.
  */
 import { filePlanStore } from '../pipeline/plan-store';
 import { createAura } from '../runtime/create-aura';
 import { parseEdgeArgs, prepareDataDirs } from './edge-args';
 import { startEdgeNode } from './edge-node';
 import { lmdbStore } from './lmdb-tier';
+import { RedisHotTier } from './redis-hot-tier';
 
 const config = parseEdgeArgs(process.argv.slice(2));
 prepareDataDirs(config);
@@ -25,8 +27,10 @@ const aura = await createAura({
   planStore: filePlanStore(config.planFile),
   onProgress: (e) => console.log(`[${e.stage}] ${e.message}`),
 });
+const redis = config.redis ? await RedisHotTier.connect({ url: config.redis }) : undefined;
 const node = await startEdgeNode({
   aura,
+  redis,
   port: config.port,
   host: config.host,
   blobDir: config.blobDir,
@@ -40,6 +44,7 @@ console.log(`edge node on ${node.url} (POST /infer, GET /metrics, GET /health, /
 console.log(`adapter: ${aura.adapter.vendor} ${aura.adapter.architecture}${aura.adapter.isFallback ? ' (fallback)' : ''}`);
 const stop = async () => {
   await node.close();
+  await redis?.close();
   await aura.destroy();
   process.exit(0);
 };

@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { InvalidInputError } from '../errors';
+import { MemoryNotFoundError } from '../services/memory/errors';
+import type { MemoryService } from '../services/memory/memory-service';
+import { requireMemoryKey } from '../services/memory/validate';
+import { readJsonBody, sendJson, sendProblem } from './http-json';
+import type { RedisHotTier } from './redis-hot-tier';
+
+/**
+ * The memory at the edge over HTTP, tier by tier:
+ *   POST /memory        {key, data, vector?}: stored in the node's memory (LMDB, acknowledged once
+ *                       flushed; L3 behind it), then in Redis for every node. `shared` says whether
+ *                       Redis took it.
+ *   GET  /memory/<key>  Redis first (any node's item), then the node's own tiers (L1, LMDB, L3).
+ * Without Redis (none configured, or down) both still answer from the node's own tiers.
+ */
+export interface EdgeMemory {
+  memory: MemoryService;
+  hot?: RedisHotTier;
+}
+
+const RememberBody = z.strictObject({
+  key: z.string().min(1).max(512),
+  data: z.json(),
+  vector: z.array(z.number()).max(8192).optional(),
+});
+
+export async function handleMemoryRequest(edge: EdgeMemory, req: IncomingMessage, res: ServerResponse, path: string, maxBody: number): Promise<void> {
+  if (path === '/memory' && req.method === 'POST') {
+    const parsed = RememberBody.safeParse(await readJsonBody(req, maxBody));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InvalidInputError(`memory item ${issue.path.join('.') || 'body'}: ${issue.message}`, 'send {"key": "…", "data": <JSON>, "vector": [numbers]?}');
+    }
+    const { key, data, vector } = parsed.data;
+    const vector32 = vector ? Float32Array.from(vector) : undefined;
+    // The node's own store first: the write is acknowledged only once LMDB has it.
+    const stored = await edge.memory.store({ key: requireMemoryKey(key), data: data as object, vector: vector32 });
+    await edge.memory.flush();
+    const shared = edge.hot ? await edge.hot.put(key, { data, vector: vector32 }) : false;
+    sendJson(res, 200, { key, tier: stored.tier, shared });
+  } else if (path.startsWith('/memory/') && req.method === 'GET') {
+    const key = requireMemoryKey(decodeURIComponent(path.slice('/memory/'.length)));
+    const hot = await edge.hot?.get(key);
+    if (hot) {
+      sendJson(res, 200, { key, data: hot.data, vector: hot.vector ? Array.from(hot.vector) : undefined, source: 'redis' });
+      return;
+    }
+    try {
+      const found = await edge.memory.retrieve(key);
+      sendJson(res, 200, { key, data: found.data, source: found.timing.source });
+    } catch (error) {
+      if (!(error instanceof MemoryNotFoundError)) throw error;
+      sendProblem(res, 404, error.code, error.message, error.hint);
+    }
+  } else {
+    res.setHeader('allow', path === '/memory' ? 'POST' : 'GET');
+    sendProblem(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`, 'use POST /memory or GET /memory/<key>');
+  }
+}
