@@ -25,6 +25,10 @@ export interface EdgeConfig {
   maxBlobBytes: number;
   /** redis://host:port of the memory's shared hot tier (Redis); none by default. */
   redis?: string;
+  /** nats://host:port of the event stream (JetStream); none by default. */
+  nats?: string;
+  /** The node's name in its events (default host:port). */
+  nodeName?: string;
 }
 
 /** Parses the edge node's arguments; a bad value is an InvalidInputError naming the flag. */
@@ -43,6 +47,8 @@ export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       'blob-origin': { type: 'string', default: '' },
       remote: { type: 'string' },
       redis: { type: 'string' },
+      nats: { type: 'string' },
+      'node-name': { type: 'string' },
       'max-blob-bytes': { type: 'string', default: String(16 * 1024 * 1024) },
     },
     allowPositionals: true,
@@ -63,6 +69,8 @@ export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     blobOrigins: values['blob-origin']!.split(',').filter(Boolean),
     maxBlobBytes: integer('--max-blob-bytes', values['max-blob-bytes']!, 1, 2 ** 31),
     redis: values.redis === undefined ? undefined : redisUrl(values.redis),
+    nats: values.nats === undefined ? undefined : natsUrl(values.nats),
+    nodeName: values['node-name'],
   };
 }
 
@@ -103,5 +111,10 @@ function httpUrl(flag: string, text: string): string {
 
 function redisUrl(text: string): string {
   if (!/^rediss?:\/\/[^/]+/.test(text)) throw new InvalidInputError(`--redis is '${text}'`, 'pass a Redis URL such as redis://127.0.0.1:6379');
+  return text;
+}
+
+function natsUrl(text: string): string {
+  if (!/^(nats|tls):\/\/[^/]+/.test(text)) throw new InvalidInputError(`--nats is '${text}'`, 'pass a NATS URL such as nats://127.0.0.1:4222');
   return text;
 }

@@ -2,12 +2,13 @@
  * `npm run edge -- [--port 8787] [--data edge-data] [--blobs <data>/blobs] [--signaling-port 8788|off]
  *                  [--backend auto|gpu|cpu] [--services lnn,neuromorphic,…] [--remote http://store]
  *                  [--blob-token T] [--blob-origin http://localhost:5173,…] [--max-blob-bytes N]
- *                  [--redis redis://127.0.0.1:6379]`
+ *                  [--redis redis://127.0.0.1:6379] [--nats nats://127.0.0.1:4222] [--node-name edge-1]`
  * Starts the edge node: the runtime on Dawn behind HTTP, the L3 blob store and WebRTC signaling.
  * --data is the node's folder (made on first start): the memory's LMDB database, blobs and backend
  * plans live under it. --remote names the L3 blob store the memory uploads to (with the blob token).
  * Blob uploads need the token (--blob-token, or the AURA_BLOB_TOKEN environment variable); without
- * one the node serves blobs read-only. --redis puts a shared hot tier (Redis) in front of the memory. Pages of the --blob-origin origins may use /blobs across origins.
+ * one the node serves blobs read-only. --redis puts a shared hot tier (Redis) in front of the memory;
+ * --nats publishes every inference and memory write to the JetStream stream AURA_EVENTS before answering. Pages of the --blob-origin origins may use /blobs across origins.
  */
 import { filePlanStore } from '../pipeline/plan-store';
 import { createAura } from '../runtime/create-aura';
@@ -15,6 +16,7 @@ import { parseEdgeArgs, prepareDataDirs } from './edge-args';
 import { startEdgeNode } from './edge-node';
 import { lmdbStore } from './lmdb-tier';
 import { RedisHotTier } from './redis-hot-tier';
+import { EventStream } from './event-stream';
 
 const config = parseEdgeArgs(process.argv.slice(2));
 prepareDataDirs(config);
@@ -28,9 +30,12 @@ const aura = await createAura({
   onProgress: (e) => console.log(`[${e.stage}] ${e.message}`),
 });
 const redis = config.redis ? await RedisHotTier.connect({ url: config.redis }) : undefined;
+const events = config.nats ? await EventStream.connect({ url: config.nats }) : undefined;
 const node = await startEdgeNode({
   aura,
   redis,
+  events,
+  nodeName: config.nodeName,
   port: config.port,
   host: config.host,
   blobDir: config.blobDir,
@@ -45,6 +50,7 @@ console.log(`adapter: ${aura.adapter.vendor} ${aura.adapter.architecture}${aura.
 const stop = async () => {
   await node.close();
   await redis?.close();
+  await events?.close();
   await aura.destroy();
   process.exit(0);
 };

@@ -6,6 +6,8 @@ import type { MemoryService } from '../services/memory/memory-service';
 import { requireMemoryKey } from '../services/memory/validate';
 import { readJsonBody, sendJson, sendProblem } from './http-json';
 import type { RedisHotTier } from './redis-hot-tier';
+import { memoryWriteEvent } from './event-schema';
+import type { EventStream } from './event-stream';
 
 /**
  * The memory at the edge over HTTP, tier by tier:
@@ -18,9 +20,14 @@ import type { RedisHotTier } from './redis-hot-tier';
 export interface EdgeMemory {
   memory: MemoryService;
   hot?: RedisHotTier;
+  /** Each write's event goes here before the write is acknowledged. */
+  events?: EventStream;
+  node: string;
 }
 
 const RememberBody = z.strictObject({
+  /** The write's id: its event's de-duplication key (a retry sends the same one); made when absent. */
+  id: z.string().min(1).max(200).optional(),
   key: z.string().min(1).max(512),
   data: z.json(),
   vector: z.array(z.number()).max(8192).optional(),
@@ -34,12 +41,15 @@ export async function handleMemoryRequest(edge: EdgeMemory, req: IncomingMessage
       throw new InvalidInputError(`memory item ${issue.path.join('.') || 'body'}: ${issue.message}`, 'send {"key": "…", "data": <JSON>, "vector": [numbers]?}');
     }
     const { key, data, vector } = parsed.data;
+    const started = performance.now();
     const vector32 = vector ? Float32Array.from(vector) : undefined;
     // The node's own store first: the write is acknowledged only once LMDB has it.
     const stored = await edge.memory.store({ key: requireMemoryKey(key), data: data as object, vector: vector32 });
     await edge.memory.flush();
     const shared = edge.hot ? await edge.hot.put(key, { data, vector: vector32 }) : false;
-    sendJson(res, 200, { key, tier: stored.tier, shared });
+    const id = parsed.data.id ?? crypto.randomUUID();
+    await edge.events?.publish(memoryWriteEvent(edge.node, id, key, stored.tier, performance.now() - started));
+    sendJson(res, 200, { id, key, tier: stored.tier, shared });
   } else if (path.startsWith('/memory/') && req.method === 'GET') {
     const key = requireMemoryKey(decodeURIComponent(path.slice('/memory/'.length)));
     const hot = await edge.hot?.get(key);
