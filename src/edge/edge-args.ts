@@ -27,6 +27,8 @@ export interface EdgeConfig {
   redis?: string;
   /** nats://host:port of the event stream (JetStream); none by default. */
   nats?: string;
+  /** postgres://… of the memory's shared durable store (PostgreSQL); none by default. */
+  postgres?: string;
   /** The node's name in its events (default host:port). */
   nodeName?: string;
 }
@@ -48,6 +50,7 @@ export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       remote: { type: 'string' },
       redis: { type: 'string' },
       nats: { type: 'string' },
+      postgres: { type: 'string' },
       'node-name': { type: 'string' },
       'max-blob-bytes': { type: 'string', default: String(16 * 1024 * 1024) },
     },
@@ -70,6 +73,7 @@ export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     maxBlobBytes: integer('--max-blob-bytes', values['max-blob-bytes']!, 1, 2 ** 31),
     redis: values.redis === undefined ? undefined : redisUrl(values.redis),
     nats: values.nats === undefined ? undefined : natsUrl(values.nats),
+    postgres: values.postgres === undefined ? undefined : postgresUrl(values.postgres),
     nodeName: values['node-name'],
   };
 }
@@ -116,5 +120,10 @@ function redisUrl(text: string): string {
 
 function natsUrl(text: string): string {
   if (!/^(nats|tls):\/\/[^/]+/.test(text)) throw new InvalidInputError(`--nats is '${text}'`, 'pass a NATS URL such as nats://127.0.0.1:4222');
+  return text;
+}
+
+function postgresUrl(text: string): string {
+  if (!/^postgres(ql)?:\/\/[^/]+/.test(text)) throw new InvalidInputError(`--postgres is '${text}'`, 'pass a PostgreSQL URL such as postgres://aura@127.0.0.1:5432/aura');
   return text;
 }

@@ -9,6 +9,7 @@ import { handleMemoryRequest } from './memory-routes';
 import type { RedisHotTier } from './redis-hot-tier';
 import { inferenceEvent } from './event-schema';
 import type { EventStream } from './event-stream';
+import type { PgMemoryStore } from './pg-memory-store';
 import { startSignalingServer, type SignalingServer } from './signaling';
 
 export interface EdgeNodeOptions {
@@ -32,6 +33,8 @@ export interface EdgeNodeOptions {
   redis?: RedisHotTier;
   /** Every inference and memory write goes to this stream before the node answers (see event-stream.ts). */
   events?: EventStream;
+  /** The shared durable store (PostgreSQL) behind the node's memory. */
+  postgres?: PgMemoryStore;
   /** The node's name in its events (default its URL). */
   nodeName?: string;
 }
@@ -70,7 +73,7 @@ export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode>
       if (path.startsWith('/blobs/') && blobs) {
         await handleBlobRequest(blobs, req, res);
       } else if ((path === '/memory' || path.startsWith('/memory/')) && aura.services.memory) {
-        await handleMemoryRequest({ memory: aura.services.memory, hot: options.redis, events: options.events, node: nodeName }, req, res, path, maxBody);
+        await handleMemoryRequest({ memory: aura.services.memory, hot: options.redis, events: options.events, durable: options.postgres, node: nodeName }, req, res, path, maxBody);
       } else if (allowed && req.method !== allowed) {
         res.setHeader('allow', allowed);
         sendProblem(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`, `use ${allowed} ${path}`);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { InvalidInputError } from '../errors';
+import { AuraError, InvalidInputError } from '../errors';
 import { migrate } from './pg-migrations';
 
 export type MemoryEdgeKind = 'stored_after' | 'similar_embedding' | 'similar_shape' | 'same_conversation';
@@ -20,6 +20,14 @@ export interface Neighbour {
   depth: number;
   /** The kinds of edges on the path that reached it first. */
   via: MemoryEdgeKind[];
+}
+
+/** PostgreSQL did not take (or give) an item; a write that met this is not acknowledged. */
+export class DurableStoreError extends AuraError {
+  override readonly name: string = 'DurableStoreError';
+  constructor(cause: unknown) {
+    super('DURABLE_STORE_UNAVAILABLE', `the shared durable store failed: ${(cause as Error)?.message ?? cause}`, 'retry the write; it was not acknowledged');
+  }
 }
 
 /** How many earlier items of a conversation a new one is linked with (bounds the edges a write makes). */
