@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisProcess } from '../../../scripts/scale/redis-process';
 import { startEdgeNode, type EdgeNode } from '../../../src/edge/edge-node';
@@ -69,6 +70,25 @@ describe('Redis as the shared hot tier of the edge memory', () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('INVALID_INPUT');
   });
+
+  it('over its memory budget Redis evicts by LFU: a frequently read item stays, evicted ones are still answered by the node that stored them', async () => {
+    for (let i = 0; i < 20; i++) expect((await remember(a().node.url, { key: `cold-${i}`, data: `cold ${i}` })).status).toBe(200);
+    expect((await remember(a().node.url, { key: 'hot', data: 'read often' })).status).toBe(200);
+    for (let i = 0; i < 200; i++) await a().tier.get('hot');
+    // 40 MB of other nodes' items into a 16 MB budget.
+    const filler = 'f'.repeat(64 * 1024);
+    for (let i = 0; i < 640; i++) await a().tier.put(`filler-${i}`, { data: filler });
+    const raw = new Redis(redis.url);
+    const evicted = Number(/evicted_keys:(\d+)/.exec(await raw.info('stats'))?.[1]);
+    const hotKept = await raw.exists('aura:mem:hot');
+    const coldKept = (await Promise.all(Array.from({ length: 20 }, (_, i) => raw.exists(`aura:mem:cold-${i}`)))).filter(Boolean).length;
+    raw.disconnect();
+    console.log(`LFU eviction: ${evicted} keys evicted; hot kept: ${hotKept}; cold kept: ${coldKept} of 20`);
+    expect(evicted).toBeGreaterThan(0);
+    expect(hotKept).toBe(1);
+    expect(coldKept).toBeLessThan(20);
+    for (let i = 0; i < 20; i++) expect(await recall(a().node.url, `cold-${i}`)).toMatchObject({ status: 200, body: { data: `cold ${i}` } });
+  }, 60_000);
 
   it('with Redis stopped mid-run, nodes keep answering from their own tiers and say so in /health and metrics', async () => {
     await remember(b().node.url, { key: 'before', data: 'kept by b too' });
