@@ -11,7 +11,9 @@ import { SHAPE_EXTRA_VIEWS } from './shape-views';
  *   to choose, λ1 of H1 is the most persistent loop;
  * - summary statistics (scaled by statsWeight), which see what a landscape's top levels miss:
  *   the 4 longest H0 bars, H0's total persistence (about the length of the curve sampled) and its persistence
- *   entropy (largest when all bars are equal, as on a uniformly sampled curve), the 3 longest H1 bars,
+ *   entropy (largest when all bars are equal, as on a uniformly sampled curve), its median bar (the
+ *   sampling step) and the log of the longest over the median (a gap that stands out: a jump, a
+ *   burst, a level the series leaves quickly), the 3 longest H1 bars,
  *   H1's total persistence and entropy, and the birth of the longest H1 bar (a loop that closes late is
  *   sparsely sampled or has a gap).
  *
@@ -24,8 +26,8 @@ export const SHAPE_SIGNATURE_VERSION = 3;
 
 export type SignatureOptions = Pick<ShapeOptions, 'levels' | 'samples' | 'maxScale' | 'h0Weight' | 'statsWeight'>;
 
-/** Summary statistics per view: 6 of H0, 6 of H1. */
-export const SHAPE_STATISTICS = 12;
+/** Summary statistics per view: 8 of H0, 6 of H1. */
+export const SHAPE_STATISTICS = 14;
 
 export function shapeSignatureLength(options: Pick<ShapeOptions, 'levels' | 'samples'>): number {
   return (1 + SHAPE_EXTRA_VIEWS) * (2 * options.levels * options.samples + SHAPE_STATISTICS);
@@ -57,9 +59,15 @@ function viewSignature(diagram: Pick<RipsDiagram, 'h0' | 'h1'>, options: Signatu
  */
 const H0_TOTAL_SCALE = 0.1;
 const ENTROPY_SCALE = 1 / 3;
+/** H0's median bar is about the sampling step (a tenth of a unit); the log ratio a few units. */
+const H0_MEDIAN_SCALE = 10;
+const LOG_RATIO_SCALE = 0.5;
 
-/** The `top` longest finite bars, total persistence (× totalScale), persistence entropy (and the longest bar's birth). */
-export function barStatistics(bars: readonly PersistencePair[], top: number, withBirth: boolean, totalScale: number): number[] {
+/**
+ * The `top` longest finite bars, total persistence (× totalScale), persistence entropy, then for H0 the
+ * median bar and log(longest / median), for H1 the longest bar's birth.
+ */
+export function barStatistics(bars: readonly PersistencePair[], top: number, isH1: boolean, totalScale: number): number[] {
   const finite = bars.filter((b) => Number.isFinite(b.death));
   const lengths = finite.map((b) => b.death - b.birth).sort((a, b) => b - a);
   const total = lengths.reduce((sum, l) => sum + l, 0);
@@ -69,7 +77,12 @@ export function barStatistics(bars: readonly PersistencePair[], top: number, wit
   }
   const out = Array.from({ length: top }, (_, k) => lengths[k] ?? 0);
   out.push(total * totalScale, entropy * ENTROPY_SCALE);
-  if (withBirth) {
+  if (!isH1) {
+    // The typical gap between neighbouring points, and how much the widest gap stands out from it.
+    const median = lengths[Math.floor(lengths.length / 2)] ?? 0;
+    out.push(median * H0_MEDIAN_SCALE, median > 0 ? Math.log(lengths[0] / median) * LOG_RATIO_SCALE : 0);
+  }
+  if (isH1) {
     let longest: PersistencePair | undefined;
     for (const b of finite) if (!longest || b.death - b.birth > longest.death - longest.birth) longest = b;
     out.push(longest?.birth ?? 0);

@@ -118,7 +118,7 @@ describe('delay embedding and landscapes', () => {
     const block = [
       ...[0, 0.5, 1, 0.5, 0], // H0: tent of [0, 1) at t = 0, 0.25, …, 1, × 2
       ...[0, 0, 0, 0.25, 0], // H1: tent of [0.5, 1)
-      ...[1, 0, 0, 0, 0.1, 0], // H0: longest 4, total × 0.1, entropy (one bar: 0)
+      ...[1, 0, 0, 0, 0.1, 0, 10, 0], // H0: longest 4, total × 0.1, entropy (one bar: 0), median × 10, log(longest / median) / 2
       ...[0.5, 0, 0, 0.5, 0, 0.5], // H1: longest 3, total, entropy, birth of the longest
     ];
     expect(sig.length).toBe(4 * block.length); // a diagram without views repeats its block for each of 3 views
