@@ -1,5 +1,5 @@
 /**
- * A binary min-heap of exact double keys: the working column of the coboundary reduction (Ripser's
+ * A min-heap (4-ary) of exact double keys: the working column of the coboundary reduction (Ripser's
  * `working_coboundary`). Over Z/2 a key present twice cancels, so the pivot is found by popping equal
  * keys in pairs (Ripser's `get_pivot`).
  */
@@ -11,6 +11,7 @@ export class KeyHeap {
     this.size = 0;
   }
 
+  // A 4-ary heap: half the levels of a binary one, and a node's children share a cache line.
   push(key: number): void {
     if (this.size === this.keys.length) {
       const grown = new Float64Array(this.keys.length * 2);
@@ -20,7 +21,7 @@ export class KeyHeap {
     const keys = this.keys;
     let at = this.size++;
     while (at > 0) {
-      const parent = (at - 1) >> 1;
+      const parent = (at - 1) >> 2;
       if (keys[parent] <= key) break;
       keys[at] = keys[parent];
       at = parent;
@@ -33,14 +34,23 @@ export class KeyHeap {
     if (this.size === 0) return -1;
     const keys = this.keys;
     const top = keys[0];
-    const last = keys[--this.size];
+    const size = --this.size;
+    const last = keys[size];
     let at = 0;
-    const half = this.size >> 1;
-    while (at < half) {
-      let child = 2 * at + 1;
-      if (child + 1 < this.size && keys[child + 1] < keys[child]) child++;
-      if (keys[child] >= last) break;
-      keys[at] = keys[child];
+    for (;;) {
+      const first = 4 * at + 1;
+      if (first >= size) break;
+      let child = first;
+      let smallest = keys[first];
+      const end = first + 4 < size ? first + 4 : size;
+      for (let c = first + 1; c < end; c++) {
+        if (keys[c] < smallest) {
+          smallest = keys[c];
+          child = c;
+        }
+      }
+      if (smallest >= last) break;
+      keys[at] = smallest;
       at = child;
     }
     keys[at] = last;
