@@ -10,8 +10,9 @@ import { seriesViews, type ShapeCloud } from './shape-views';
  * Shape analysis as topology: the persistent homology (H0 and H1) of the Vietoris–Rips filtration of a
  * point cloud (`rips-persistence.ts`, Ripser's method), and a fixed-length signature of it
  * (`shape-signature.ts`). Time series become point clouds by a delay (Takens) embedding, smoothed
- * (3-sample moving average) and z-normalised first, with the delay read off the autocorrelation, so a
- * rhythm's loop is round whatever its amplitude, offset or period.
+ * (5-sample moving average) and z-normalised first, with the delay read off the autocorrelation, so a
+ * rhythm's loop is round whatever its amplitude, offset or period; three more views of the series
+ * (`shape-views.ts`) travel with the cloud for the signature.
  */
 export type { PersistencePair } from './rips-persistence';
 export { autoDelay, delayEmbedding, movingAverage, zNormalize } from './shape-series';
