@@ -1,5 +1,5 @@
 /**
- * A min-heap (4-ary) of exact double keys: the working column of the coboundary reduction (Ripser's
+ * A binary min-heap of exact double keys: the working column of the coboundary reduction (Ripser's
  * `working_coboundary`). Over Z/2 a key present twice cancels, so the pivot is found by popping equal
  * keys in pairs (Ripser's `get_pivot`).
  */
@@ -11,7 +11,6 @@ export class KeyHeap {
     this.size = 0;
   }
 
-  // A 4-ary heap: half the levels of a binary one, and a node's children share a cache line.
   push(key: number): void {
     if (this.size === this.keys.length) {
       const grown = new Float64Array(this.keys.length * 2);
@@ -21,7 +20,7 @@ export class KeyHeap {
     const keys = this.keys;
     let at = this.size++;
     while (at > 0) {
-      const parent = (at - 1) >> 2;
+      const parent = (at - 1) >> 1;
       if (keys[parent] <= key) break;
       keys[at] = keys[parent];
       at = parent;
@@ -34,23 +33,14 @@ export class KeyHeap {
     if (this.size === 0) return -1;
     const keys = this.keys;
     const top = keys[0];
-    const size = --this.size;
-    const last = keys[size];
+    const last = keys[--this.size];
     let at = 0;
-    for (;;) {
-      const first = 4 * at + 1;
-      if (first >= size) break;
-      let child = first;
-      let smallest = keys[first];
-      const end = first + 4 < size ? first + 4 : size;
-      for (let c = first + 1; c < end; c++) {
-        if (keys[c] < smallest) {
-          smallest = keys[c];
-          child = c;
-        }
-      }
-      if (smallest >= last) break;
-      keys[at] = smallest;
+    const half = this.size >> 1;
+    while (at < half) {
+      let child = 2 * at + 1;
+      if (child + 1 < this.size && keys[child + 1] < keys[child]) child++;
+      if (keys[child] >= last) break;
+      keys[at] = keys[child];
       at = child;
     }
     keys[at] = last;
