@@ -27,7 +27,9 @@ LR = float(os.environ.get('SNN_LR', 5e-3))
 GAIN = float(os.environ.get('SNN_GAIN', 8.0))
 GAIN2 = float(os.environ.get('SNN_GAIN2', 2.0))
 FIT = os.environ.get('SNN_FIT', 'train')  # 'fit' (buckets 0-6) for selection runs
-SHIFT = os.environ.get('SNN_SHIFT', '1') == '1'
+SHIFT = os.environ.get('SNN_SHIFT', '1')  # '1': every other epoch on shifted copies, 'all': every epoch, '0': none
+DROPOUT = float(os.environ.get('SNN_DROPOUT', 0))  # on hidden spikes, training only
+SMOOTH = float(os.environ.get('SNN_SMOOTH', 0))  # label smoothing of the cross-entropy
 ENSEMBLE = int(os.environ.get('SNN_ENSEMBLE', 1))  # seeds SEED .. SEED + K - 1, merged by merge()
 THREADS = int(os.environ.get('SNN_THREADS', 2))
 
@@ -64,8 +66,11 @@ def export(model: DigitsSnn, path: str) -> None:
         f.write(b'AURASNN1' + struct.pack('<I', len(h)) + h + np.concatenate(data).tobytes())
 
 def evaluate(model, x, y, steps):
+    was_training = model.training
+    model.eval()
     with torch.no_grad():
         logits, raster = model(torch.from_numpy(latency_encode(x, steps)))
+    model.train(was_training)
     return float((logits.argmax(1).numpy() == y).mean()), logits, raster
 
 def merge(members: list) -> DigitsSnn:
@@ -85,7 +90,7 @@ def merge(members: list) -> DigitsSnn:
 def train_member(seed, images, fit, xtr, ytr, xva, yva) -> DigitsSnn:
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    model = DigitsSnn(hidden=HIDDEN, beta=BETA)
+    model = DigitsSnn(hidden=HIDDEN, beta=BETA, dropout=DROPOUT)
     with torch.no_grad():  # latency input is at most one spike per pixel: start with weights that fire
         model.fc1.weight.mul_(GAIN)
         for fc in model.layers[1:]:  # hidden spikes are denser than the latency input
@@ -94,9 +99,9 @@ def train_member(seed, images, fit, xtr, ytr, xva, yva) -> DigitsSnn:
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, EPOCHS)
     encoded = {t: latency_encode(xtr, t) for t in STEPS}
     for epoch in range(EPOCHS):
-        if SHIFT and epoch % 2 == 0:  # every other epoch sees shifted copies of the training images
+        if SHIFT == 'all' or (SHIFT == '1' and epoch % 2 == 0):  # epochs on shifted copies of the training images
             encoded = {t: latency_encode(unit_scale(shifted(images[fit], rng)), t) for t in STEPS}
-        elif SHIFT:
+        elif SHIFT == '1':
             encoded = {t: latency_encode(xtr, t) for t in STEPS}
         order = rng.permutation(len(ytr))
         total = 0.0
@@ -104,7 +109,7 @@ def train_member(seed, images, fit, xtr, ytr, xva, yva) -> DigitsSnn:
             idx = order[k:k + BATCH]
             steps = STEPS[(epoch * 97 + k // BATCH) % len(STEPS)]
             logits, _ = model(torch.from_numpy(encoded[steps][:, idx]))
-            loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(ytr[idx]).long())
+            loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(ytr[idx]).long(), label_smoothing=SMOOTH)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -140,7 +145,7 @@ def main():
     with open(os.path.join(MODEL_DIR, 'metrics.json'), 'w') as f:
         json.dump({'fit': FIT, 'validationAccuracyTorch': validation, 'fitImages': int(fit.sum()), 'validationImages': int(valid.sum()),
                    'testImages': int((~train).sum()), 'trainWallSeconds': round(wall, 1), 'seed': SEED, 'ensemble': ENSEMBLE, 'epochs': EPOCHS,
-                   'hidden': list(HIDDEN), 'beta': BETA, 'lr': LR, 'gain': GAIN, 'shift': SHIFT, 'timeSteps': list(STEPS),
+                   'hidden': list(HIDDEN), 'beta': BETA, 'lr': LR, 'gain': GAIN, 'shift': SHIFT, 'dropout': DROPOUT, 'labelSmoothing': SMOOTH, 'timeSteps': list(STEPS),
                    'torch': torch.__version__}, f, indent=2)
     # Parity fixtures: 12 test images (unit-scaled f32) and what this side computes for them.
     os.makedirs(FIXTURE_DIR, exist_ok=True)
