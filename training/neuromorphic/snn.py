@@ -58,6 +58,7 @@ class DigitsSnn(nn.Module):
         count = torch.zeros(batch, self.layers[-1].out_features)
         raster = []
         masks = [self._mask(batch, layer.out_features) for layer in self.layers]
+        self.layer_spike_counts = torch.zeros(len(self.layers), batch)  # per layer and sample (parity fixtures)
         for t in range(steps):
             x = spikes[t]
             for i, layer in enumerate(self.layers):
@@ -65,6 +66,7 @@ class DigitsSnn(nn.Module):
                 reset = (mem - self.threshold > 0).float().detach()  # reset_delay=True: last step's spike
                 mems[i] = mem = self.beta * mem + layer(x) - reset * self.threshold
                 x = ATan.apply(mem - self.threshold)
+                self.layer_spike_counts[i] += x.detach().sum(1)
                 if masks[i] is not None:
                     x = x * masks[i]  # what the next layer and the readout see; the neuron itself still resets
                 if i == len(self.layers) - 1:

@@ -147,15 +147,43 @@ def main():
                    'testImages': int((~train).sum()), 'trainWallSeconds': round(wall, 1), 'seed': SEED, 'ensemble': ENSEMBLE, 'epochs': EPOCHS,
                    'hidden': list(HIDDEN), 'beta': BETA, 'lr': LR, 'gain': GAIN, 'shift': SHIFT, 'dropout': DROPOUT, 'labelSmoothing': SMOOTH, 'timeSteps': list(STEPS),
                    'torch': torch.__version__}, f, indent=2)
-    # Parity fixtures: 12 test images (unit-scaled f32) and what this side computes for them.
+    write_fixture(model, images, x, labels, train)
+
+
+def write_fixture(model, images, x, labels, train) -> None:
+    """Parity fixtures: 12 test images (unit-scaled f32) and what this side computes for them: the last
+    layer's spikes, every layer's spike count per image, the readout's logits."""
     os.makedirs(FIXTURE_DIR, exist_ok=True)
     pick = np.arange(12)
-    fixture = {'steps': {}, 'images': images[~train][pick].astype(int).tolist(), 'inputs': xte[pick].tolist(), 'labels': yte[pick].tolist()}
+    xte, yte = x[~train][pick], labels[~train][pick]
+    fixture = {'steps': {}, 'images': images[~train][pick].astype(int).tolist(), 'inputs': xte.tolist(), 'labels': yte.tolist()}
     for t in STEPS[:2]:
-        _, logits, raster = evaluate(model, xte[pick], yte[pick], t)
-        fixture['steps'][str(t)] = {'raster': raster.numpy().astype(int).tolist(), 'output': logits.numpy().tolist()}
+        _, logits, raster = evaluate(model, xte, yte, t)
+        fixture['steps'][str(t)] = {'raster': raster.numpy().astype(int).tolist(), 'output': logits.numpy().tolist(),
+                                    'layerSpikes': model.layer_spike_counts.numpy().astype(int).tolist()}
     with open(os.path.join(FIXTURE_DIR, 'fixture.json'), 'w') as f:
         json.dump(fixture, f)
 
+
+def load_weights(path: str) -> DigitsSnn:
+    """The inverse of export(): a weights file back into the torch model (SNN_FIXTURE_ONLY)."""
+    with open(path, 'rb') as f:
+        blob = f.read()
+    size = struct.unpack('<I', blob[8:12])[0]
+    header, data = json.loads(blob[12:12 + size]), np.frombuffer(blob[12 + size:], dtype='<f4')
+    model = DigitsSnn(hidden=tuple(layer['outputs'] for layer in header['layers']), beta=header['layers'][0]['neuron']['beta'])
+    with torch.no_grad():
+        for fc, spec in zip(list(model.layers) + [model.readout], header['layers'] + [header['readout']]):
+            for param, ref in ((fc.weight, spec['weights']), (fc.bias, spec['bias'])):
+                param.copy_(torch.from_numpy(data[ref['offset']:ref['offset'] + ref['length']].copy()).view(param.shape))
+    return model.eval()
+
+
+def fixture_only():
+    """SNN_FIXTURE_ONLY=1: rewrite the parity fixtures from the committed model.snn, without training."""
+    images, labels, train = load_split()
+    write_fixture(load_weights(os.path.join(MODEL_DIR, 'model.snn')), images, unit_scale(images), labels, train)
+
+
 if __name__ == '__main__':
-    main()
+    fixture_only() if os.environ.get('SNN_FIXTURE_ONLY') == '1' else main()
