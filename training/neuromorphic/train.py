@@ -1,7 +1,8 @@
 """Trains the default neuromorphic expert: a spiking digit classifier (UCI digits, latency-coded,
-one snnTorch-Leaky hidden layer, readout on its rates), BPTT with the atan surrogate gradient.
+snnTorch-Leaky hidden layers 128 and 64, readout on the last one's rates), BPTT with the atan surrogate
+gradient, fitted on hash buckets 0-6 and scored on the validation bucket 7.
 Writes public/models/aura-snn-digits/model.snn (the runtime's weights file), metrics.json and the
-parity fixtures tests/fixtures/aura-snn-digits/. Run: /usr/bin/python3 training/neuromorphic/train.py"""
+parity fixtures tests/fixtures/aura-snn-digits/. Run: nice -n 19 /usr/bin/python3 training/neuromorphic/train.py"""
 import json
 import os
 import struct
