@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,12 +53,19 @@ describe('3 edge nodes behind nginx (round robin), one service, scraped by Prome
     }
   });
 
-  it('requests through the balancer are answered by all three nodes', async () => {
+  it('requests through the balancer are answered by all three nodes; promtool check metrics reports nothing on each', async () => {
     const answers = [];
     for (let i = 0; i < 12; i++) answers.push(await inferWithRetry(cluster.balancerUrl));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(new Set(answers.map((a) => a.upstream)).size).toBe(3);
-    for (const node of cluster.nodes) expect(servedInfers(await (await fetch(`${node.url}/metrics`)).text())).toBeGreaterThanOrEqual(1);
+    for (const node of cluster.nodes) {
+      const metrics = await (await fetch(`${node.url}/metrics`)).text();
+      expect(servedInfers(metrics)).toBeGreaterThanOrEqual(1);
+      // Every node's exposition passes Debian's promtool (scripts/ensure-system.sh installs it).
+      const lint = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
+      expect(lint.stdout + lint.stderr).toBe('');
+      expect(lint.status).toBe(0);
+    }
   });
 
   it('a bounded autocannon run through the balancer: every response 2xx', async () => {
