@@ -1,4 +1,5 @@
 import { BufferTooLargeError } from '../errors';
+import { asDeviceLost } from './device-lost';
 
 /** GPUBufferUsage bits as numbers: in Node the GPU globals exist only once Dawn is loaded. */
 export const Usage = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80, QUERY_RESOLVE: 0x200 } as const;
@@ -49,6 +50,8 @@ export async function readBuffer(device: GPUDevice, source: GPUBuffer, byteLengt
   try {
     await staging.mapAsync(MAP_MODE_READ);
     return staging.getMappedRange().slice(0, byteLength);
+  } catch (error) {
+    throw await asDeviceLost(device, error);
   } finally {
     staging.destroy();
   }
