@@ -98,7 +98,8 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
  */
 export function adoptDevice(device: GPUDevice, adapter: Partial<AdapterSummary> = {}): GpuContext {
   const known = contexts.get(device);
-  if (known) return known;
+  if (known && !known.owned) return known;
+  if (known) return adoptedView(known);
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   return contextFor(device, { ...(info ? summaryOf(info) : summaryOf({} as GPUAdapterInfo)), ...adapter }, false);
 }
@@ -109,6 +110,17 @@ export function contextOf(device: GPUDevice): GpuContext | undefined {
 }
 
 const contexts = new WeakMap<GPUDevice, GpuContext>();
+const adoptedViews = new WeakMap<GpuContext, GpuContext>();
+
+/** The owner's context as an adopter sees it: the same device and pool, never destroyed from here. */
+function adoptedView(owner: GpuContext): GpuContext {
+  let view = adoptedViews.get(owner);
+  if (!view) {
+    view = { ...owner, owned: false, destroy: () => owner.pool.trim(0) };
+    adoptedViews.set(owner, view);
+  }
+  return view;
+}
 
 function contextFor(device: GPUDevice, adapter: AdapterSummary, owned: boolean, gpuAdapter?: GPUAdapter): GpuContext {
   const features = [...device.features].map(String).sort();

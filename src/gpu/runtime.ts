@@ -39,7 +39,7 @@ export class GpuRuntime {
 
   constructor(private readonly options: GpuRuntimeOptions = {}, adopted?: GPUDevice | GpuContext) {
     if (adopted) {
-      const ctx = 'device' in adopted && 'pool' in adopted ? adopted : adoptDevice(adopted as GPUDevice);
+      const ctx = adoptDevice('pool' in adopted ? adopted.device : adopted);
       this.current = Promise.resolve(this.watch(ctx));
     }
     this.firstAdapter = options.adapter;
