@@ -29,11 +29,11 @@ const NOISE_WORKGROUP_SIZE = 256;
 const LOSS_WORKGROUP_SIZE = 256;
 
 function selectPipeline(device: GPUDevice, reduction: GatingReduction, workgroupSize: number): GPUComputePipeline {
-  // `enable` must open the module, so the subgroup variant is the same source behind the directive.
-  const prefix = reduction === 'subgroup' ? 'enable subgroups;\n' : '';
+  // One shader per reduction: the same select kernel (a prelude) with its workgroup sum; the subgroup one opens with `enable subgroups;`.
+  const shader = `gating-select-${reduction}`;
   return getPipeline(device, {
-    shader: `gating-select+${reduction}`,
-    code: `${prefix}${loadWgsl('gating-select')}\n${loadWgsl(`gating-reduce-${reduction}`)}`,
+    shader,
+    code: loadWgsl(shader),
     constants: { WORKGROUP_SIZE: workgroupSize },
   });
 }

@@ -7,6 +7,7 @@ import { dispatchFor, foldDispatch } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import type { GpuTiming } from '../gpu/timing';
 import { loadWgsl } from '../gpu/wgsl';
+import { MEMORY_METRIC, MEMORY_TOPK_ITEMS_PER_THREAD } from './wgsl-constants';
 import { MEMORY_QUERY_INFO_BYTES, writeMemoryQueryInfo } from './memory-query-norm';
 
 /**
@@ -17,17 +18,15 @@ import { MEMORY_QUERY_INFO_BYTES, writeMemoryQueryInfo } from './memory-query-no
  * higher score is always a better match. Ties: equal scores rank the LOWER index first.
  */
 export type MemoryMetric = 'cosine' | 'dot' | 'l2';
-export const MEMORY_METRIC_CODE: Record<MemoryMetric, number> = { cosine: 0, dot: 1, l2: 2 };
+export const MEMORY_METRIC_CODE: Record<MemoryMetric, number> = MEMORY_METRIC;
 export const MEMORY_DISTANCE_WORKGROUP_SIZE = 256;
 export const MEMORY_TOPK_WORKGROUP_SIZE = 256;
 /** The largest k the selection kernel accepts (k rounds per pass; passes must shrink the candidates). */
 export const MEMORY_MAX_K = 256;
 
-/** Read from the shader so the constant lives in one place (a private array size must be const). */
+/** Scores per invocation of the selection kernel (declared once in wgsl-constants.ts, a WGSL const there). */
 export function memoryTopKItemsPerThread(): number {
-  const match = /const ITEMS_PER_THREAD: u32 = (\d+)u;/.exec(loadWgsl('memory-topk'));
-  if (!match) throw new Error('memory-topk.wgsl lost its ITEMS_PER_THREAD constant');
-  return Number(match[1]);
+  return MEMORY_TOPK_ITEMS_PER_THREAD;
 }
 
 export function memoryTopKBlock(workgroupSize = MEMORY_TOPK_WORKGROUP_SIZE): number {

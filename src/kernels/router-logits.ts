@@ -8,10 +8,11 @@ import type { GpuTiming } from '../gpu/timing';
 import { loadWgsl } from '../gpu/wgsl';
 import type { GpuTensor } from '../pipeline/packet';
 import { GATING_MAX_EXPERTS } from './gating-options';
+import { NO_INDEX } from './wgsl-constants';
 
 export const ROUTER_LOGITS_WORKGROUP_SIZE = 64;
 /** `start[t]` of a token without an embedding. */
-export const ROUTER_NO_ROW = 0xffffffff;
+export const ROUTER_NO_ROW = NO_INDEX;
 
 export interface RouterLogitsShape {
   tokens: number;
