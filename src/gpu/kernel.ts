@@ -39,6 +39,8 @@ export interface KernelRun<U extends Record<string, UniformType> = Record<string
   elements?: number;
   /** ...or the workgroups, given. */
   workgroups?: Workgroups;
+  /** Override constants of this run over the declaration's (a tuned workgroup size); a pipeline per set. */
+  constants?: Record<string, number>;
 }
 
 export function declareKernel<U extends Record<string, UniformType>, B extends string>(declaration: KernelDeclaration<U, B>): Kernel<U, B> {
@@ -47,10 +49,10 @@ export function declareKernel<U extends Record<string, UniformType>, B extends s
 }
 
 /** The kernel's pipeline on `device` (cached per device; its uniform layout checked against the WGSL once). */
-export function kernelPipeline(device: GPUDevice, kernel: Kernel): GPUComputePipeline {
+export function kernelPipeline(device: GPUDevice, kernel: Kernel, constants?: Record<string, number>): GPUComputePipeline {
   const code = loadWgsl(kernel.shader);
   checkUniformLayout(kernel, code);
-  return getPipeline(device, { shader: kernel.shader, code, entryPoint: kernel.entryPoint, constants: kernel.constants });
+  return getPipeline(device, { shader: kernel.shader, code, entryPoint: kernel.entryPoint, constants: constants ? { ...kernel.constants, ...constants } : kernel.constants });
 }
 
 /** Packs a run's uniforms by field name into the struct's bytes. */
@@ -78,7 +80,7 @@ export function kernelStep(ctx: GpuContext, run: KernelRun, uniformBlocks: GPUBu
   uniformBlocks.push(block);
   device.queue.writeBuffer(block, 0, packUniforms(kernel, run.uniforms));
   const workgroups = run.workgroups ?? dispatchFor(device, run.elements ?? 0, kernel.workgroupSize);
-  return { pipeline: kernelPipeline(device, kernel), buffers: [block, ...kernel.bindings.map((name) => run.buffers[name as keyof typeof run.buffers])], workgroups };
+  return { pipeline: kernelPipeline(device, kernel, run.constants), buffers: [block, ...kernel.bindings.map((name) => run.buffers[name as keyof typeof run.buffers])], workgroups };
 }
 
 /**
