@@ -76,6 +76,12 @@ export class BufferPool {
     this.scheduleIdleRelease();
   }
 
+  /** Forgets and destroys a buffer that cannot come back (its map failed on a lost device). */
+  discard(buffer: GPUBuffer): void {
+    if (this.live.delete(buffer)) this.liveBytes -= buffer.size;
+    buffer.destroy();
+  }
+
   /** Destroys free buffers idle at least `idleForMs` until at most `keepBytes` of them remain, oldest first. */
   trim(keepBytes = 0, idleForMs = 0): void {
     const now = performance.now();
@@ -109,11 +115,15 @@ export class BufferPool {
 
   private scheduleIdleRelease(): void {
     if (this.idleTimer || this.freeBytes === 0 || this.destroyed) return;
+    // Wake when the longest-idle free buffer reaches idleMs.
+    let oldest = Infinity;
+    for (const list of this.free.values()) if (list.length > 0) oldest = Math.min(oldest, list[0].releasedAt);
+    const wait = Math.max(0, oldest + this.idleMs - performance.now());
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       this.trim(0, this.idleMs);
       this.scheduleIdleRelease();
-    }, this.idleMs);
+    }, wait);
     // In Node an idle pool must not keep the process alive.
     (this.idleTimer as { unref?: () => void }).unref?.();
   }

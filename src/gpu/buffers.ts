@@ -61,6 +61,7 @@ export async function readBuffer(device: GPUDevice, source: GPUBuffer, byteLengt
   } finally {
     if (mapped) staging.unmap();
     if (pool && mapped) pool.release(staging);
+    else if (pool) pool.discard(staging);
     else staging.destroy();
   }
 }

@@ -70,6 +70,16 @@ export function packUniforms(kernel: Kernel, values: Record<string, number>): Ar
 }
 
 /**
+ * A uniform buffer of the kernel's layout, filled by field name, for a caller that composes steps
+ * itself and destroys the buffer after its submission (the kernels not yet run by dispatch()).
+ */
+export function uniformBlock(device: GPUDevice, kernel: Kernel, values: Record<string, number>): GPUBuffer {
+  const block = device.createBuffer({ size: kernel.uniformBytes, usage: UNIFORM, label: `${kernel.shader} uniforms` });
+  device.queue.writeBuffer(block, 0, packUniforms(kernel, values));
+  return block;
+}
+
+/**
  * Encodes a run as a ComputeStep. Its uniform block comes from the device's pool (a ring of reused
  * uniform buffers) and is pushed on `uniformBlocks`; give them back with `pool.releaseAfterSubmit`.
  */
