@@ -1,28 +1,14 @@
-import { test as plain } from '@playwright/test';
 import { test, expect, type AuraWindow } from './fixtures';
 
 // Issue 15, the device: one owner of the GPU device, which never destroys a device it adopted, and
 // which recovers a lost one.
 
-// A first start in a fresh profile measures the plan; on SwiftShader BERT goes to WASM, and releasing
-// its WebGPU session used to destroy the onnxruntime-web device that aura.gpu had adopted
-// ("mapAsync ... The Device was lost"): the bandwidth panel stayed empty.
-plain('a first start in a fresh profile that plans BERT on the CPU has no page error and shows the bandwidth', async ({ page }) => {
-  // A first start loads the real BERT on the WebGPU EP and measures both paths: minutes on a loaded 2-core SwiftShader machine.
-  plain.setTimeout(720_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (msg) => {
-    if ((msg.type() === 'error' || msg.type() === 'warning') && /device (was )?lost|mapAsync/i.test(msg.text())) errors.push(msg.text());
-  });
-  await page.goto('/');
-  await expect(page.getByTestId('architecture')).toHaveText('swiftshader', { timeout: 660_000 });
-  await expect(page.getByTestId('plan').locator('tr', { hasText: 'language' })).toContainText('cpu');
-  await expect(page.getByTestId('bandwidth')).toHaveText(/^\d+\.\d\d GB\/s$/, { timeout: 60_000 });
-  expect(errors).toEqual([]);
-});
-
-test('the plan moves the kernels off the adopted onnxruntime-web device before releasing it', async ({ auraPage }) => {
+// A first start in a fresh profile (no cached plan) measures the plan; on SwiftShader BERT goes to WASM,
+// and releasing its WebGPU session used to destroy the onnxruntime-web device that aura.gpu had adopted
+// ("mapAsync ... The Device was lost"): the app's bandwidth panel stayed empty. The same start here with
+// the small aura-bert-tiny (the app's default model takes over 11 minutes on a loaded 2-core SwiftShader
+// machine); the fixture fails the test on any page error or "device lost" on the console.
+test('a first start without a cached plan that puts BERT on the CPU: no page error, the bandwidth probe gives a figure', async ({ auraPage }) => {
   test.setTimeout(480_000);
   const r = await auraPage.evaluate(async () => {
     const { createAura, measureBandwidth } = (window as unknown as AuraWindow).aura;

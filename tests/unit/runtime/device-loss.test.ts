@@ -72,7 +72,7 @@ describe('device loss under createAura (Node, Dawn)', () => {
     const aura = await createAura({ backend: { language: 'cpu', neuromorphic: 'gpu', lnn: 'gpu', router: 'gpu' }, planStore: false, services: ['language', 'neuromorphic', 'lnn'] });
     try {
       const pool = aura.gpu.pool;
-      const burst = Array.from({ length: 500 }, (_, i) => aura.infer({ ...requests[i % requests.length], id: `burst-${i}` }));
+      const burst = Array.from({ length: 500 }, (_, i) => aura.infer({ ...requests[i % requests.length], id: `burst-${i}`, timeoutMs: 600_000 }));
       const responses = await Promise.all(burst);
       expect(responses).toHaveLength(500);
       await new Promise((resolve) => setTimeout(resolve, pool.idleMs * 2 + 200));
