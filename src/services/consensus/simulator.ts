@@ -2,6 +2,7 @@ import type { Json } from './codec';
 import type { Envelope } from './messages';
 import { BYZANTINE_STRATEGIES, ByzantineMember, type ByzantineStrategy } from './byzantine';
 import { PbftNode } from './node';
+import { ProofAudit } from './proof-audit';
 import { PbftReplica, type ClientResult, type Decision, type ReplicaConfig, type TimerKey } from './replica';
 import { SimulatedSigner, SimulatedVerifier } from './signer';
 
@@ -145,6 +146,12 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
   };
 
   const endpoints: Endpoint[] = [];
+  // Proofs that honest replicas hand on, checked by an outside observer with PBFT's thresholds.
+  const audit = new ProofAudit(s.n);
+  const unsound: string[] = [];
+  const vouch = (ep: Endpoint, wrong: string | null) => {
+    if (wrong && ep.honest && unsound.length < 8) unsound.push(`safety: honest replica ${ep.index} ${wrong}`);
+  };
   const adversaries = new Map<Endpoint, ByzantineMember>();
   const makeEndpoint = (id: number, honest: boolean, session: number): Endpoint => {
     const index = endpoints.length;
@@ -168,7 +175,10 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
         ep.timers.set(key, gen);
         if (ms !== null) schedule(now + ms, () => fireTimer(ep, key, gen));
       },
-      decided: (d: Decision) => ep.decisions.set(`${d.seq}:${d.index}`, `${d.client}:${d.session}:${d.reqId}:${JSON.stringify(d.value)}`),
+      decided: (d: Decision) => {
+        vouch(ep, audit.certificate(d.seq, null, d.certificate));
+        ep.decisions.set(`${d.seq}:${d.index}`, `${d.client}:${d.session}:${d.reqId}:${JSON.stringify(d.value)}`);
+      },
       resolved: (r: ClientResult) => ep.results.set(r.reqId, r),
     });
     endpoints.push(ep);
@@ -185,6 +195,7 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
   const partitioned = (a: Endpoint, b: Endpoint, at: number): boolean =>
     s.partitions.some((p) => at >= p.from && at < p.to && p.groups[a.index] !== p.groups[b.index]);
   const transmit = (from: Endpoint, to: number | 'all', env: Envelope): void => {
+    if (env.from === from.id) vouch(from, audit.message(env));
     for (const ep of endpoints) {
       if (ep === from || (to !== 'all' && ep.id !== to)) continue;
       const chaos = now < s.healAt;
@@ -237,7 +248,7 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
     if (now > s.healAt && done() && events % 64 === 0) break;
   }
 
-  const violations: string[] = [];
+  const violations: string[] = [...unsound];
   const positions = new Map<string, { value: string; at: number }>();
   const placeOf = new Map<string, string>();
   for (const ep of honest) {
