@@ -75,9 +75,10 @@ interface Votes { prepares: Map<number, Envelope<PrepareBody>>; commits: Map<num
  * - viewsAhead: prepares, commits and pre-prepares are kept for views up to this many past the current;
  * - aheadBytes: what one sender may have stored for views not yet entered;
  * - pendingPerClient: requests of one client waiting to be ordered;
- * - relaysPerSender: times a replica re-sends its NEW-VIEW to one replica that missed it, per view.
+ * - relaysPerSender: times a replica re-sends its NEW-VIEW to one replica that missed it, per view;
+ * - gapFetches: times a replica asks for the batches it missed before it executes another one.
  */
-export const REPLICA_LIMITS = { viewsAhead: 4, aheadBytes: 4 * 1024 * 1024, pendingPerClient: 256, relaysPerSender: 4 } as const;
+export const REPLICA_LIMITS = { viewsAhead: 4, aheadBytes: 4 * 1024 * 1024, pendingPerClient: 256, relaysPerSender: 4, gapFetches: 3 } as const;
 const VOTE_BYTES = 400;
 
 const requestKey = (b: RequestBody): string => `${b.client}:${b.session}:${b.reqId}`;
@@ -110,6 +111,8 @@ export class PbftReplica {
   private acceptedNewView: Envelope<NewViewBody> | null = null;
   private progressArmed = false;
   private fetchNonce = 0;
+  /** Fetches asked for the gap after lastExecuted `at`. */
+  private gapFetches = { at: -1, count: 0 };
 
   private readonly slots = new Map<number, Slot>();
   private readonly votes = new Map<string, Votes>();
@@ -433,6 +436,13 @@ export class PbftReplica {
     if ((b.view > this.view || !this.active) && !this.chargeAhead(env.from, VOTE_BYTES)) return this.fault('overBudget');
     votes.set(env.from, env);
     this.checkCommitted(b.seq);
+    // f+1 replicas committed a batch whose pre-prepare this replica never saw: at least one honest
+    // replica holds it with its certificate, so fetch it rather than wait for a checkpoint.
+    const slot = this.slots.get(b.seq);
+    if (b.seq > this.lastExecuted && !slot?.committed && !(slot?.prePrepare && slot.view === b.view)) {
+      const matching = [...votes.values()].filter((c) => c.body.digest === b.digest).length;
+      if (matching >= this.f + 1) this.fetchMissing();
+    }
   }
 
   private checkPrepared(seq: number): void {
@@ -461,6 +471,16 @@ export class PbftReplica {
     slot.committed = true;
     slot.commits = matching.slice(0, needed);
     this.execute();
+    // Committed but not executable: batches before it are missing here (lost messages, a reload).
+    if (this.lastExecuted < seq) this.fetchMissing();
+  }
+
+  /** Asks for the committed batches after lastExecuted, a few times per gap (answers may be lost too). */
+  private fetchMissing(): void {
+    if (this.gapFetches.at !== this.lastExecuted) this.gapFetches = { at: this.lastExecuted, count: 0 };
+    if (this.gapFetches.count >= REPLICA_LIMITS.gapFetches) return;
+    this.gapFetches.count++;
+    this.askForState();
   }
 
   private execute(): void {
