@@ -163,8 +163,17 @@ export abstract class ReplicaOrdering extends ReplicaBase {
     slot.committed = true;
     slot.commits = matching.slice(0, needed);
     this.execute();
-    // Committed but not executable: batches before it are missing here (lost messages, a reload).
-    if (this.lastExecuted < seq) this.fetchMissing();
+    // Committed but not executable: batches before it are missing here (lost messages, a reload), not
+    // merely late (pipelined batches may commit out of order): the next one never reached this
+    // replica, or several later ones are committed already.
+    if (this.lastExecuted < seq && this.gapIsReal()) this.fetchMissing();
+  }
+
+  private gapIsReal(): boolean {
+    if (!this.slots.get(this.lastExecuted + 1)?.prePrepare) return true;
+    let ahead = 0;
+    for (const [seq, slot] of this.slots) if (seq > this.lastExecuted + 1 && slot.committed) ahead++;
+    return ahead >= REPLICA_LIMITS.gapCommittedAhead;
   }
 
   /** Asks for the committed batches after lastExecuted, a few times per gap (answers may be lost too). */

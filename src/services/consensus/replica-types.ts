@@ -64,9 +64,10 @@ export interface Votes { prepares: Map<number, Envelope<PrepareBody>>; commits: 
  * - aheadBytes: what one sender may have stored for views not yet entered;
  * - pendingPerClient: requests of one client waiting to be ordered;
  * - relaysPerSender: times a replica re-sends its NEW-VIEW to one replica that missed it, per view;
- * - gapFetches: times a replica asks for the batches it missed before it executes another one.
+ * - gapFetches: times a replica asks for the batches it missed before it executes another one;
+ * - gapCommittedAhead: batches committed past a pre-prepared but uncommitted one before it counts as missed.
  */
-export const REPLICA_LIMITS = { viewsAhead: 4, aheadBytes: 4 * 1024 * 1024, pendingPerClient: 256, relaysPerSender: 4, gapFetches: 3 } as const;
+export const REPLICA_LIMITS = { viewsAhead: 4, aheadBytes: 4 * 1024 * 1024, pendingPerClient: 256, relaysPerSender: 4, gapFetches: 3, gapCommittedAhead: 3 } as const;
 export const VOTE_BYTES = 400;
 
 export const requestKey = (b: RequestBody): string => `${b.client}:${b.session}:${b.reqId}`;

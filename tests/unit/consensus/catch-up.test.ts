@@ -42,4 +42,21 @@ describe('a lagging replica catches up before the next checkpoint', () => {
     }
     expect(h.decisions[3].map((d) => d.value)).toEqual(['before', 'commits-only']);
   });
+
+  it('does not fetch when a pipelined batch merely commits out of order', async () => {
+    const h = harness({ checkpointInterval: 16 });
+    await h.nodes[1].submit('first');
+    await h.nodes[2].submit('second');
+    const late: typeof h.inbox = [];
+    for (let k = 0; k < 10_000 && h.inbox.length; k++) {
+      const m = h.inbox.shift()!;
+      if (m.to === 3 && m.env.body.t === 'commit' && m.env.body.seq === 1) { late.push(m); continue; }
+      await h.nodes[m.to].deliver(JSON.parse(JSON.stringify(m.env)));
+    }
+    h.inbox.push(...late);
+    await h.pump();
+    expect(h.decisions[3].map((d) => d.value)).toEqual(h.decisions[0].map((d) => d.value));
+    expect(h.decisions[3]).toHaveLength(2);
+    expect(h.sent.filter((s) => s.env.body.t === 'fetch')).toEqual([]);
+  });
 });
