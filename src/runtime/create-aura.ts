@@ -26,7 +26,7 @@ import { MemoryService, type MemoryServiceOptions } from '../services/memory/mem
 import { NeuromorphicService } from '../services/neuromorphic/service';
 import { ServiceRouter } from '../services/router/service-router';
 import { countConsensus } from './consensus-metrics';
-import { createLocalConsensusGroup } from './local-consensus';
+import { createDefaultConsensus } from './local-consensus';
 import { trialFor, type Candidates } from './stage-trials';
 
 /** Stages whose path the planner chooses. Consensus has no GPU path. */
@@ -49,7 +49,7 @@ export interface AuraOptions {
   services?: ServiceName[];
   language?: Omit<LanguageServiceOptions, 'backend'>;
   memory?: Omit<MemoryServiceOptions, 'backend' | 'gpu' | 'dimension'>;
-  /** A consensus group to agree through; 'local' (default where BroadcastChannel exists): 4 replicas in this page. */
+  /** A consensus group to agree through; default: other tabs of this origin when 3+ are there, else 4 replicas in this page ('local': always in this page). */
   consensus?: ConsensusService | 'local' | false;
   batching?: BatcherOptions;
   onProgress?: (event: AuraProgress) => void;
@@ -172,9 +172,9 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   if (wanted.has('consensus') && options.consensus !== false) {
     if (options.consensus && options.consensus !== 'local') services.consensus = options.consensus;
     else if (typeof BroadcastChannel !== 'undefined') {
-      progress({ stage: 'consensus', message: 'starting a local PBFT group (4 replicas, Ed25519)' });
-      const group = await createLocalConsensusGroup();
-      inPageConsensus = true;
+      progress({ stage: 'consensus', message: 'starting a PBFT group (other tabs of this origin, else 4 replicas in this page)' });
+      const group = await createDefaultConsensus({ tabs: options.consensus !== 'local' });
+      inPageConsensus = group.inPage;
       services.consensus = group.proposer;
       cleanups.push(() => group.close());
     }
