@@ -1,3 +1,4 @@
+import { DeviceLostError } from '../errors';
 import { MAC_ENERGY_MODEL } from '../metrics/energy';
 import type { MetricsRegistry } from '../metrics/registry';
 import { aggregate, failureOf, outcomeOf } from './aggregate';
@@ -57,7 +58,9 @@ export class Orchestrator {
       requests.inc({ outcome: 'ok' });
       return response;
     } catch (error) {
-      requests.inc({ outcome: (error as { code?: string })?.code?.toLowerCase() ?? 'error' });
+      // Only AuraError codes are strings: a DOMException's `code` is a number.
+      const code = (error as { code?: unknown })?.code;
+      requests.inc({ outcome: typeof code === 'string' ? code.toLowerCase() : 'error' });
       throw error;
     }
   }
@@ -101,6 +104,8 @@ export class Orchestrator {
           perStage[service] = { wallMs: performance.now() - t0, gpuMs: result.gpuMs, path: result.path, input: handed?.handoff };
         } catch (error) {
           if (deadline.signal.aborted) throw deadline.signal.reason;
+          // A lost device fails the request (retry it) and says nothing about the service's health.
+          if (error instanceof DeviceLostError) throw error;
           breaker?.recordFailure();
           services[service] = failureOf(error);
           perStage[service] = { wallMs: performance.now() - t0 };
@@ -198,10 +203,11 @@ export class Orchestrator {
   }
 
   private observe(perStage: Record<string, StageTiming>, totalMs: number, energy: Partial<Record<ServiceName, number>>): void {
-    const energyPj = this.parts.metrics.counter('aura_energy_pj_total', 'Energy counted by the services, pJ');
-    for (const [service, pj] of Object.entries(energy)) energyPj.inc({ service }, pj);
-    const stageMs = this.parts.metrics.histogram('aura_stage_wall_ms', 'Wall time per stage, ms');
-    for (const [stage, t] of Object.entries(perStage)) stageMs.observe(t.wallMs, { stage, path: t.path ?? 'cpu' });
-    this.parts.metrics.histogram('aura_request_ms', 'Whole-request wall time, ms').observe(totalMs);
+    // Prometheus base units: joules and seconds (the services count pJ and ms).
+    const joules = this.parts.metrics.counter('aura_energy_joules_total', 'Energy counted by the services, joules');
+    for (const [service, pj] of Object.entries(energy)) joules.inc({ service }, pj * 1e-12);
+    const stageSeconds = this.parts.metrics.histogram('aura_stage_duration_seconds', 'Wall time per stage, seconds');
+    for (const [stage, t] of Object.entries(perStage)) stageSeconds.observe(t.wallMs / 1000, { stage, path: t.path ?? 'cpu' });
+    this.parts.metrics.histogram('aura_request_duration_seconds', 'Whole-request wall time, seconds').observe(totalMs / 1000);
   }
 }

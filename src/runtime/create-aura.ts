@@ -1,5 +1,6 @@
 import { GpuUnavailableError, InvalidInputError } from '../errors';
-import { acquireGpu, adoptDevice, platformGpu, summarizeAdapter, type AdapterSummary, type GpuContext } from '../gpu/device';
+import { platformGpu, summarizeAdapter, type AdapterSummary, type GpuContext } from '../gpu/device';
+import { GpuRuntime } from '../gpu/runtime';
 import { MetricsRegistry } from '../metrics/registry';
 import type { BatcherOptions } from '../pipeline/batcher';
 import { Orchestrator } from '../pipeline/orchestrator';
@@ -25,7 +26,7 @@ import { MemoryService, type MemoryServiceOptions } from '../services/memory/mem
 import { NeuromorphicService } from '../services/neuromorphic/service';
 import { ServiceRouter } from '../services/router/service-router';
 import { countConsensus } from './consensus-metrics';
-import { createLocalConsensusGroup } from './local-consensus';
+import { createDefaultConsensus } from './local-consensus';
 import { trialFor, type Candidates } from './stage-trials';
 
 /** Stages whose path the planner chooses. Consensus has no GPU path. */
@@ -48,7 +49,7 @@ export interface AuraOptions {
   services?: ServiceName[];
   language?: Omit<LanguageServiceOptions, 'backend'>;
   memory?: Omit<MemoryServiceOptions, 'backend' | 'gpu' | 'dimension'>;
-  /** A consensus group to agree through; 'local' (default where BroadcastChannel exists): 4 replicas in this page. */
+  /** A consensus group to agree through; default: other tabs of this origin when 3+ are there, else 4 replicas in this page ('local': always in this page). */
   consensus?: ConsensusService | 'local' | false;
   batching?: BatcherOptions;
   onProgress?: (event: AuraProgress) => void;
@@ -61,7 +62,10 @@ export interface Aura {
   metrics(): string;
   readonly plan: BackendPlan;
   readonly adapter: AdapterSummary;
-  /** The runtime's one device, shared by every kernel (and onnxruntime-web where BERT runs on WebGPU). */
+  /**
+   * The runtime's one device, shared by every kernel (and onnxruntime-web where BERT runs on WebGPU): a
+   * view that follows the current device after a device loss. `gpu.owned` says whether the runtime made it.
+   */
   readonly gpu: GpuContext;
   readonly services: {
     language?: LanguageService;
@@ -96,22 +100,21 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   const platformAdapter = () => (requested ??= platformGpu().then((g) => g.requestAdapter({ powerPreference: 'high-performance' })));
   const cachedLanguagePath =
     wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() ? await knownPath(await platformAdapter(), store, options.measure, 'language', languageSignature) : undefined;
-  let gpu: GpuContext;
+  // The GPU runtime owns the device (or adopts ORT's, never destroying it) and recovers a lost one;
+  // `gpu` is its view, which follows the current device.
+  let runtime: GpuRuntime;
   if (wanted.has('language') && choice('language') !== 'cpu' && webGpuEpAvailable() && cachedLanguagePath !== 'cpu') {
     progress({ stage: 'language', message: 'loading BERT on the WebGPU execution provider' });
     language.gpu = await LanguageService.create({ ...languageOptions, backend: 'gpu' });
-    // Our own context on ORT's device: its pool outlives the GPU language service if the plan drops it,
-    // and the device stays ORT's to destroy.
-    const ort = language.gpu.gpu!;
-    gpu = adoptDevice(ort.device, ort.adapter);
-    cleanups.push(() => gpu.pool.destroy());
+    runtime = GpuRuntime.adopt(language.gpu.gpu!);
   } else {
     if (wanted.has('language') && choice('language') === 'gpu') {
       throw new GpuUnavailableError('language was forced onto the GPU, but onnxruntime-web has no WebGPU EP here', "use backend { language: 'cpu' } (WASM) or 'auto', or run in a browser with WebGPU");
     }
-    gpu = await acquireGpu({ adapter: (await platformAdapter()) ?? undefined });
-    cleanups.push(() => gpu.destroy());
+    runtime = await GpuRuntime.acquire({ adapter: (await platformAdapter()) ?? undefined });
   }
+  cleanups.push(() => runtime.destroy());
+  const gpu: GpuContext = runtime.view;
   if (wanted.has('language') && choice('language') !== 'gpu' && cachedLanguagePath !== 'gpu') {
     progress({ stage: 'language', message: 'loading BERT on the WASM execution provider' });
     language.cpu = await LanguageService.create({ ...languageOptions, backend: 'cpu' });
@@ -152,23 +155,26 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     if (other && other !== set[path]) release(other);
     return set[path];
   };
+  // BERT left the WebGPU EP: move the kernels onto our own device before ORT's session (and maybe its device) goes.
+  if (language.gpu && pathOf('language') === 'cpu') await runtime.useOwnDevice();
   const services: Aura['services'] = {
     language: keep(language, pathOf('language'), (s) => s.destroy()),
     neuromorphic: wanted.has('neuromorphic') ? (keep(neuromorphic, pathOf('neuromorphic'), (s) => s.destroy()) ?? make.neuromorphic(pathOf('neuromorphic'))) : undefined,
     lnn: wanted.has('lnn') ? (keep(lnn, pathOf('lnn'), (s) => s.destroy()) ?? make.lnn(pathOf('lnn'))) : undefined,
     router: keep(router, pathOf('router'), () => {}) ?? make.router(pathOf('router')),
   };
-  if (wanted.has('memory') && typeof indexedDB !== 'undefined') {
+  // L2 lives in IndexedDB, or in the store the caller names (the edge node: LMDB).
+  if (wanted.has('memory') && (typeof indexedDB !== 'undefined' || options.memory?.l2Store)) {
     progress({ stage: 'memory', message: 'opening the memory tiers' });
-    services.memory = await MemoryService.open({ ...options.memory, backend: pathOf('memory'), gpu, dimension: hidden });
+    services.memory = await MemoryService.open({ ...options.memory, backend: pathOf('memory'), runtime, dimension: hidden });
   }
   let inPageConsensus = false;
   if (wanted.has('consensus') && options.consensus !== false) {
     if (options.consensus && options.consensus !== 'local') services.consensus = options.consensus;
     else if (typeof BroadcastChannel !== 'undefined') {
-      progress({ stage: 'consensus', message: 'starting a local PBFT group (4 replicas, Ed25519)' });
-      const group = await createLocalConsensusGroup();
-      inPageConsensus = true;
+      progress({ stage: 'consensus', message: 'starting a PBFT group (other tabs of this origin, else 4 replicas in this page)' });
+      const group = await createDefaultConsensus({ tabs: options.consensus !== 'local' });
+      inPageConsensus = group.inPage;
       services.consensus = group.proposer;
       cleanups.push(() => group.close());
     }
@@ -181,8 +187,8 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   if (services.memory) stageList.push(new MemoryStage(services.memory, hidden));
   if (services.consensus) stageList.push(new ConsensusStage(services.consensus, undefined, inPageConsensus));
   const metrics = new MetricsRegistry();
-  const planned = metrics.counter('aura_stage_plan', 'The path each stage runs on (1 per stage), and why');
-  for (const [stage, p] of Object.entries(plan.stages)) planned.inc({ stage, path: p.path, why: p.why });
+  const planned = metrics.gauge('aura_stage_plan_info', 'The path each stage runs on, and why (value 1)');
+  for (const [stage, p] of Object.entries(plan.stages)) planned.set({ stage, path: p.path, why: p.why }, 1);
   if (services.consensus) cleanups.push(countConsensus(services.consensus, metrics));
   const orchestrator = new Orchestrator(
     {
@@ -198,7 +204,11 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   progress({ stage: 'ready', message: 'ready' });
 
   return {
-    infer: (request) => orchestrator.handle(request),
+    // A request after a device loss waits for the runtime's new device (a CPU-only plan needs none).
+    infer: async (request) => {
+      await runtime.context().catch(() => undefined);
+      return orchestrator.handle(request);
+    },
     metrics: () => metrics.expose(),
     plan,
     adapter: gpu.adapter,

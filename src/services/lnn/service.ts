@@ -42,7 +42,7 @@ interface Samples {
 export class LnnService {
   readonly path: 'gpu' | 'cpu';
   readonly model: LnnModel;
-  private readonly gpuModel?: LnnGpuModel;
+  private builtModel?: LnnGpuModel;
   private readonly sessions: LnnSessionTable<GPUBuffer | Float32Array>;
   private readonly washout: number;
   private readonly threshold: number;
@@ -71,10 +71,22 @@ export class LnnService {
       const offsets = cellOffsets(this.model);
       this.rls = { shape: { rows, width: O, stateSize: this.model.stateSize, inputOffset: offsets[offsets.length - 1] }, cpuState: rlsInitialState(W, rows, O, alpha) };
     }
-    if (this.path === 'gpu') this.gpuModel = new LnnGpuModel(gpu!, this.model, this.rls?.cpuState);
+    if (this.path === 'gpu') this.builtModel = new LnnGpuModel(gpu!, this.model, this.rls?.cpuState);
     this.sessions = new LnnSessionTable(options.maxSessions ?? 64, options.idleMs ?? 300_000, options.now ?? (() => Date.now()), (s) => {
       if (!(s instanceof Float32Array)) s.destroy();
     });
+  }
+
+  /**
+   * The model's GPU buffers on the context's current device: after a device loss they are rebuilt from
+   * the model and the CPU copy of the readout (an adaptation made only on the lost device is lost).
+   */
+  private get gpuModel(): LnnGpuModel | undefined {
+    if (this.builtModel && this.gpu && this.builtModel.device !== this.gpu.device) {
+      this.builtModel.destroy();
+      this.builtModel = new LnnGpuModel(this.gpu, this.model, this.rls?.cpuState);
+    }
+    return this.builtModel;
   }
 
   get inputSize(): number {
@@ -251,7 +263,7 @@ export class LnnService {
   destroy(): void {
     if (this.destroyed) return;
     this.sessions.clear();
-    this.gpuModel?.destroy();
+    this.builtModel?.destroy();
     this.destroyed = true;
   }
 
