@@ -32,7 +32,7 @@ import digits as digits_data  # noqa: E402
 import births as births_data  # noqa: E402
 from phrasings import (  # noqa: E402
     EMAIL_ASKS, DIGIT_ASKS, SERIES_ASKS, REMEMBER, RECALL, TOPICS, FACTS, AGREE, DECISIONS, PEERS,
-    EMAIL_AGREE, DIGIT_AGREE, SERIES_AGREE, REMEMBER_EMAIL, REMEMBER_FORECAST, OFF_TOPIC,
+    EMAIL_AGREE, DIGIT_AGREE, SERIES_AGREE, REMEMBER_EMAIL, REMEMBER_FORECAST, OFF_TOPIC, CHAT,
 )
 
 SEED = 20261130
@@ -42,6 +42,9 @@ HANDWRITTEN = os.path.join(ROOT, 'data', 'router', 'handwritten.jsonl')
 ATTACHMENTS = os.path.join(ROOT, 'data', 'router', 'handwritten-series.json')
 MAX_EMAIL_CHARS = 700
 COUNTS = {'language': 520, 'neuromorphic': 420, 'lnn': 420, 'memory': 560, 'consensus': 380, 'mixture': 420, 'none': 520}
+# Added after the first evaluation (kept after the others so the earlier draws stay as they were):
+# short pasted excerpts of e-mails, and more requests no expert fits.
+MORE_COUNTS = {'snippet': 360, 'chat': 360}
 
 
 def split_of(key):
@@ -101,8 +104,18 @@ def main():
         lambda: {'text': ask(REMEMBER_EMAIL, email()), 'services': ['memory', 'language']},
         lambda: {'text': fill(rng.choice(REMEMBER_FORECAST)), 'series': series(), 'services': ['lnn', 'memory']},
     ]
+    def snippet():
+        text = rng.choice(train_mail)['text']
+        body = text.split('\n\n', 1)[-1] if rng.random() < 0.5 else text
+        words = body.split()
+        start = rng.randint(0, max(0, min(len(words) - 8, 40)))
+        piece = ' '.join(words[start:start + rng.randint(8, 45)])
+        return ask(EMAIL_ASKS + ['', '', ''], piece if rng.random() < 0.6 else f'"{piece}"')
+
+    makers['snippet'] = lambda: {'text': snippet(), 'services': ['language']}
+    makers['chat'] = lambda: {'text': fill(rng.choice(CHAT)), 'services': []}
     rows = []
-    for kind, count in COUNTS.items():
+    for kind, count in list(COUNTS.items()) + list(MORE_COUNTS.items()):
         for n in range(count):
             row = rng.choice(mixtures)() if kind == 'mixture' else makers[kind]()
             row = {k: v for k, v in row.items() if v is not None}

@@ -93,3 +93,20 @@ OFF_TOPIC = [
     'Give me three facts about black holes.', 'Is it going to rain tomorrow?', 'Help me fix my bike.', 'What does GDP mean?', 'lol',
     'Tell me about {topic}.', 'Why is the sky blue?', 'Convert 5 miles to km.', 'What movies are on tonight?', 'Draw a cat.',
 ]
+# More requests no expert fits (chit-chat, general knowledge, tasks for other apps), added after the first evaluation.
+CHAT = [
+    'good morning', 'bye', 'yo', 'cool thanks', 'nice', 'what can you do?', 'are you a robot', 'tell me about yourself',
+    'how old are you', 'do you like music', 'what is love', 'can we talk', 'I am bored', 'make me laugh', 'say something',
+    'what is the meaning of life', 'who invented the telephone', 'what is the population of Japan', 'how far is the moon',
+    'when did world war 2 end', 'what language do they speak in Brazil', 'how many legs does a spider have', 'what is DNA',
+    'explain blockchain', 'what is machine learning', 'how does wifi work', 'why is the ocean salty', 'what causes earthquakes',
+    'write a story about a dragon', 'write an essay on climate change', 'compose an email to my boss asking for a raise',
+    'write a limerick', 'generate a password', 'give me a name for my startup', 'suggest a gift for my dad', 'plan my vacation to Italy',
+    'help me with my homework', 'solve x^2 - 4 = 0', 'what is the square root of 144', 'convert 100 fahrenheit to celsius',
+    'how much is 20 dollars in euros', 'what day is it today', 'remind me to call mom', 'call a taxi', 'turn off the lights',
+    'open youtube', 'send a text to Anna', 'find a restaurant nearby', 'navigate to the airport', 'what is the score of the game',
+    'who is the president of France', 'recommend a movie for tonight', 'what is the best programming language', 'fix my code',
+    'how do I center a div', 'what does HTTP stand for', 'is coffee bad for you', 'how do I lose weight', 'what should I name my dog',
+    'teach me spanish', 'how do you say thank you in japanese', 'what rhymes with orange', 'define serendipity', 'spell necessary',
+    'what is {topic}?', 'tell me a fun fact', 'who wrote pride and prejudice', 'how do airplanes fly', 'what is inflation',
+]
