@@ -158,7 +158,8 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     lnn: wanted.has('lnn') ? (keep(lnn, pathOf('lnn'), (s) => s.destroy()) ?? make.lnn(pathOf('lnn'))) : undefined,
     router: keep(router, pathOf('router'), () => {}) ?? make.router(pathOf('router')),
   };
-  if (wanted.has('memory') && typeof indexedDB !== 'undefined') {
+  // L2 lives in IndexedDB, or in the store the caller names (the edge node: LMDB).
+  if (wanted.has('memory') && (typeof indexedDB !== 'undefined' || options.memory?.l2Store)) {
     progress({ stage: 'memory', message: 'opening the memory tiers' });
     services.memory = await MemoryService.open({ ...options.memory, backend: pathOf('memory'), gpu, dimension: hidden });
   }
@@ -181,8 +182,8 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   if (services.memory) stageList.push(new MemoryStage(services.memory, hidden, services.language && noteTaker(services.memory, services.language)));
   if (services.consensus) stageList.push(new ConsensusStage(services.consensus, undefined, inPageConsensus));
   const metrics = new MetricsRegistry();
-  const planned = metrics.counter('aura_stage_plan', 'The path each stage runs on (1 per stage), and why');
-  for (const [stage, p] of Object.entries(plan.stages)) planned.inc({ stage, path: p.path, why: p.why });
+  const planned = metrics.gauge('aura_stage_plan_info', 'The path each stage runs on, and why (value 1)');
+  for (const [stage, p] of Object.entries(plan.stages)) planned.set({ stage, path: p.path, why: p.why }, 1);
   if (services.consensus) cleanups.push(countConsensus(services.consensus, metrics));
   const orchestrator = new Orchestrator(
     {

@@ -6,6 +6,7 @@ import { requireTopK, type MemoryMetric } from '../../kernels/memory-vector-sear
 import { decodeMemoryData, encodeMemoryData, sha256Hex, type EncodedData, type MemoryData } from './codec';
 import { MemoryBudgetError, MemoryNotFoundError, MemoryQuotaError, RemoteUnavailableError } from './errors';
 import { IdbTier, memoryRequestPersistence, memoryStorageEstimate, type MemoryIndexRecord, type WriteGuard } from './idb-tier';
+import type { L2Store, L2StoreOpener } from './l2-store';
 import { createEvictionPolicy, type EvictionPolicy, type PolicyName } from './policy';
 import { L2Space } from './l2-space';
 import { RemoteTier, type RemoteTierOptions } from './remote-tier';
@@ -47,6 +48,8 @@ export interface MemoryServiceOptions {
   shape?: Partial<ShapeOptions>;
   /** Called inside each IndexedDB write per value: throw a QuotaExceededError to simulate a full disk. */
   writeGuard?: WriteGuard;
+  /** Where L2 lives when not in IndexedDB (the edge: src/edge/lmdb-tier.ts); default IndexedDB. */
+  l2Store?: L2StoreOpener;
   /** Ask the browser to make storage persistent (navigator.storage.persist()). */
   persist?: boolean;
 }
@@ -137,7 +140,7 @@ export class MemoryService {
     private gpu: GpuContext | null,
     private readonly l1Policy: EvictionPolicy,
     private readonly l2Policy: EvictionPolicy,
-    private readonly l2: IdbTier,
+    private readonly l2: L2Store,
     private readonly remote: RemoteTier | null,
     private readonly vectors: VectorIndex,
     private readonly signatures: VectorIndex,
@@ -176,7 +179,7 @@ export class MemoryService {
     const ownsGpu = backend === 'gpu' && !options.gpu && !options.runtime;
     const gpu = backend === 'gpu' ? (options.gpu ?? (options.runtime ? await options.runtime.context() : await acquireGpu())) : null;
     const remote = options.remote ? new RemoteTier(options.remote) : null;
-    const l2 = await IdbTier.open(name, options.writeGuard);
+    const l2 = options.l2Store ? await options.l2Store(name, options.writeGuard) : await IdbTier.open(name, options.writeGuard);
     if (options.persist) await memoryRequestPersistence();
     const vectors = new VectorIndex(dimension, { gpu, chunkRows, budgetBytes: vectorBudgetBytes, label: 'memory vectors' });
     const signatureDim = shapeSignatureLength(shapeOptions);
