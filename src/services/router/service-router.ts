@@ -228,7 +228,13 @@ export class ServiceRouter {
     const total = chosen.reduce((a, c) => a + c.weight, 0);
     const top = chosen[0].service;
     // No expert fits: the model's own top probability (over every service it scores, before load) is below the threshold chosen on validation.
-    const fit = modelTopProbability(logits);
+    // On the GPU path a resident embedding's part of each candidate's logit was added there (adjusted − base);
+    // a service left out of the gating is scored without it.
+    const full = Float64Array.from(logits, (l, s) => {
+      const e = candidates.indexOf(model.services[s] as ServiceName);
+      return e < 0 ? l : l + adjusted[t * E + e] - base[t * E + e];
+    });
+    const fit = modelTopProbability(full);
     const noFit = fit < (model.noFitThreshold ?? 0);
     const picked = chosen.map((c) => ({ service: c.service, weight: c.weight / total }));
     const selected = noFit ? [] : picked;
