@@ -16,6 +16,7 @@ const EXPERTS: Record<string, () => Promise<{ evaluate(options: EvalOptions): Pr
   shape: () => import('./shape'),
   neuromorphic: () => import('./neuromorphic'),
   lnn: () => import('./lnn'),
+  router: () => import('./router'),
 };
 
 function usage(message: string): never {

@@ -15,6 +15,8 @@ export * from './services/lnn/index';
 export * from './services/consensus/index';
 export { createAura, PLANNED_STAGES, type Aura, type AuraOptions, type AuraProgress, type PlannedStage } from './runtime/create-aura';
 export { createLocalConsensusGroup } from './runtime/local-consensus';
+export type { AnsweredResponse } from './runtime/answers';
+export { answerOf, formatEnergy, NO_FIT_ANSWER, type Answer, type EnergyRow } from './pipeline/answer';
 export { validateRequest, REQUEST_LIMITS, type AuraRequest, type ValidRequest } from './pipeline/request';
 export type { UnifiedResponse, ServiceOutcome, StageTiming } from './pipeline/response';
 export { SERVICE_NAMES, type ServiceName, type ExecutionPath, type StageResult, type ServiceStage, type RouteDecision } from './pipeline/stages';

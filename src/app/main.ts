@@ -1,143 +1,171 @@
 import { AuraError } from '../errors';
 import type { BackendChoice } from '../pipeline/planner';
-import type { UnifiedResponse } from '../pipeline/response';
+import type { AnsweredResponse } from '../runtime/answers';
 import { createAura, type Aura } from '../runtime/create-aura';
 import { measureBandwidth } from '../kernels/bandwidth';
 import { renderAdapter, renderBandwidth, renderError } from './adapter-panel';
+import { renderAnswer } from './answer-view';
+import { DigitPad } from './digit-pad';
 import { el, fmt, section } from './dom';
+import { renderGallery, type GalleryExample } from './gallery';
 import { LineChart } from './line-chart';
+import { progressBar } from './progress-bar';
 import { drawRaster } from './raster';
-import { renderResponse } from './response-view';
+import { renderConsensus, renderMemory, type KnownNote } from './status-panels';
 
 /**
- * The web app: loads the runtime (with progress), sends requests and shows the response, the route,
- * a spike raster, the LNN's trajectory, memory tiers, consensus status, the backend plan, and
- * latency and energy over the session. `?backend=cpu|gpu|auto` forces every stage's path.
+ * The web app: the request first (a large input, examples from held-out data, a digit pad), the
+ * answer in plain words above its details, then charts (LNN forecast, spike raster, latency and
+ * energy), memory and consensus panels; the adapter in a collapsed panel. `?backend=cpu|gpu|auto`
+ * forces every stage's path.
  */
 async function main(): Promise<void> {
   const root = document.querySelector<HTMLElement>('#app')!;
-  const loading = section('Loading', 'loading');
-  const log = el('ul', { testId: 'progress' });
-  loading.append(log);
-  const adapterPanel = section('Adapter', 'adapter');
-  const bandwidthPanel = section('Bandwidth probe', 'bandwidth');
-  root.replaceChildren(el('h1', { text: 'AURA' }), el('p', { text: 'WebGPU runtime for on-device, multi-expert inference.' }), loading, adapterPanel, bandwidthPanel);
-
+  const progress = progressBar();
+  root.replaceChildren(el('h1', { text: 'AURA' }), el('p', { className: 'muted', text: 'On-device experts: spam check, digit reading, forecasting, memory and agreement between tabs. Nothing leaves this device.' }), progress.element);
   const backend = (new URLSearchParams(location.search).get('backend') ?? 'auto') as BackendChoice;
   let aura: Aura;
   try {
-    aura = await createAura({
-      backend,
-      onProgress: (e) => log.append(el('li', { text: `${e.stage}: ${e.message}` })),
-    });
+    aura = await createAura({ backend, onProgress: progress.update });
   } catch (error) {
-    renderError(loading, error instanceof AuraError ? error.message : String(error));
+    renderError(progress.element, error instanceof AuraError ? `${error.message} (${error.hint})` : String(error));
     return;
   }
-  loading.remove();
-  renderAdapter(adapterPanel, aura.gpu);
-  const probe = async () => renderBandwidth(bandwidthPanel, await measureBandwidth(aura.gpu, { megabytes: 16, iterations: 8 }), probe);
-  void probe();
-  root.append(...buildPanels(aura));
+  progress.element.remove();
+  root.append(...buildPage(aura));
 }
 
-function buildPanels(aura: Aura): HTMLElement[] {
-  const request = section('Request', 'request');
+function buildPage(aura: Aura): HTMLElement[] {
+  const request = section('Ask', 'request');
   const text = el('textarea', { testId: 'text' });
-  text.rows = 3;
-  text.placeholder = 'Ask something, or leave empty and give numbers below';
+  text.id = 'request-text';
+  text.rows = 6;
+  text.placeholder = 'Paste an e-mail, say “remember that …”, ask “what did I say about …”, or ask the tabs to agree on something';
+  const textLabel = el('label', { text: 'Your request' });
+  textLabel.htmlFor = text.id;
   const series = el('input', { testId: 'series' });
-  series.placeholder = 'numbers, comma-separated (a time series or spike counts)';
-  const send = el('button', { text: 'Send', testId: 'send' });
-  const remember = el('button', { text: 'Remember this text', testId: 'remember' });
-  const result = el('div', { testId: 'response' });
-  request.append(el('p', {}, text), el('p', {}, series), el('p', {}, send, ' ', remember), result);
+  series.id = 'request-series';
+  series.placeholder = 'e.g. daily counts: 10510, 11235, 10890, …';
+  const seriesLabel = el('label', { text: 'Numbers (optional): a daily series, or 64 pixel values' });
+  seriesLabel.htmlFor = series.id;
+  const send = el('button', { text: 'Send', testId: 'send', className: 'primary' });
+  send.type = 'submit';
+  const form = el('form', { className: 'ask' }, textLabel, text, seriesLabel, series, el('p', {}, send, el('span', { className: 'muted', text: ' Ctrl+Enter sends' })));
+  const pad = new DigitPad((values) => (series.value = values.join(', ')));
+  const padBox = el('div', { className: 'pad-wrap' }, el('p', { text: 'Or draw a digit (mouse, finger, or arrow keys + space):' }), pad.element);
+  const answer = el('div', { testId: 'response', className: 'answer-box' });
+  answer.setAttribute('aria-live', 'polite');
+  const examples = el('div', {}, el('h3', { text: 'Examples (from held-out data)' }));
+  request.append(el('div', { className: 'ask-row' }, form, padBox), examples, answer);
 
-  const charts = section('Latency and energy', 'charts');
+  const lnnPanel = section('Forecast (LNN)', 'lnn');
+  const trajectoryHost = el('div', { testId: 'lnn-chart' });
+  lnnPanel.append(trajectoryHost);
+  const trajectory = new LineChart(trajectoryHost, 'The series, the CfC one-step prediction, and the forecast', ['series', 'one-step prediction', 'forecast'], 'day', 'value');
+  const spikes = section('Spike raster (last digit)', 'raster');
+  const canvas = el('canvas', { testId: 'raster' });
+  canvas.width = 640;
+  canvas.height = 220;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', 'Spike raster: time step across, neuron down');
+  spikes.append(canvas);
+  const charts = section('Latency and energy per request', 'charts');
   const latencyHost = el('div');
   const energyHost = el('div');
   charts.append(latencyHost, energyHost);
-  const latency = new LineChart(latencyHost, 'Latency per request (ms)', ['total', 'route', 'services']);
-  const energy = new LineChart(energyHost, 'Energy per request (µJ)', ['total']);
+  const latency = new LineChart(latencyHost, 'Latency', ['total', 'route', 'services'], 'request', 'ms');
+  const energy = new LineChart(energyHost, 'Energy', ['total'], 'request', 'µJ');
+  const memoryPanel = section('Memory', 'memory');
+  const memoryBody = el('div');
+  memoryPanel.append(memoryBody);
+  const consensusPanel = section('Consensus between tabs', 'consensus');
+  const consensusBody = el('div');
+  consensusPanel.append(consensusBody);
 
-  const spikes = section('Spike raster (last neuromorphic run)', 'raster');
-  const canvas = el('canvas', { testId: 'raster' });
-  canvas.width = 400;
-  canvas.height = 128;
-  spikes.append(canvas);
-  const lnn = section('LNN trajectory (last series)', 'lnn');
-  const trajectoryHost = el('div');
-  lnn.append(trajectoryHost);
-  const trajectory = new LineChart(trajectoryHost, 'Series and the LNN one-step prediction', ['series', 'prediction'], 'step');
-
-  const status = section('Services', 'status');
+  const device = el('details', { testId: 'device-details' });
+  device.append(el('summary', { text: `Device: ${aura.adapter.vendor || 'unknown'} ${aura.adapter.architecture || ''}${aura.adapter.isFallback ? ' (software fallback)' : ''}` }));
+  const adapterPanel = el('div', { testId: 'adapter' });
+  const bandwidthPanel = el('div', { testId: 'bandwidth-panel' });
   const planTable = el('table', { testId: 'plan' });
-  const memoryLine = el('p', { testId: 'memory-stats' });
-  const consensusLine = el('p', { testId: 'consensus-status' });
-  status.append(el('h3', { text: 'Backend plan' }), planTable, el('h3', { text: 'Memory tiers' }), memoryLine, el('h3', { text: 'Consensus' }), consensusLine);
   planTable.append(
     el('tr', {}, ...['stage', 'path', 'why', 'GPU ms', 'CPU ms'].map((h) => el('th', { text: h }))),
-    ...Object.entries(aura.plan.stages).map(([stage, p]) =>
-      el('tr', {}, el('td', { text: stage }), el('td', { text: p.path }), el('td', { text: p.why }), el('td', { text: fmt(p.gpuMs) }), el('td', { text: fmt(p.cpuMs) })),
-    ),
+    ...Object.entries(aura.plan.stages).map(([stage, p]) => el('tr', {}, el('td', { text: stage }), el('td', { text: p.path }), el('td', { text: p.why }), el('td', { text: fmt(p.gpuMs) }), el('td', { text: fmt(p.cpuMs) }))),
   );
+  device.append(adapterPanel, el('h3', { text: 'Backend plan' }), planTable, bandwidthPanel);
+  renderAdapter(adapterPanel, aura.gpu);
+  let probing = false;
+  const probe = async () => {
+    probing = true;
+    renderBandwidth(bandwidthPanel, await measureBandwidth(aura.gpu, { megabytes: 16, iterations: 8 }), probe);
+    probing = false;
+  };
+  // The probe runs when the panel is first opened: it competes with requests for the GPU.
+  device.addEventListener('toggle', () => device.open && !probing && !bandwidthPanel.hasChildNodes() && void probe());
+
+  const notes: KnownNote[] = [];
+  const refresh = async () => {
+    await renderMemory(memoryBody, aura, notes);
+    renderConsensus(consensusBody, aura);
+  };
+  void refresh();
 
   let count = 0;
-  const refreshStatus = async () => {
-    const memory = aura.services.memory;
-    if (memory) {
-      const s = await memory.stats();
-      const reads = s.counters.l1Hits + s.counters.l2Hits + s.counters.l3Hits;
-      const rate = (n: number) => (reads ? `${((100 * n) / reads).toFixed(0)}%` : '—');
-      memoryLine.textContent = `${s.items} items (L1 ${s.l1.items}, L2 ${s.l2.items}, L3-only ${s.l3.onlyRemote}); reads served by L1 ${rate(s.counters.l1Hits)}, L2 ${rate(s.counters.l2Hits)}, L3 ${rate(s.counters.l3Hits)}; policy ${s.policy}`;
-    } else memoryLine.textContent = 'not running (no IndexedDB here)';
-    const c = aura.services.consensus?.status();
-    consensusLine.textContent = c
-      ? `${c.replicas} replicas (f = ${c.f}) over ${c.transport}; view ${c.view}, leader ${c.leader}, last executed ${c.lastExecuted}, checkpoint ${c.stableCheckpoint}, faults ${Object.values(c.faults).reduce((a, b) => a + b, 0)}`
-      : 'not running';
-  };
-  void refreshStatus();
-
-  const show = (r: UnifiedResponse, values?: number[]) => {
-    renderResponse(result, r);
+  const show = (r: AnsweredResponse, values?: number[]) => {
+    renderAnswer(answer, r);
     count++;
     const stages = r.timings.perStage;
     const servicesMs = Math.max(0, ...r.route.selected.map((s) => stages[s.service]?.wallMs ?? 0));
     latency.push(count, [r.timings.totalMs, stages.route?.wallMs, servicesMs]);
-    energy.push(count, [r.energy.totalPj / 1e6]);
+    energy.push(count, [r.answer.totalPj / 1e6]);
     const snn = r.services.neuromorphic?.output as { raster?: { timeSteps: number; neurons: number; spikes: number[] } } | undefined;
     if (snn?.raster) drawRaster(canvas, snn.raster.spikes, snn.raster.timeSteps, snn.raster.neurons);
-    const forecast = r.services.lnn?.output as { prediction?: number[] } | undefined;
-    if (forecast?.prediction && values) {
-      trajectory.set(values.map((_, i) => i), [values, [Number.NaN, ...forecast.prediction.slice(0, values.length - 1)]]);
+    const lnn = r.services.lnn?.output as { prediction?: number[]; next?: Array<{ value: number }> } | undefined;
+    if (lnn?.prediction && lnn.next && values) {
+      const n = values.length;
+      const xs = Array.from({ length: n + lnn.next.length }, (_, i) => i + 1);
+      const pad = (a: Array<number | null>) => [...a, ...Array(xs.length - a.length).fill(null)];
+      trajectory.set(xs, [pad(values), pad([null, ...lnn.prediction.slice(0, n - 1)]), [...Array(n - 1).fill(null), values[n - 1], ...lnn.next.map((x) => x.value)]]);
     }
-    void refreshStatus();
+    const stored = r.services.memory?.output as { stored?: { key: string }; intent?: { kind: string; fact?: string } } | undefined;
+    if (stored?.stored && stored.intent?.fact) notes.push({ key: stored.stored.key, text: stored.intent.fact });
+    void refresh();
   };
   const parseSeries = (): number[] | undefined => {
     const raw = series.value.trim();
-    return raw ? raw.split(/[\s,]+/).map(Number) : undefined;
+    return raw ? raw.split(/[\s,;]+/).filter(Boolean).map(Number) : undefined;
   };
-  send.addEventListener('click', async () => {
+  const submit = async () => {
     send.disabled = true;
+    answer.replaceChildren(el('p', { className: 'muted', text: 'Thinking…' }));
     try {
       const values = parseSeries();
       show(await aura.infer({ text: text.value.trim() || undefined, series: values }), values);
     } catch (error) {
-      result.replaceChildren(el('p', { className: 'error', text: error instanceof Error ? error.message : String(error), testId: 'error' }));
+      const message = error instanceof AuraError ? `${error.message}. ${error.hint}` : error instanceof Error ? error.message : String(error);
+      answer.replaceChildren(el('p', { className: 'error', text: message, testId: 'error' }));
     } finally {
       send.disabled = false;
     }
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void submit();
   });
-  remember.addEventListener('click', async () => {
-    const memory = aura.services.memory;
-    const language = aura.services.language;
-    if (!memory || !language || !text.value.trim()) return;
-    const { rows, tensor } = await language.embed([text.value.trim()], { rows: true });
-    tensor?.dispose();
-    await memory.store({ key: text.value.trim().slice(0, 80), data: text.value.trim(), vector: rows![0] });
-    void refreshStatus();
+  text.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void submit();
+    }
   });
-  return [request, charts, spikes, lnn, status];
+  examples.append(
+    renderGallery((example: GalleryExample) => {
+      text.value = example.request.text ?? '';
+      series.value = example.request.series?.join(', ') ?? '';
+      if (example.request.series?.length === 64) pad.set(example.request.series);
+      void submit();
+    }),
+  );
+  return [request, lnnPanel, spikes, memoryPanel, consensusPanel, charts, device];
 }
 
 void main();

@@ -1,4 +1,5 @@
 import type { UnifiedResponse } from '../pipeline/response';
+import { formatEnergy } from '../pipeline/answer';
 import { el, fmt } from './dom';
 
 /** The response of one request: decision, route, each service, energy and timings. */
@@ -13,7 +14,7 @@ export function renderResponse(target: HTMLElement, r: UnifiedResponse): void {
       el('td', { text: outcome?.status ?? '—', testId: `status-${service}` }),
       el('td', { text: outcome?.decision ?? outcome?.error?.message ?? '' }),
       el('td', { text: outcome?.path ?? '' }),
-      el('td', { text: fmt(r.energy.perService[service], 1) }),
+      el('td', { text: r.energy.perService[service] === undefined ? '—' : formatEnergy(r.energy.perService[service]!) }),
     );
   });
   const stageRows = Object.entries(r.timings.perStage).map(([stage, t]) =>
@@ -27,10 +28,10 @@ export function renderResponse(target: HTMLElement, r: UnifiedResponse): void {
     el(
       'table',
       { testId: 'route' },
-      el('tr', {}, ...['service', 'weight', 'status', 'answer', 'path', 'energy pJ'].map((h) => el('th', { text: h }))),
+      el('tr', {}, ...['service', 'weight', 'status', 'answer', 'path', 'energy'].map((h) => el('th', { text: h }))),
       ...routeRows,
     ),
-    el('p', {}, el('strong', { text: 'Energy: ' }), el('span', { text: `${fmt(r.energy.totalPj, 1)} pJ (${r.energy.model})`, testId: 'energy' })),
+    el('p', {}, el('strong', { text: 'Energy model: ' }), el('span', { text: r.energy.model })),
     el(
       'table',
       { testId: 'timings' },

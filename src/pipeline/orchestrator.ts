@@ -124,7 +124,8 @@ export class Orchestrator {
       const t0 = performance.now();
       const summary = aggregate(decision.selected, results, (service) => isAfter(service));
       if (front.embedEnergyPj > 0) {
-        summary.energy.perService.language = (summary.energy.perService.language ?? 0) + front.embedEnergyPj;
+        // The embedding serves the router and every stage: its own row, not the language service's.
+        summary.energy.embeddingPj = front.embedEnergyPj;
         summary.energy.totalPj += front.embedEnergyPj;
         const models = new Set(summary.energy.model.split(' + ').filter((m) => m !== 'none'));
         summary.energy.model = [...models.add(MAC_ENERGY_MODEL)].sort().join(' + ');

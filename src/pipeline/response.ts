@@ -35,7 +35,8 @@ export interface UnifiedResponse {
     auxLoss: { loadBalancing: number; zLoss: number };
   };
   services: Partial<Record<ServiceName, ServiceOutcome>>;
-  energy: { totalPj: number; perService: Partial<Record<ServiceName, number>>; model: string };
+  /** totalPj = Σ perService + embeddingPj (the text's embedding run, shared by the router and the stages). */
+  energy: { totalPj: number; perService: Partial<Record<ServiceName, number>>; embeddingPj?: number; model: string };
   timings: { perStage: Record<string, StageTiming>; totalMs: number };
   /** Size of the batch this request's embedding and routing ran in. */
   batchSize: number;

@@ -25,6 +25,8 @@ import { loadDefaultSnnClassifier } from '../services/neuromorphic/default-model
 import { MemoryService, type MemoryServiceOptions } from '../services/memory/memory-service';
 import { NeuromorphicService } from '../services/neuromorphic/service';
 import { ServiceRouter } from '../services/router/service-router';
+import { noteTaker, withAnswer, type AnsweredResponse } from './answers';
+import { fileProgress, progressReporter, type AuraProgress } from './progress';
 import { countConsensus } from './consensus-metrics';
 import { createDefaultConsensus } from './local-consensus';
 import { trialFor, type Candidates } from './stage-trials';
@@ -33,10 +35,7 @@ import { trialFor, type Candidates } from './stage-trials';
 export const PLANNED_STAGES = ['language', 'neuromorphic', 'lnn', 'memory', 'router'] as const;
 export type PlannedStage = (typeof PLANNED_STAGES)[number];
 
-export interface AuraProgress {
-  stage: 'device' | 'plan' | PlannedStage | 'consensus' | 'ready';
-  message: string;
-}
+export type { AuraProgress } from './progress';
 
 export interface AuraOptions {
   /** One choice for every stage, or per stage; 'auto' (default) measures both paths. */
@@ -57,7 +56,8 @@ export interface AuraOptions {
 
 /** The runtime: one device, the services on their planned paths, and the request pipeline. */
 export interface Aura {
-  infer(request: AuraRequest): Promise<UnifiedResponse>;
+  /** The response, with its `answer` in plain words. */
+  infer(request: AuraRequest): Promise<AnsweredResponse>;
   /** Prometheus text exposition of the runtime's metrics. */
   metrics(): string;
   readonly plan: BackendPlan;
@@ -79,7 +79,7 @@ export interface Aura {
 }
 
 export async function createAura(options: AuraOptions = {}): Promise<Aura> {
-  const progress = options.onProgress ?? (() => {});
+  const progress = progressReporter(options.onProgress);
   const wanted = new Set(options.services ?? SERVICE_NAMES);
   for (const s of wanted) {
     if (!SERVICE_NAMES.includes(s)) throw new InvalidInputError(`unknown service '${s}'`, `services are ${SERVICE_NAMES.join(', ')}`);
@@ -90,7 +90,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   // One device: onnxruntime-web's where BERT may run on the WebGPU EP (DESIGN.md: adopt ORT's device), else our own.
   progress({ stage: 'device', message: 'acquiring the WebGPU device' });
   const language: Candidates<LanguageService> = {};
-  const languageOptions = { ...options.language, onProgress: (e: ModelLoadProgress) => progress({ stage: 'language', message: describeLoad(e) }) };
+  const languageOptions = { ...options.language, onProgress: (e: ModelLoadProgress) => progress(fileProgress('language', e)) };
   const languageSignature = modelChoiceSignature(options.language ?? {});
   const store = options.planStore === false ? undefined : (options.planStore ?? (typeof indexedDB !== 'undefined' ? indexedDbPlanStore() : undefined));
   // Where the path is known before loading (a cached plan, or the adapter rule when not measuring),
@@ -184,7 +184,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   if (services.language) stageList.push(new LanguageStage(services.language, bertDims(services.language)));
   if (services.neuromorphic) stageList.push(new NeuromorphicStage(services.neuromorphic, gpu));
   if (services.lnn) stageList.push(new LnnStage(services.lnn, services.lnn.model));
-  if (services.memory) stageList.push(new MemoryStage(services.memory, hidden));
+  if (services.memory) stageList.push(new MemoryStage(services.memory, hidden, services.language && noteTaker(services.memory, services.language)));
   if (services.consensus) stageList.push(new ConsensusStage(services.consensus, undefined, inPageConsensus));
   const metrics = new MetricsRegistry();
   const planned = metrics.gauge('aura_stage_plan_info', 'The path each stage runs on, and why (value 1)');
@@ -207,7 +207,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     // A request after a device loss waits for the runtime's new device (a CPU-only plan needs none).
     infer: async (request) => {
       await runtime.context().catch(() => undefined);
-      return orchestrator.handle(request);
+      return withAnswer(await orchestrator.handle(request));
     },
     metrics: () => metrics.expose(),
     plan,
@@ -244,9 +244,4 @@ function bertDims(language: LanguageService) {
     intermediateSize: num('intermediate_size', 4 * language.hiddenSize),
     labels,
   };
-}
-
-function describeLoad(e: ModelLoadProgress): string {
-  const pct = e.totalBytes ? ` ${Math.round((100 * e.loadedBytes) / e.totalBytes)}%` : ` ${(e.loadedBytes / 1024).toFixed(0)} KiB`;
-  return `${e.done ? 'loaded' : 'loading'} ${e.source.split('/').pop()}${pct} (${e.from})`;
 }

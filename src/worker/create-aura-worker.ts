@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import type { BackendPlan } from '../pipeline/planner';
 import type { AuraRequest } from '../pipeline/request';
-import type { UnifiedResponse } from '../pipeline/response';
+import type { AnsweredResponse } from '../runtime/answers';
 import type { AdapterSummary } from '../gpu/device';
 import { CancelledError } from '../pipeline/deadline';
 import { installErrorTransfer } from './error-transfer';
@@ -9,9 +9,10 @@ import { envSnapshot } from '../env';
 import { AuraError } from '../errors';
 import type { AuraWorkerApi } from './aura.worker';
 import type { WorkerAuraOptions } from './protocol';
+import type { AuraProgress } from '../runtime/progress';
 
 export interface AuraWorker {
-  infer(request: AuraRequest): Promise<UnifiedResponse>;
+  infer(request: AuraRequest): Promise<AnsweredResponse>;
   metrics(): Promise<string>;
   readonly plan: BackendPlan;
   readonly adapter: AdapterSummary;
@@ -22,7 +23,8 @@ export interface AuraWorker {
  * The runtime in a Web Worker behind comlink, so inference never blocks the page. Errors keep
  * name, message, stack, code and hint; an AbortSignal cancels the request inside the worker.
  */
-export async function createAuraWorker(options: WorkerAuraOptions = {}): Promise<AuraWorker> {
+export async function createAuraWorker(options: WorkerAuraOptions & { onProgress?: (event: AuraProgress) => void } = {}): Promise<AuraWorker> {
+  const { onProgress, ...rest } = options;
   installErrorTransfer();
   const worker = new Worker(new URL('./aura.worker.ts', import.meta.url), { type: 'module', name: 'aura-runtime' });
   const remote = Comlink.wrap<AuraWorkerApi>(worker);
@@ -34,7 +36,7 @@ export async function createAuraWorker(options: WorkerAuraOptions = {}): Promise
   });
   let started: { plan: BackendPlan; adapter: AdapterSummary };
   try {
-    started = await Promise.race([remote.init({ ...options, env: envSnapshot() }), failed]);
+    started = await Promise.race([remote.init({ ...rest, env: envSnapshot() }, onProgress && Comlink.proxy(onProgress)), failed]);
   } catch (error) {
     worker.terminate();
     throw error;

@@ -5,6 +5,7 @@ import type { LnnService } from '../../services/lnn/service';
 import type { Deadline } from '../deadline';
 import type { ServiceStage, StageInput, StageResult } from '../stages';
 import { standardise } from './features';
+import { Z95, applyCorrection, fitOneStepCorrection, formatValue } from './lnn-forecast';
 
 /** Multiply-accumulates of one CfC step: every weight of every linear layer is used once (LTC: not counted). */
 export function cfcMacsPerStep(model: LnnModel): number {
@@ -36,23 +37,44 @@ export class LnnStage implements ServiceStage {
     const r = await this.sequence(z, deadline);
     const width = r.shape[2];
     const steps = r.shape[1];
-    let error = 0;
-    for (let t = 0; t + 1 < steps; t++) error += Math.abs(r.output[t * width] - z[t + 1]);
-    error = steps > 1 ? error / (steps - 1) : 1;
-    const forecast = r.output[(steps - 1) * width] * scale + mean;
-    const macs = cfcMacsPerStep(this.model) * steps;
+    const oneStep = Float32Array.from({ length: steps }, (_, t) => r.output[t * width]);
+    // Adapted online to this series: a correction of the CfC's one-step prediction fitted on the series itself.
+    const correction = fitOneStepCorrection(z, oneStep);
+    const forecasts = [applyCorrection(correction, oneStep[steps - 1], z[steps - 1])];
+    let runs = 1;
+    // Further steps feed the forecast back in (short series only: each is one more run of the sequence).
+    while (forecasts.length < FORECAST_STEPS && steps <= FIRST_CHUNK_STEPS) {
+      deadline?.check();
+      const extended = Float32Array.from([...z, ...forecasts]);
+      const again = await this.lnn.infer({ sequence: [Array.from(extended, (v) => [v])] });
+      runs++;
+      const last = again.output[(extended.length - 1) * again.shape[2]];
+      forecasts.push(applyCorrection(correction, last, extended[extended.length - 1]));
+    }
+    const next = forecasts.map((f, i) => {
+      const half = Z95 * correction.sigma * Math.sqrt(i + 1) * scale;
+      const value = f * scale + mean;
+      return { step: i + 1, value, low: value - half, high: value + half };
+    });
+    const macs = cfcMacsPerStep(this.model) * (steps * runs + (runs * (runs - 1)) / 2);
+    const [first, ...rest] = next;
+    const words = `next ${formatValue(first.value)} (95 % interval ${formatValue(first.low)} to ${formatValue(first.high)})` + (rest.length ? `, then ${rest.map((n) => formatValue(n.value)).join(', ')}` : '');
     return {
-      decision: `next ≈ ${forecast.toPrecision(4)}`,
-      confidence: 1 / (1 + error),
+      decision: words,
+      confidence: 1 / (1 + correction.sigma),
       energyPj: macEnergyPj(macs),
       energyModel: MAC_ENERGY_MODEL,
       gpuMs: r.path === 'gpu' ? r.timing.ms : undefined,
       path: r.path,
       output: {
-        forecast,
-        meanAbsErrorStd: error,
+        /** The trained CfC's own one-step forecast, before adaptation. */
+        forecast: oneStep[steps - 1] * scale + mean,
+        next,
+        adaptation: { ...correction, note: 'next ≈ a·CfC prediction + b·last value + c, ridge-fitted on this series (standardised); interval ±1.96·σ·√h' },
+        meanAbsErrorStd: correction.sigma,
         dynamics: r.dynamics,
-        prediction: Array.from({ length: steps }, (_, t) => r.output[t * width] * scale + mean),
+        series: Array.from(series),
+        prediction: Array.from(oneStep, (v) => v * scale + mean),
         macs,
       },
     };
@@ -104,3 +126,5 @@ const FIRST_CHUNK_STEPS = 256;
 /** About this much work per chunk (ms): the most a timed-out request can run past its deadline. */
 const CHUNK_MS = 8;
 const MAX_CHUNK_STEPS = 16_384;
+/** Values forecast after the series (for series of up to FIRST_CHUNK_STEPS). */
+const FORECAST_STEPS = 3;

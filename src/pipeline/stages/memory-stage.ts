@@ -2,16 +2,18 @@ import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
 import type { MemoryService } from '../../services/memory/memory-service';
 import { elementsOf } from '../packet';
 import type { ServiceStage, StageInput, StageResult } from '../stages';
+import type { MemoryNotes } from './memory-notes';
 
 /**
- * Memory as a pipeline stage: recall, never store (storing is the caller's explicit act, so one
- * request cannot change another's answer). Text is matched by its embedding (cosine); a series by
+ * Memory as a pipeline stage. With `notes`, text is a note: "remember that X" stores X (the user's
+ * explicit act), any other text recalls the closest notes. Without, it only recalls. Text is matched by its embedding (cosine); a series by
  * the shape of its delay embedding (persistent homology signature).
  */
 export class MemoryStage implements ServiceStage {
   readonly name = 'memory' as const;
 
-  constructor(private readonly memory: MemoryService, private readonly dimension: number) {}
+  /** `notes`: where a text request is a note to remember or a question about notes (its own embedding run). */
+  constructor(private readonly memory: MemoryService, private readonly dimension: number, private readonly notes?: MemoryNotes) {}
 
   /** On the GPU path the search reads the embedding where it is, if it lives on the memory's device. */
   embeddingPlacement() {
@@ -20,6 +22,12 @@ export class MemoryStage implements ServiceStage {
 
   async run({ request, embedding }: StageInput): Promise<StageResult> {
     const path = this.memory.backend;
+    if (request.text !== undefined && this.notes) {
+      const searched = this.memory.vectorCount;
+      const a = await this.notes.answer(request.text);
+      const searchPj = a.output.intent.kind === 'recall' ? macEnergyPj(searched * this.dimension) : 0;
+      return { decision: a.decision, confidence: a.confidence, energyPj: a.energyPj + searchPj, energyModel: MAC_ENERGY_MODEL, path, output: a.output };
+    }
     if (embedding && elementsOf(embedding.tensor) === this.dimension) {
       const { results: matches, ms } = await this.memory.queryWithInfo(embedding.tensor, 3, { metric: 'cosine' });
       const best = matches[0];

@@ -1,6 +1,8 @@
 import type { GpuContext } from '../../gpu/device';
 import { shapeSeriesCpu, shapeSeriesGpu } from '../../kernels/series-shape';
 import type { NeuromorphicService } from '../../services/neuromorphic/service';
+import { macEnergyPj } from '../../metrics/energy';
+import type { SnnNetwork } from '../../services/neuromorphic/network';
 import { tensorValues } from '../packet';
 import type { ValidRequest } from '../request';
 import type { ServiceStage, StageInput, StageResult } from '../stages';
@@ -51,6 +53,8 @@ export class NeuromorphicStage implements ServiceStage {
       output: {
         ...(top ? { label: top.label, probability: top.probability, logits: Array.from(r.output) } : { rates: Array.from(r.output) }),
         spikeCount: r.spikeCount,
+        // The same-size ANN: one pass of the same layers as dense multiply-accumulates (no time steps).
+        annEnergyPj: classifier ? macEnergyPj(denseMacs(classifier.network)) : undefined,
         spikeRate: r.spikeRate,
         sparsity: r.sparsity,
         energyPerSpikePj: r.energyPerSpikePj,
@@ -60,4 +64,9 @@ export class NeuromorphicStage implements ServiceStage {
       },
     };
   }
+}
+
+/** Multiply-accumulates of one dense pass through the network's layers and readout. */
+export function denseMacs(net: SnnNetwork): number {
+  return net.layers.reduce((n, l) => n + l.inputs * l.outputs, 0) + (net.readout ? net.readout.inputs * net.readout.outputs : 0);
 }

@@ -3,14 +3,20 @@ import { SERVICE_NAMES, type ServiceName } from '../../pipeline/stages';
 import { routerFeatureVector, type RouterFeatureLayout } from './features';
 import { routerLogitsOf, standardize, type RouterWeights } from './model';
 
-/** One labelled request of data/router/requests.jsonl; `services[0]` is the primary service. */
+/**
+ * One labelled request of data/router/requests.jsonl; `services[0]` is the primary service, and an
+ * empty list means no expert fits (the router should answer "I can't help with that").
+ */
 export interface LabelledRequest {
   id: string;
   text?: string;
   series?: number[];
   services: ServiceName[];
-  split: 'train' | 'test';
+  split: 'train' | 'validation' | 'test';
 }
+
+/** The label of a request that no expert fits. */
+export const NO_FIT = 'none';
 
 /** Parses the JSON-lines file, checking every line. */
 export function parseLabelledRequests(jsonl: string): LabelledRequest[] {
@@ -29,9 +35,9 @@ export function parseLabelledRequests(jsonl: string): LabelledRequest[] {
       (r.text === undefined || typeof r.text === 'string') &&
       (r.series === undefined || (Array.isArray(r.series) && r.series.every((v) => typeof v === 'number' && Number.isFinite(v)))) &&
       (r.text !== undefined || r.series !== undefined) &&
-      Array.isArray(r.services) && r.services.length > 0 && r.services.every((s) => SERVICE_NAMES.includes(s)) &&
-      (r.split === 'train' || r.split === 'test');
-    if (!ok) throw new InvalidInputError(`${where} is not a labelled request`, '{ id, text?, series?, services: [primary, …], split: train|test }');
+      Array.isArray(r.services) && r.services.every((s) => SERVICE_NAMES.includes(s)) &&
+      (r.split === 'train' || r.split === 'validation' || r.split === 'test');
+    if (!ok) throw new InvalidInputError(`${where} is not a labelled request`, '{ id, text?, series?, services: [primary, …] or [] for no fit, split: train|validation|test }');
     out.push(r as LabelledRequest);
   });
   return out;
@@ -51,16 +57,31 @@ export interface RouterEvaluation {
   perService: Record<string, [number, number]>;
 }
 
-/** Accuracy of the weights on labelled examples (CPU logits; top-1 of softmax = arg-max logit, ties to the lower index). */
+/**
+ * The weights' answer for one feature vector: the top service, or NO_FIT when its softmax
+ * probability is below the weights' no-fit threshold; with the probabilities in service order.
+ */
+export function predictRouter(weights: RouterWeights, x: Float32Array): { predicted: string; order: string[]; probabilities: number[] } {
+  const logits = routerLogitsOf(weights, standardize(weights, x));
+  const order = [...logits.keys()].sort((a, b) => logits[b] - logits[a] || a - b);
+  const max = logits[order[0]];
+  let sum = 0;
+  for (const l of logits) sum += Math.exp(l - max);
+  const probabilities = [...logits].map((l) => Math.exp(l - max) / sum);
+  const names = order.map((s) => weights.services[s]);
+  const predicted = probabilities[order[0]] < (weights.noFitThreshold ?? 0) ? NO_FIT : names[0];
+  return { predicted, order: names, probabilities };
+}
+
+/** Accuracy of the weights on labelled examples (CPU logits; top-1 = arg-max logit, ties to the lower index; NO_FIT below the threshold). */
 export function evaluateRouter(weights: RouterWeights, examples: LabelledRequest[], features: Float32Array[]): RouterEvaluation {
   let correct = 0;
   let covered = 0;
   const perService: Record<string, [number, number]> = {};
   examples.forEach((e, i) => {
-    const logits = routerLogitsOf(weights, standardize(weights, features[i]));
-    const order = [...logits.keys()].sort((a, b) => logits[b] - logits[a] || a - b).map((s) => weights.services[s]);
-    const primary = e.services[0];
-    const hit = order[0] === primary;
+    const { predicted, order } = predictRouter(weights, features[i]);
+    const primary = e.services[0] ?? NO_FIT;
+    const hit = predicted === primary;
     correct += hit ? 1 : 0;
     const top = order.slice(0, Math.max(2, e.services.length + 1));
     covered += e.services.every((s) => top.includes(s)) ? 1 : 0;

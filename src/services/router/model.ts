@@ -18,6 +18,11 @@ export interface RouterWeights {
   /** [services][features] */
   weight: number[][];
   bias: number[];
+  /**
+   * Below this softmax probability of the top service no expert fits the request and the router
+   * selects none (chosen on the validation split by the training script); absent = always pick.
+   */
+  noFitThreshold?: number;
   /** How the weights were made and how well they did (held-out accuracy, split, seed…). */
   training: Record<string, unknown>;
 }
@@ -28,7 +33,7 @@ function isNumberArray(a: unknown, length: number): a is number[] {
 
 /** Checks a weights object (e.g. parsed from JSON) and returns it typed. */
 export function parseRouterWeights(input: unknown): RouterWeights {
-  const fix = 'regenerate the file with `npx vite-node scripts/train-router.ts`';
+  const fix = 'regenerate the file with `npm run train:router`';
   const w = input as Partial<RouterWeights> | null;
   if (!w || typeof w !== 'object' || w.format !== ROUTER_WEIGHTS_FORMAT) {
     throw new RouterWeightsError(`router weights are not in format ${ROUTER_WEIGHTS_FORMAT}`, fix);
@@ -45,6 +50,9 @@ export function parseRouterWeights(input: unknown): RouterWeights {
   }
   if (!Array.isArray(w.weight) || w.weight.length !== S || !w.weight.every((row) => isNumberArray(row, D)) || !isNumberArray(w.bias, S)) {
     throw new RouterWeightsError(`router weights need a ${S} × ${D} weight matrix and ${S} biases`, fix);
+  }
+  if (w.noFitThreshold !== undefined && !(typeof w.noFitThreshold === 'number' && w.noFitThreshold >= 0 && w.noFitThreshold <= 1)) {
+    throw new RouterWeightsError('router weights have a no-fit threshold outside [0, 1]', fix);
   }
   if (!Array.isArray(w.featureNames) || w.featureNames.length !== D) throw new RouterWeightsError(`router weights need ${D} feature names`, fix);
   return w as RouterWeights;

@@ -226,13 +226,24 @@ export class ServiceRouter {
       if (e >= 0 && (j === 0 || w >= this.minWeight)) chosen.push({ service: candidates[e], weight: w });
     }
     const total = chosen.reduce((a, c) => a + c.weight, 0);
-    const selected = chosen.map((c) => ({ service: c.service, weight: c.weight / total }));
-    const top = selected[0].service;
+    const top = chosen[0].service;
+    // No expert fits: the model's own top probability (over every service it scores, before load) is below the threshold chosen on validation.
+    // On the GPU path a resident embedding's part of each candidate's logit was added there (adjusted − base);
+    // a service left out of the gating is scored without it.
+    const full = Float64Array.from(logits, (l, s) => {
+      const e = candidates.indexOf(model.services[s] as ServiceName);
+      return e < 0 ? l : l + adjusted[t * E + e] - base[t * E + e];
+    });
+    const fit = modelTopProbability(full);
+    const noFit = fit < (model.noFitThreshold ?? 0);
+    const picked = chosen.map((c) => ({ service: c.service, weight: c.weight / total }));
+    const selected = noFit ? [] : picked;
     const features = model.layout.embeddingSize > 0 && item.request.text !== undefined ? 'embedding' : 'no-embedding';
     // What the GPU added for the embedding (0 where the CPU scored it whole).
     const e = candidates.indexOf(top);
     const embeddingShift = adjusted[t * E + e] - base[t * E + e];
-    const reason = this.reasonFor(item, selected, k, E, top, model, z, logits, embeddingShift, candidates, excluded);
+    const routed = this.reasonFor(item, picked, k, E, top, model, z, logits, embeddingShift, candidates, excluded);
+    const reason = noFit ? `no expert fits: the best, ${top}, has p ${fit.toFixed(2)} < ${model.noFitThreshold} (threshold chosen on the validation split); ${routed}` : routed;
     return {
       selected,
       confidence: probabilities[top]!,
@@ -273,4 +284,12 @@ export class ServiceRouter {
     for (const e of excluded) parts.push(`${e.service} excluded: ${e.reason}`);
     return parts.join('; ');
   }
+}
+
+/** The largest softmax probability of the model's logits. */
+function modelTopProbability(logits: Float64Array): number {
+  const max = Math.max(...logits);
+  let sum = 0;
+  for (const l of logits) sum += Math.exp(l - max);
+  return 1 / sum;
 }

@@ -11,7 +11,7 @@ describe('a text request routed to language', () => {
     try {
       const language = aura.services.language!;
       const run = vi.spyOn(language.session, 'run');
-      const text = 'what is the capital of australia';
+      const text = 'Is this spam? Subject: cheap meds online. Buy now, no prescription needed, 80% off, click here';
       const response = await aura.infer({ text });
       expect(response.route.selected.map((s) => s.service)).toContain('language');
       expect(run).toHaveBeenCalledTimes(1);
