@@ -14,7 +14,7 @@
  * (a single-service example puts all of it on its service).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { SERVICE_NAMES } from '../src/pipeline/stages';
+import { SERVICE_NAMES } from '../src/core/names';
 import { LanguageService } from '../src/services/language/language-service';
 import { evaluateRouter, featureMatrix, parseLabelledRequests, type LabelledRequest } from '../src/services/router/dataset';
 import { defaultFeatureLayout, featureCount, type RouterFeatureLayout } from '../src/services/router/features';

@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { filePlanStore } from '../pipeline/plan-store';
+import { filePlanStore } from '../runtime/plan-store';
 import { createAura, type AuraOptions } from '../runtime/create-aura';
 import { startEdgeNode } from './edge-node';
 

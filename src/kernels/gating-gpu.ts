@@ -6,7 +6,7 @@ import { dispatchFor } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import type { GpuTiming } from '../gpu/timing';
 import { loadWgsl } from '../gpu/wgsl';
-import type { GpuTensor } from '../pipeline/packet';
+import type { GpuTensor } from '../gpu/tensor';
 import { expertLoadOf, resolveGating, resolveGatingOptions, type GatingOptions, type ResolvedGating, type GatingResult } from './gating-options';
 
 /** How a workgroup sums the loss terms of its tokens: subgroup operations or workgroup memory. */

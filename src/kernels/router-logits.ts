@@ -6,7 +6,7 @@ import { dispatchFor } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import type { GpuTiming } from '../gpu/timing';
 import { loadWgsl } from '../gpu/wgsl';
-import type { GpuTensor } from '../pipeline/packet';
+import type { GpuTensor } from '../gpu/tensor';
 import { GATING_MAX_EXPERTS } from './gating-options';
 
 export const ROUTER_LOGITS_WORKGROUP_SIZE = 64;

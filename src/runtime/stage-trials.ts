@@ -1,9 +1,9 @@
 import { STORAGE, bufferFrom } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { vectorTopKCpu, vectorTopKGpu } from '../kernels/memory-vector-search';
-import { tensorRow, type Tensor } from '../pipeline/packet';
-import type { PlannableStage } from '../pipeline/planner';
-import type { ExecutionPath } from '../pipeline/stages';
+import { tensorRow, type Tensor } from '../gpu/tensor';
+import type { PlannableStage } from '../core/plan';
+import type { ExecutionPath } from '../core/names';
 import type { LanguageService } from '../services/language/language-service';
 import type { LnnService } from '../services/lnn/service';
 import type { NeuromorphicService } from '../services/neuromorphic/service';

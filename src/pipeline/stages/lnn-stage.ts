@@ -1,9 +1,9 @@
 import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
-import type { LnnModel } from '../../services/lnn/model';
+import type { LnnModel } from '../../kernels/lnn-model';
 import { lnnDynamics } from '../../services/lnn/dynamics';
 import type { LnnService } from '../../services/lnn/service';
-import type { Deadline } from '../deadline';
-import type { ServiceStage, StageInput, StageResult } from '../stages';
+import type { Deadline } from '../../core/deadline';
+import type { ServiceStage, StageInput, StageResult } from '../../services/service-stage';
 import { standardise } from './features';
 
 /** Multiply-accumulates of one CfC step: every weight of every linear layer is used once (LTC: not counted). */

@@ -1,7 +1,7 @@
 import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
 import type { MemoryService } from '../../services/memory/memory-service';
-import { elementsOf } from '../packet';
-import type { ServiceStage, StageInput, StageResult } from '../stages';
+import { elementsOf } from '../../gpu/tensor';
+import type { ServiceStage, StageInput, StageResult } from '../../services/service-stage';
 
 /**
  * Memory as a pipeline stage: recall, never store (storing is the caller's explicit act, so one

@@ -1,7 +1,7 @@
 import { InvalidInputError, requireInteger, requireNumberInRange } from '../../errors';
 import { acquireGpu, type GpuContext } from '../../gpu/device';
 import type { GpuRuntime } from '../../gpu/runtime';
-import type { GpuTensor, Handoff } from '../../pipeline/packet';
+import type { GpuTensor, Handoff } from '../../gpu/tensor';
 import { requireTopK, type MemoryMetric } from '../../kernels/memory-vector-search';
 import { decodeMemoryData, encodeMemoryData, sha256Hex, type EncodedData, type MemoryData } from './codec';
 import { MemoryBudgetError, MemoryNotFoundError, MemoryQuotaError, RemoteUnavailableError } from './errors';
