@@ -3,7 +3,7 @@ import { STORAGE, bufferFrom } from '../../../src/gpu/buffers';
 import { tensorRow, type Tensor } from '../../../src/gpu/tensor';
 import { type Packet } from '../../../src/services/service-stage';
 import { validateRequest } from '../../../src/core/request';
-import { NeuromorphicStage } from '../../../src/pipeline/stages/neuromorphic-stage';
+import { NeuromorphicStage } from '../../../src/services/neuromorphic/stage';
 import { NeuromorphicService } from '../../../src/services/neuromorphic/service';
 import { withGpu } from '../../helpers/gpu';
 

@@ -1,9 +1,9 @@
 import type { GpuContext } from '../../gpu/device';
 import { shapeSeriesCpu, shapeSeriesGpu } from '../../kernels/series-shape';
-import type { NeuromorphicService } from '../../services/neuromorphic/service';
+import type { NeuromorphicService } from './service';
 import { tensorValues } from '../../gpu/tensor';
 import type { ValidRequest } from '../../core/request';
-import type { ServiceStage, StageInput, StageResult } from '../../services/service-stage';
+import type { ServiceStage, StageInput, StageResult } from '../service-stage';
 
 export const SPIKE_TIME_STEPS = 25;
 

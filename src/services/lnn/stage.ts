@@ -1,10 +1,10 @@
 import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
 import type { LnnModel } from '../../kernels/lnn-model';
-import { lnnDynamics } from '../../services/lnn/dynamics';
-import type { LnnService } from '../../services/lnn/service';
+import { lnnDynamics } from './dynamics';
+import type { LnnService } from './service';
 import type { Deadline } from '../../core/deadline';
-import type { ServiceStage, StageInput, StageResult } from '../../services/service-stage';
-import { standardise } from './features';
+import type { ServiceStage, StageInput, StageResult } from '../service-stage';
+import { standardise } from './standardise';
 
 /** Multiply-accumulates of one CfC step: every weight of every linear layer is used once (LTC: not counted). */
 export function cfcMacsPerStep(model: LnnModel): number {

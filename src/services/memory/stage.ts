@@ -1,7 +1,7 @@
 import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
-import type { MemoryService } from '../../services/memory/memory-service';
+import type { MemoryService } from './memory-service';
 import { elementsOf } from '../../gpu/tensor';
-import type { ServiceStage, StageInput, StageResult } from '../../services/service-stage';
+import type { ServiceStage, StageInput, StageResult } from '../service-stage';
 
 /**
  * Memory as a pipeline stage: recall, never store (storing is the caller's explicit act, so one
