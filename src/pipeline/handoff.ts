@@ -1,6 +1,5 @@
-import { STORAGE } from '../gpu/buffers';
 import type { ExecutionPath } from '../core/names';
-import { tensorRow, tensorValues, type CpuTensor, type GpuTensor, type Handoff, type Tensor } from '../gpu/tensor';
+import { tensorRow, tensorValues, type CpuTensor, type Handoff, type Tensor } from '../gpu/tensor';
 
 /**
  * One batch's tensor (e.g. the embeddings of the texts routed together) shared by the requests of

@@ -1,4 +1,4 @@
-import { CFC_MODES, LNN_ACTIVATIONS, maskedWeight, type CfcCellParams, type CfcMode, type CfcModel, type LnnActivation, type LnnLinear, type LnnModel, type LtcModel, type LnnWiring } from '../../kernels/lnn-model';
+import { CFC_MODES, LNN_ACTIVATIONS, type CfcCellParams, type CfcMode, type CfcModel, type LnnActivation, type LnnLinear, type LnnModel, type LtcModel, type LnnWiring } from '../../kernels/lnn-model';
 import { InvalidInputError } from '../../errors';
 import { LnnRandom } from './random';
 

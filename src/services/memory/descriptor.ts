@@ -1,6 +1,7 @@
 import { vectorTopKCpu, vectorTopKGpu } from '../../kernels/memory-vector-search';
 import type { ServiceDescriptor } from '../service-descriptor';
-import { MemoryService, type MemoryServiceOptions } from './memory-service';
+import { MemoryService } from './memory-service';
+import { type MemoryServiceOptions } from './memory-types';
 import { MemoryStage } from './stage';
 
 /** The memory's options in `createAura({ memory })`: the path, device and dimension are the runtime's. */

@@ -1,6 +1,6 @@
 import { MemoryBudgetError, MemoryQuotaError } from './errors';
 import type { IdbTier, MemoryIndexRecord } from './idb-tier';
-import type { MemoryEvent } from './memory-service';
+import type { MemoryEvent } from './memory-types';
 import type { EvictionPolicy } from './policy';
 
 export interface L2SpaceParts {

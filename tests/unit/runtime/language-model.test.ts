@@ -59,7 +59,7 @@ describe('language and memory stages on a Hugging Face model directory', () => {
       const made = await stage.embed(TEXTS);
       const shared = new SharedTensor(made.tensor, TEXTS.length, made.release);
       for (const [i, text] of TEXTS.entries()) {
-        const { tensor, handoff } = await shared.row(i, 'cpu');
+        const { tensor } = await shared.row(i, 'cpu');
         const result = await recallStage.run({ request: request(text, i), embedding: { tensor } });
         const handed = await tensorValues(query.mock.calls.at(-1)![0] as Tensor);
         const ids = language.tokenizer.encode(text).ids;
