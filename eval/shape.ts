@@ -1,7 +1,7 @@
 /**
  * `npm run eval -- shape [--gpu]`: shape recall. Every series of the test set is stored in a memory
- * service (the runtime's shape search: z-normalised delay embedding, Rips H0 + H1, landscape
- * signature), then each one queries it; precision@5 counts the five nearest others of its own class.
+ * service (the runtime's shape search: z-normalised delay embedding and three more views, Rips H0 + H1,
+ * landscapes and bar statistics: signature version 3), then each one queries it; precision@5 counts the five nearest others of its own class.
  * Baselines in the same run: Euclidean distance between the z-normalised series, and the H0-only
  * signature the service had before (signature version 1: raw series, dimension 2, delay 1, landscape of
  * H0 on [0, 2]). The signature's options were tuned on the validation seed (eval/shape-tune.ts), never
@@ -31,16 +31,19 @@ const l2 = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return Math.sqrt(s);
 };
 
-/** precision@5 of the memory service's own shape search (each series queries the store; itself dropped). */
-export async function servicePrecision(set: readonly LabelledSeries[], memory: MemoryService): Promise<number> {
+/** precision@5 of the memory service's own shape search (each series queries the store; itself dropped), overall and per class. */
+export async function servicePrecision(set: readonly LabelledSeries[], memory: MemoryService): Promise<{ overall: number; byClass: Record<string, number> }> {
   await memory.storeMany(set.map((item, i) => ({ key: `s${i}`, data: item.label, shape: { series: item.series } })));
   let total = 0;
+  const byClass: Record<string, number> = {};
   for (const [i, item] of set.entries()) {
     const { results } = await memory.queryShape({ series: item.series }, K + 1);
     const others = results.filter((r) => r.key !== `s${i}`).slice(0, K);
-    total += others.filter((r) => set[Number(r.key.slice(1))].label === item.label).length / K;
+    const p = others.filter((r) => set[Number(r.key.slice(1))].label === item.label).length / K;
+    total += p;
+    byClass[item.label] = (byClass[item.label] ?? 0) + p / set.filter((s) => s.label === item.label).length;
   }
-  return total / set.length;
+  return { overall: total / set.length, byClass };
 }
 
 export async function evaluate(options: EvalOptions): Promise<EvalReport> {
@@ -48,7 +51,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
   const gpu = options.gpu ? await acquireGpu() : undefined;
   const memory = await MemoryService.open({ name: `eval-shape-${Date.now()}`, dimension: 1, backend: options.gpu ? 'gpu' : 'cpu', gpu });
   const start = performance.now();
-  const signature = await servicePrecision(set, memory);
+  const { overall: signature, byClass } = await servicePrecision(set, memory);
   const signatureMs = performance.now() - start;
   await memory.close();
   const z = set.map((s) => zNormalize(s.series));
@@ -59,7 +62,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
   gpu?.destroy();
   const machine = `2-core CPU machine, Node ${process.version}` + (options.gpu ? `, Dawn adapter ${adapter || 'unknown'}` : ', CPU path');
   const rows = [
-    ['H0 + H1 landscape signature (memory service queryShape)', signature],
+    ['H0 + H1 signature, version 3 (memory service queryShape)', signature],
     ['Euclidean, z-normalised series', euclidean],
     ['H0-only signature (version 1)', h0Only],
   ] as const;
@@ -70,7 +73,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
     '|---|---|',
     ...rows.map(([name, p]) => `| ${name} | ${p.toFixed(3)} |`),
     '',
+    `signature by class: ${Object.entries(byClass).map(([c, p]) => `${c} ${p.toFixed(2)}`).join(', ')}`,
     `signature path: ${options.gpu ? 'gpu (pairwise distances on Dawn)' : 'cpu'}; store + ${set.length} queries ${(signatureMs / 1000).toFixed(1)} s`,
   ].join('\n');
-  return { machine, table, seed: TEST_SEED, items: set.length, k: K, precision: { signature, euclidean, h0Only }, signatureMs };
+  return { machine, table, seed: TEST_SEED, items: set.length, k: K, precision: { signature, euclidean, h0Only }, signatureByClass: byClass, signatureMs };
 }

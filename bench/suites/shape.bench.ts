@@ -1,7 +1,8 @@
 import type { BenchContext, BenchSuite } from '../types';
 import { pairwiseDistancesCpu, pairwiseDistancesGpu } from '../../src/kernels/memory-vector-search';
 import { ripsPersistence } from '../../src/services/memory/rips-persistence';
-import { delayEmbedding } from '../../src/services/memory/shape';
+import { DEFAULT_SHAPE_OPTIONS, delayEmbedding, persistenceDiagram, shapePointCloud } from '../../src/services/memory/shape';
+import { shapeSignature } from '../../src/services/memory/shape-signature';
 import { seededRandom } from '../../src/services/consensus/simulator';
 import { median } from '../stats';
 
@@ -53,6 +54,24 @@ async function ripsTimes(ctx: BenchContext): Promise<void> {
   }
 }
 
+/** The whole signature of a series (version 3: four views, each a Rips H0 + H1), as the memory service computes it on the CPU path. */
+async function signatureTimes(ctx: BenchContext): Promise<void> {
+  for (const length of [200, 500]) {
+    const rand = seededRandom(length);
+    const series = Array.from({ length }, (_, t) => Math.sin((2 * Math.PI * t) / 50) + 0.3 * (rand() - 0.5));
+    const options = { ...DEFAULT_SHAPE_OPTIONS, maxPoints: 2048 };
+    const run = async () => shapeSignature((await persistenceDiagram(shapePointCloud({ series }, options), null)).diagram, options);
+    await run(); // warms the JIT
+    const p0 = performance.now();
+    const u0 = process.cpuUsage();
+    await run();
+    const u = process.cpuUsage(u0);
+    const row = { samples: length, signatureMs: performance.now() - p0, signatureCpuMs: (u.user + u.system) / 1000 };
+    ctx.record(`signature-${length}`, row);
+    ctx.log(`signature of a ${length}-sample noisy sine (4 views, CPU path): ${row.signatureMs.toFixed(0)} ms wall, ${row.signatureCpuMs.toFixed(0)} ms of CPU time`);
+  }
+}
+
 export const suite: BenchSuite = {
   name: 'shape',
   hosts: ['node'],
@@ -60,5 +79,6 @@ export const suite: BenchSuite = {
     const a = ctx.gpu.adapter;
     ctx.log(`adapter ${a.vendor} ${a.architecture}${a.isFallback ? ' (fallback: SwiftShader on the CPU)' : ''}, host ${ctx.host}`);
     await ripsTimes(ctx);
+    await signatureTimes(ctx);
   },
 };

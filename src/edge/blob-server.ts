@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -82,7 +82,8 @@ export async function handleBlobRequest(options: BlobServerOptions, req: Incomin
   if (req.method === 'GET') {
     const bytes = await readFile(file).catch(() => null);
     if (!bytes) return sendProblem(res, 404, 'NOT_FOUND', `no blob ${hash}`, 'upload it first');
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
+    // A blob's name is its content, so it never changes: caches and CDNs may keep it for good.
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'public, max-age=31536000, immutable' });
     return void res.end(bytes);
   }
   if (req.method !== 'PUT') {
@@ -103,7 +104,7 @@ export async function handleBlobRequest(options: BlobServerOptions, req: Incomin
   }
   const actual = createHash('sha256').update(body).digest('hex');
   if (actual !== hash) return sendProblem(res, 400, 'HASH_MISMATCH', `the body hashes to ${actual}, not ${hash}`, 'name a blob by the SHA-256 of its bytes');
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const temp = `${file}.${randomUUID()}.tmp`; // unique: two uploads of one blob in the same millisecond must not share it
   await writeFile(temp, body);
   await rename(temp, file); // atomic: a reader never sees half a blob
   sendJson(res, 201, { hash, bytes: body.length });

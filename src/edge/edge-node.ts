@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Aura } from '../runtime/create-aura';
 import { handleBlobRequest, type BlobServerOptions } from './blob-server';
+import { EdgeMetrics, nodeBuildInfo, type BuildInfo } from './edge-metrics';
 import { readJsonBody, sendError, sendJson, sendProblem } from './http-json';
 import { parseInferBody } from './infer-body';
 import { startSignalingServer, type SignalingServer } from './signaling';
@@ -21,6 +22,8 @@ export interface EdgeNodeOptions {
   blobOrigins?: readonly string[];
   /** Largest blob a PUT may upload (default 16 MiB). */
   maxBlobBytes?: number;
+  /** What aura_build_info reports (default: package.json's version, AURA_REVISION, this Node). */
+  build?: BuildInfo;
 }
 
 /** The methods each route answers; another method gets 405 with `Allow`. */
@@ -47,8 +50,10 @@ export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode>
   const blobs: BlobServerOptions | undefined = options.blobDir
     ? { dir: options.blobDir, token: options.blobToken, allowOrigins: options.blobOrigins, maxBlobBytes: options.maxBlobBytes }
     : undefined;
+  const edgeMetrics = new EdgeMetrics(options.build ?? nodeBuildInfo());
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://edge').pathname;
+    edgeMetrics.track(req, res, path);
     try {
       const allowed = ROUTES[path];
       if (path.startsWith('/blobs/') && blobs) {
@@ -59,8 +64,8 @@ export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode>
       } else if (path === '/infer') {
         sendJson(res, 200, await aura.infer(parseInferBody(await readJsonBody(req, maxBody))));
       } else if (path === '/metrics') {
-        const text = aura.metrics();
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        const text = aura.metrics() + edgeMetrics.expose();
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         res.end(text);
       } else if (path === '/health') {
         sendJson(res, 200, { status: 'ok', adapter: aura.adapter, plan: aura.plan });

@@ -1,48 +1,42 @@
 /**
- * `npm run edge -- [--port 8787] [--blobs ./blobs] [--signaling-port 8788] [--backend auto|gpu|cpu]
+ * `npm run edge -- [--port 8787] [--data edge-data] [--blobs <data>/blobs] [--signaling-port 8788|off]
+ *                  [--backend auto|gpu|cpu] [--services lnn,neuromorphic,…] [--remote http://store]
  *                  [--blob-token T] [--blob-origin http://localhost:5173,…] [--max-blob-bytes N]`
  * Starts the edge node: the runtime on Dawn behind HTTP, the L3 blob store and WebRTC signaling.
+ * --data is the node's folder (made on first start): the memory's LMDB database, blobs and backend
+ * plans live under it. --remote names the L3 blob store the memory uploads to (with the blob token).
  * Blob uploads need the token (--blob-token, or the AURA_BLOB_TOKEN environment variable); without
  * one the node serves blobs read-only. Pages of the --blob-origin origins may use /blobs across origins.
  */
-import { mkdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { filePlanStore } from '../runtime/plan-store';
-import { createAura, type AuraOptions } from '../runtime/create-aura';
+import { createAura } from '../runtime/create-aura';
+import { parseEdgeArgs, prepareDataDirs } from './edge-args';
 import { startEdgeNode } from './edge-node';
+import { lmdbStore } from './lmdb-tier';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '8787' },
-    host: { type: 'string', default: '127.0.0.1' },
-    blobs: { type: 'string', default: 'edge-data/blobs' },
-    'signaling-port': { type: 'string', default: '8788' },
-    backend: { type: 'string', default: 'auto' },
-    'blob-token': { type: 'string', default: process.env.AURA_BLOB_TOKEN },
-    'blob-origin': { type: 'string', default: '' },
-    'max-blob-bytes': { type: 'string', default: String(16 * 1024 * 1024) },
-  },
-  allowPositionals: true,
-});
-mkdirSync(values.blobs!, { recursive: true });
+const config = parseEdgeArgs(process.argv.slice(2));
+prepareDataDirs(config);
 const aura = await createAura({
-  backend: values.backend as AuraOptions['backend'],
+  backend: config.backend,
+  services: config.services,
+  // The memory service's L2 in an embedded database under --data; L3 at --remote, where given.
+  memory: { l2Store: lmdbStore(config.dataDir), remote: config.remote ? { baseUrl: config.remote, token: config.blobToken } : undefined },
   // The plan is measured once per adapter and model, then read from this file.
-  planStore: filePlanStore('edge-data/backend-plans.json'),
+  planStore: filePlanStore(config.planFile),
   onProgress: (e) => console.log(`[${e.stage}] ${e.message}`),
 });
 const node = await startEdgeNode({
   aura,
-  port: Number(values.port),
-  host: values.host,
-  blobDir: values.blobs,
-  blobToken: values['blob-token'] || undefined,
-  blobOrigins: values['blob-origin']!.split(',').filter(Boolean),
-  maxBlobBytes: Number(values['max-blob-bytes']),
-  signalingPort: Number(values['signaling-port']),
+  port: config.port,
+  host: config.host,
+  blobDir: config.blobDir,
+  blobToken: config.blobToken,
+  blobOrigins: config.blobOrigins,
+  maxBlobBytes: config.maxBlobBytes,
+  signalingPort: config.signalingPort,
 });
-if (!values['blob-token']) console.log('blob uploads are off: pass --blob-token (or set AURA_BLOB_TOKEN) to accept PUT /blobs/<sha256>');
-console.log(`edge node on ${node.url} (POST /infer, GET /metrics, GET /health, /blobs/<sha256>); signaling on ${node.signalingUrl}`);
+if (!config.blobToken) console.log('blob uploads are off: pass --blob-token (or set AURA_BLOB_TOKEN) to accept PUT /blobs/<sha256>');
+console.log(`edge node on ${node.url} (POST /infer, GET /metrics, GET /health, /blobs/<sha256>); data in ${config.dataDir}${node.signalingUrl ? `; signaling on ${node.signalingUrl}` : ''}`);
 console.log(`adapter: ${aura.adapter.vendor} ${aura.adapter.architecture}${aura.adapter.isFallback ? ' (fallback)' : ''}`);
 const stop = async () => {
   await node.close();

@@ -1,11 +1,19 @@
 /**
- * Counters and histograms with Prometheus text exposition (format 0.0.4), the same in the browser
- * and at the edge. prom-client was not used: it depends on Node built-ins and does not bundle for
- * the browser.
+ * Counters, gauges and histograms with Prometheus text exposition (format 0.0.4), the same in the
+ * browser and at the edge. prom-client was not used: it depends on Node built-ins and does not bundle
+ * for the browser. Names follow Prometheus conventions (checked by `promtool check metrics` in
+ * tests/unit/edge/promtool.test.ts): base units (seconds, joules), counters end in `_total`, facts
+ * are `_info` gauges of value 1.
  */
 export type Labels = Record<string, string>;
 
-const DEFAULT_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+/** Latency buckets in seconds, 1 ms to 10 s. */
+export const DEFAULT_BUCKETS_SECONDS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** HELP text escapes backslash and newline (exposition format 0.0.4). */
+function helpLine(name: string, help: string): string {
+  return `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`;
+}
 
 function labelKey(labels: Labels): string {
   return Object.keys(labels)
@@ -25,7 +33,23 @@ class Counter {
     return this.values.get(labelKey(labels)) ?? 0;
   }
   expose(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    const lines = [helpLine(this.name, this.help), `# TYPE ${this.name} counter`];
+    for (const [key, value] of this.values) lines.push(`${this.name}${key ? `{${key}}` : ''} ${value}`);
+    return lines;
+  }
+}
+
+class Gauge {
+  readonly values = new Map<string, number>();
+  constructor(readonly name: string, readonly help: string) {}
+  set(labels: Labels, value: number): void {
+    this.values.set(labelKey(labels), value);
+  }
+  get(labels: Labels = {}): number | undefined {
+    return this.values.get(labelKey(labels));
+  }
+  expose(): string[] {
+    const lines = [helpLine(this.name, this.help), `# TYPE ${this.name} gauge`];
     for (const [key, value] of this.values) lines.push(`${this.name}${key ? `{${key}}` : ''} ${value}`);
     return lines;
   }
@@ -33,7 +57,7 @@ class Counter {
 
 class Histogram {
   private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
-  constructor(readonly name: string, readonly help: string, readonly buckets: number[] = DEFAULT_BUCKETS_MS) {}
+  constructor(readonly name: string, readonly help: string, readonly buckets: number[] = DEFAULT_BUCKETS_SECONDS) {}
   observe(value: number, labels: Labels = {}): void {
     const key = labelKey(labels);
     let s = this.series.get(key);
@@ -48,7 +72,7 @@ class Histogram {
     return this.series.get(labelKey(labels))?.count ?? 0;
   }
   expose(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    const lines = [helpLine(this.name, this.help), `# TYPE ${this.name} histogram`];
     for (const [key, s] of this.series) {
       const sep = key ? ',' : '';
       this.buckets.forEach((bound, i) => lines.push(`${this.name}_bucket{${key}${sep}le="${bound}"} ${s.counts[i]}`));
@@ -61,10 +85,14 @@ class Histogram {
 }
 
 export class MetricsRegistry {
-  private readonly metrics = new Map<string, Counter | Histogram>();
+  private readonly metrics = new Map<string, Counter | Gauge | Histogram>();
 
   counter(name: string, help: string): Counter {
     return this.get(name, () => new Counter(name, help), Counter);
+  }
+
+  gauge(name: string, help: string): Gauge {
+    return this.get(name, () => new Gauge(name, help), Gauge);
   }
 
   histogram(name: string, help: string, buckets?: number[]): Histogram {
@@ -76,7 +104,7 @@ export class MetricsRegistry {
     return [...this.metrics.values()].flatMap((m) => m.expose()).join('\n') + '\n';
   }
 
-  private get<T extends Counter | Histogram>(name: string, make: () => T, type: new (...args: never[]) => T): T {
+  private get<T extends Counter | Gauge | Histogram>(name: string, make: () => T, type: new (...args: never[]) => T): T {
     const existing = this.metrics.get(name);
     if (existing) {
       if (!(existing instanceof type)) throw new Error(`metric ${name} already registered as another type`);
@@ -88,4 +116,4 @@ export class MetricsRegistry {
   }
 }
 
-export type { Counter, Histogram };
+export type { Counter, Gauge, Histogram };

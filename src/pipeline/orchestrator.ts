@@ -195,10 +195,11 @@ export class Orchestrator {
   }
 
   private observe(perStage: Record<string, StageTiming>, totalMs: number, energy: Partial<Record<ServiceName, number>>): void {
-    const energyPj = this.parts.metrics.counter('aura_energy_pj_total', 'Energy counted by the services, pJ');
-    for (const [service, pj] of Object.entries(energy)) energyPj.inc({ service }, pj);
-    const stageMs = this.parts.metrics.histogram('aura_stage_wall_ms', 'Wall time per stage, ms');
-    for (const [stage, t] of Object.entries(perStage)) stageMs.observe(t.wallMs, { stage, path: t.path ?? 'cpu' });
-    this.parts.metrics.histogram('aura_request_ms', 'Whole-request wall time, ms').observe(totalMs);
+    // Prometheus base units: joules and seconds (the services count pJ and ms).
+    const joules = this.parts.metrics.counter('aura_energy_joules_total', 'Energy counted by the services, joules');
+    for (const [service, pj] of Object.entries(energy)) joules.inc({ service }, pj * 1e-12);
+    const stageSeconds = this.parts.metrics.histogram('aura_stage_duration_seconds', 'Wall time per stage, seconds');
+    for (const [stage, t] of Object.entries(perStage)) stageSeconds.observe(t.wallMs / 1000, { stage, path: t.path ?? 'cpu' });
+    this.parts.metrics.histogram('aura_request_duration_seconds', 'Whole-request wall time, seconds').observe(totalMs / 1000);
   }
 }

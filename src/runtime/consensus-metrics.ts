@@ -10,6 +10,11 @@ export function countConsensus(consensus: ConsensusService, metrics: MetricsRegi
   const viewChanges = metrics.counter('aura_consensus_view_changes_total', 'New views this replica entered');
   const decisions = metrics.counter('aura_consensus_decisions_total', 'Requests this replica executed');
   const stateTransfers = metrics.counter('aura_consensus_state_transfers_total', 'Times this replica caught up by state transfer');
+  // Every series exists from the start (at 0), so rate() and alerts see a fault's first occurrence.
+  for (const kind of Object.keys(consensus.status().faults)) faults.inc({ kind }, 0);
+  decisions.inc({}, 0);
+  viewChanges.inc({}, 0);
+  stateTransfers.inc({}, 0);
   return consensus.onEvent((e) => {
     if (e.type === 'fault') faults.inc({ kind: e.kind });
     else if (e.type === 'decision') decisions.inc();

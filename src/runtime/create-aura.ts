@@ -169,8 +169,8 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   services.router = (await build('router', routerKit)(pathOf('router'))) as ServiceRouter;
 
   const metrics = new MetricsRegistry();
-  const planned = metrics.counter('aura_stage_plan', 'The path each stage runs on (1 per stage), and why');
-  for (const [stage, p] of Object.entries(plan.stages)) planned.inc({ stage, path: p.path, why: p.why });
+  const planned = metrics.gauge('aura_stage_plan_info', 'The path each stage runs on, and why (value 1)');
+  for (const [stage, p] of Object.entries(plan.stages)) planned.set({ stage, path: p.path, why: p.why }, 1);
   if (services.consensus) cleanups.push(countConsensus(services.consensus, metrics));
   const orchestrator = new Orchestrator(
     {

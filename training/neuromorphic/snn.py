@@ -39,8 +39,9 @@ class DigitsSnn(nn.Module):
     it. Each step runs the layers in order, a layer taking the previous one's spikes of the same step
     (src/services/neuromorphic/run-cpu.ts)."""
 
-    def __init__(self, inputs=64, hidden=(128,), classes=10, beta=0.9, threshold=1.0):
+    def __init__(self, inputs=64, hidden=(128,), classes=10, beta=0.9, threshold=1.0, dropout=0.0):
         super().__init__()
+        self.dropout = dropout  # training only: a hidden neuron's spikes dropped for a whole sample
         hidden = (hidden,) if isinstance(hidden, int) else tuple(hidden)
         sizes = (inputs,) + hidden
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
@@ -56,6 +57,8 @@ class DigitsSnn(nn.Module):
         mems = [torch.zeros(batch, layer.out_features) for layer in self.layers]
         count = torch.zeros(batch, self.layers[-1].out_features)
         raster = []
+        masks = [self._mask(batch, layer.out_features) for layer in self.layers]
+        self.layer_spike_counts = torch.zeros(len(self.layers), batch)  # per layer and sample (parity fixtures)
         for t in range(steps):
             x = spikes[t]
             for i, layer in enumerate(self.layers):
@@ -63,6 +66,16 @@ class DigitsSnn(nn.Module):
                 reset = (mem - self.threshold > 0).float().detach()  # reset_delay=True: last step's spike
                 mems[i] = mem = self.beta * mem + layer(x) - reset * self.threshold
                 x = ATan.apply(mem - self.threshold)
+                self.layer_spike_counts[i] += x.detach().sum(1)
+                if masks[i] is not None:
+                    x = x * masks[i]  # what the next layer and the readout see; the neuron itself still resets
+                if i == len(self.layers) - 1:
+                    raster.append(x)
             count = count + x
-            raster.append(x)
         return self.readout(count / steps), torch.stack(raster)
+
+    def _mask(self, batch, width):
+        """Inverted dropout, one draw per (sample, neuron) held for all steps; None when evaluating."""
+        if not self.training or self.dropout <= 0:
+            return None
+        return (torch.rand(batch, width) >= self.dropout).float() / (1 - self.dropout)

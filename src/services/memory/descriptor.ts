@@ -7,13 +7,14 @@ import { MemoryStage } from './stage';
 /** The memory's options in `createAura({ memory })`: the path, device and dimension are the runtime's. */
 export type MemoryRuntimeOptions = Omit<MemoryServiceOptions, 'backend' | 'gpu' | 'dimension'>;
 
-/** Tiered memory with vector and shape search; it needs IndexedDB (its L2 tier) to run. */
+/** Tiered memory with vector and shape search; it needs an L2 store (IndexedDB, or the caller's) to run. */
 export const memoryDescriptor: ServiceDescriptor<MemoryService, MemoryRuntimeOptions, 'memory'> = {
   name: 'memory',
   async prepare(options = {}) {
     return {
       async create(path, env) {
-        if (typeof indexedDB === 'undefined') return undefined;
+        // L2 lives in IndexedDB, or in the store the caller names (the edge node: LMDB).
+        if (typeof indexedDB === 'undefined' && !options.l2Store) return undefined;
         env.progress('opening the memory tiers');
         return MemoryService.open({ ...options, backend: path, gpu: env.gpu, dimension: env.hiddenSize });
       },

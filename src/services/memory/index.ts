@@ -5,7 +5,7 @@ export { MemoryNotFoundError, MemoryQuotaError, MemoryBudgetError, BlobIntegrity
 export { type MemoryQueryInput } from './query-tensor';
 export { FrequencySketch } from './frequency-sketch';
 export { LruPolicy, WTinyLfuPolicy, createEvictionPolicy, simulatePolicyHitRatio, hotSetWithScansTrace, type EvictionPolicy, type PolicyName } from './policy';
-export { delayEmbedding, autoDelay, zNormalize, persistenceDiagram, persistenceLandscape, shapePointCloud, DEFAULT_SHAPE_OPTIONS, type PersistencePair, type ShapeInput, type ShapeOptions } from './shape';
+export { delayEmbedding, autoDelay, zNormalize, persistenceDiagram, persistenceLandscape, shapePointCloud, DEFAULT_SHAPE_OPTIONS, type PersistencePair, type ShapeInput, type ShapeOptions, type ShapeDiagram, type ShapeInputCloud } from './shape';
 export { ripsPersistence, type RipsDiagram } from './rips-persistence';
 export { RIPS_MAX_POINTS } from './rips-filtration';
 export { shapeSignature, shapeSignatureLength, SHAPE_SIGNATURE_VERSION } from './shape-signature';

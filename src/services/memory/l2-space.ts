@@ -1,10 +1,11 @@
 import { MemoryBudgetError, MemoryQuotaError } from './errors';
-import type { IdbTier, MemoryIndexRecord } from './idb-tier';
+import type { MemoryIndexRecord } from './idb-tier';
+import type { L2Store } from './l2-store';
 import type { MemoryEvent } from './memory-types';
 import type { EvictionPolicy } from './policy';
 
 export interface L2SpaceParts {
-  l2: IdbTier;
+  l2: L2Store;
   /** The L2 policy: it tracks values that have a remote copy (the only ones it may demote). */
   policy: EvictionPolicy;
   entries: Map<string, { record: MemoryIndexRecord }>;

@@ -1,6 +1,7 @@
 import { InvalidInputError, requireInteger, requireNumberInRange } from '../../errors';
 import { acquireGpu, type GpuContext } from '../../gpu/device';
 import { IdbTier, memoryRequestPersistence } from './idb-tier';
+import type { L2Store } from './l2-store';
 import { MemorySearch } from './memory-search';
 import type { MemoryServiceOptions } from './memory-types';
 import { createEvictionPolicy, type EvictionPolicy, type PolicyName } from './policy';
@@ -20,7 +21,7 @@ export interface MemoryParts {
   ownsGpu: boolean;
   l1Policy: EvictionPolicy;
   l2Policy: EvictionPolicy;
-  l2: IdbTier;
+  l2: L2Store;
   remote: RemoteTier | null;
   search: MemorySearch;
   policyName: PolicyName;
@@ -43,7 +44,7 @@ export async function openMemoryParts(options: MemoryServiceOptions): Promise<Me
   const ownsGpu = backend === 'gpu' && !options.gpu && !options.runtime;
   const gpu = backend === 'gpu' ? (options.gpu ?? (options.runtime ? await options.runtime.context() : await acquireGpu())) : null;
   const remote = options.remote ? new RemoteTier(options.remote) : null;
-  const l2 = await IdbTier.open(name, options.writeGuard);
+  const l2 = options.l2Store ? await options.l2Store(name, options.writeGuard) : await IdbTier.open(name, options.writeGuard);
   if (options.persist) await memoryRequestPersistence();
   const vectors = new VectorIndex(dimension, { gpu, chunkRows, budgetBytes: vectorBudgetBytes, label: 'memory vectors' });
   const signatureDim = shapeSignatureLength(shapeOptions);

@@ -6,9 +6,10 @@ import { InvalidInputError } from '../../errors';
 import type { GpuContext } from '../../gpu/device';
 import { encodeMemoryData, sha256Hex, type EncodedData } from './codec';
 import { MemoryNotFoundError } from './errors';
-import { memoryStorageEstimate, type IdbTier, type MemoryIndexRecord } from './idb-tier';
+import { memoryStorageEstimate, type MemoryIndexRecord } from './idb-tier';
 import type { EvictionPolicy, PolicyName } from './policy';
 import { L2Space } from './l2-space';
+import type { L2Store } from './l2-store';
 import { RemoteTier } from './remote-tier';
 import { UploadQueue, type OwedUpload } from './upload-queue';
 import type { ShapeInput, ShapeOptions } from './shape';
@@ -49,7 +50,7 @@ export class MemoryService {
   readonly space: L2Space;
   readonly l1Policy: EvictionPolicy;
   readonly l2Policy: EvictionPolicy;
-  readonly l2: IdbTier;
+  readonly l2: L2Store;
   readonly remote: RemoteTier | null;
   private readonly search: MemorySearch;
 

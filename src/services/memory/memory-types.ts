@@ -4,6 +4,7 @@ import type { GpuRuntime } from '../../gpu/runtime';
 import type { Handoff } from '../../gpu/tensor';
 import type { MemoryMetric } from '../../kernels/memory-vector-search';
 import type { WriteGuard } from './idb-tier';
+import type { L2StoreOpener } from './l2-store';
 import type { PolicyName } from './policy';
 import type { RemoteTierOptions } from './remote-tier';
 import type { ShapeInput, ShapeOptions } from './shape';
@@ -38,6 +39,8 @@ export interface MemoryServiceOptions {
   shape?: Partial<ShapeOptions>;
   /** Called inside each IndexedDB write per value: throw a QuotaExceededError to simulate a full disk. */
   writeGuard?: WriteGuard;
+  /** Where L2 lives when not in IndexedDB (the edge: src/edge/lmdb-tier.ts); default IndexedDB. */
+  l2Store?: L2StoreOpener;
   /** Ask the browser to make storage persistent (navigator.storage.persist()). */
   persist?: boolean;
 }

@@ -3,15 +3,26 @@ import type { GpuContext } from '../../gpu/device';
 import { pairwiseDistancesCpu, pairwiseDistancesGpu } from '../../kernels/memory-vector-search';
 import { RIPS_MAX_POINTS, requireRipsSize } from './rips-filtration';
 import { ripsPersistence, type PersistencePair, type RipsDiagram } from './rips-persistence';
+import { autoDelay, delayEmbedding, movingAverage, zNormalize } from './shape-series';
+import { seriesViews, type ShapeCloud } from './shape-views';
 
 /**
  * Shape analysis as topology: the persistent homology (H0 and H1) of the Vietoris–Rips filtration of a
  * point cloud (`rips-persistence.ts`, Ripser's method), and a fixed-length signature of it
  * (`shape-signature.ts`). Time series become point clouds by a delay (Takens) embedding, smoothed
- * (3-sample moving average) and z-normalised first, with the delay read off the autocorrelation, so a
- * rhythm's loop is round whatever its amplitude, offset or period.
+ * (5-sample moving average) and z-normalised first, with the delay read off the autocorrelation, so a
+ * rhythm's loop is round whatever its amplitude, offset or period; three more views of the series
+ * (`shape-views.ts`) travel with the cloud for the signature.
  */
 export type { PersistencePair } from './rips-persistence';
+export { autoDelay, delayEmbedding, movingAverage, zNormalize } from './shape-series';
+export type { ShapeCloud } from './shape-views';
+
+/** A point cloud to analyse; a series' cloud carries its extra views (`shape-views.ts`) for the signature. */
+export type ShapeInputCloud = ShapeCloud & { views?: ShapeCloud[] };
+
+/** A diagram with the diagrams of the cloud's extra views (absent for a plain point cloud). */
+export type ShapeDiagram = RipsDiagram & { views?: RipsDiagram[] };
 
 export type ShapeInput =
   | { series: ArrayLike<number>; dimension?: number; delay?: number | 'auto' }
@@ -24,7 +35,7 @@ export interface ShapeOptions {
   delay: number | 'auto';
   /** Z-normalise a series before embedding it (default true). */
   normalize: boolean;
-  /** Half-width of the centred moving average a series is smoothed with first (default 1: 3 samples; 0: none). */
+  /** Half-width of the centred moving average a series is smoothed with first (default 2: 5 samples; 0: none). */
   smooth: number;
   /** Most points a cloud may have (the distance matrix is n²; at most 2048). */
   maxPoints: number;
@@ -37,44 +48,30 @@ export interface ShapeOptions {
   maxScale: number;
   /** Weight of the H0 landscape against the H1 landscape (1) in the signature. */
   h0Weight: number;
+  /** Weight of the bars' summary statistics (shape-signature.ts) against the landscapes (1). */
+  statsWeight: number;
 }
 
 export const DEFAULT_SHAPE_OPTIONS: ShapeOptions = {
   dimension: 2,
   delay: 'auto',
   normalize: true,
-  smooth: 1,
+  smooth: 2,
   maxPoints: 512,
   threshold: Infinity,
-  levels: 8,
+  levels: 4,
   samples: 16,
   maxScale: 3,
-  h0Weight: 1,
+  h0Weight: 0.5,
+  statsWeight: 1,
 };
 
-/** x_t → (x_t, x_{t+τ}, …, x_{t+(m−1)τ}), row-major. */
-export function delayEmbedding(series: ArrayLike<number>, dimension: number, delay: number): { points: Float32Array; n: number } {
-  requireInteger('dimension', dimension, 1, 64);
-  requireInteger('delay', delay, 1, 1 << 20);
-  requireFiniteArray('series', series);
-  const n = series.length - (dimension - 1) * delay;
-  if (n < 2) {
-    throw new InvalidInputError(
-      `a series of ${series.length} samples gives ${Math.max(0, n)} embedded points`,
-      `pass at least ${(dimension - 1) * delay + 2} samples or lower dimension/delay`,
-    );
-  }
-  const points = new Float32Array(n * dimension);
-  for (let t = 0; t < n; t++) for (let c = 0; c < dimension; c++) points[t * dimension + c] = series[t + c * delay];
-  return { points, n };
-}
-
 /** The point cloud of a shape input, validated. */
-export function shapePointCloud(input: ShapeInput, options: ShapeOptions): { points: Float32Array; n: number; dim: number } {
+export function shapePointCloud(input: ShapeInput, options: ShapeOptions): ShapeInputCloud {
   if (input === null || typeof input !== 'object') {
     throw new InvalidInputError(`shape is ${input === null ? 'null' : typeof input}`, 'pass { series: number[] } or { points: number[][] }');
   }
-  let cloud: { points: Float32Array; n: number; dim: number };
+  let cloud: ShapeInputCloud;
   if ('series' in input) {
     const dim = input.dimension ?? options.dimension;
     requireInteger('dimension', dim, 1, 64);
@@ -83,7 +80,7 @@ export function shapePointCloud(input: ShapeInput, options: ShapeOptions): { poi
     const series = options.normalize ? zNormalize(smoothed) : smoothed;
     const delayOption = input.delay ?? options.delay;
     const delay = delayOption === 'auto' ? autoDelay(series, dim) : delayOption;
-    cloud = { ...delayEmbedding(series, dim, delay), dim };
+    cloud = { ...delayEmbedding(series, dim, delay), dim, views: seriesViews(input.series, series, dim, delay) };
   } else if ('points' in input && Array.isArray(input.points)) {
     const n = input.points.length;
     const dim = n > 0 ? input.points[0].length : 0;
@@ -98,71 +95,34 @@ export function shapePointCloud(input: ShapeInput, options: ShapeOptions): { poi
   } else {
     throw new InvalidInputError('shape has neither series nor points', 'pass { series: number[] } or { points: number[][] }');
   }
-  requireRipsSize(cloud.n, options.maxPoints);
+  for (const view of [cloud, ...(cloud.views ?? [])]) requireRipsSize(view.n, options.maxPoints);
   return cloud;
 }
 
-/** The centred moving average of half-width w (the window shrinks at the ends): noise off the loop. */
-export function movingAverage(series: ArrayLike<number>, w: number): Float64Array {
-  const n = series.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    const from = Math.max(0, i - w);
-    const to = Math.min(n - 1, i + w);
-    for (let j = from; j <= to; j++) sum += series[j];
-    out[i] = sum / (to - from + 1);
-  }
-  return out;
-}
-
-/** (x − mean) / std; a constant series becomes zeros. */
-export function zNormalize(series: ArrayLike<number>): Float64Array {
-  const n = series.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += series[i] / n;
-  let variance = 0;
-  for (let i = 0; i < n; i++) variance += (series[i] - mean) ** 2 / n;
-  const std = Math.sqrt(variance);
-  return Float64Array.from(series, (x) => (std > 0 ? (x - mean) / std : 0));
-}
-
 /**
- * The delay at which the series' autocorrelation first crosses zero (the lag nearer zero) (a quarter period for a sine, so
- * its embedding is a circle), capped so the embedding keeps at least half the samples as points.
+ * H0 and H1 of a point cloud, and of each of its views; pairwise distances on the GPU (the pairwise
+ * kernel) when a context is given. `distanceMs` is the main cloud's.
  */
-export function autoDelay(series: ArrayLike<number>, dimension: number): number {
-  const n = series.length;
-  const cap = Math.max(1, Math.floor(n / 2 / Math.max(1, dimension - 1)));
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += series[i] / n;
-  let zeroLag = 0;
-  for (let i = 0; i < n; i++) zeroLag += (series[i] - mean) ** 2;
-  if (!(zeroLag > 0)) return 1;
-  let previous = zeroLag;
-  for (let lag = 1; lag <= cap; lag++) {
-    let sum = 0;
-    for (let i = 0; i + lag < n; i++) sum += (series[i] - mean) * (series[i + lag] - mean);
-    // The crossing: this lag or the one before, whichever is nearer zero.
-    if (sum <= 0) return lag > 1 && previous < -sum ? lag - 1 : lag;
-    previous = sum;
-  }
-  return cap;
-}
-
-/** H0 and H1 of a point cloud; pairwise distances on the GPU (the pairwise kernel) when a context is given. */
 export async function persistenceDiagram(
-  cloud: { points: Float32Array; n: number; dim: number },
+  cloud: ShapeInputCloud,
   gpu: GpuContext | null,
   threshold = Infinity,
-): Promise<{ diagram: RipsDiagram; path: 'gpu' | 'cpu'; distanceMs: number }> {
+): Promise<{ diagram: ShapeDiagram; path: 'gpu' | 'cpu'; distanceMs: number }> {
+  const { diagram, distanceMs } = await cloudDiagram(cloud, gpu, threshold);
+  if (!cloud.views) return { diagram, path: gpu ? 'gpu' : 'cpu', distanceMs };
+  const views: RipsDiagram[] = [];
+  for (const view of cloud.views) views.push((await cloudDiagram(view, gpu, threshold)).diagram);
+  return { diagram: { ...diagram, views }, path: gpu ? 'gpu' : 'cpu', distanceMs };
+}
+
+async function cloudDiagram(cloud: ShapeCloud, gpu: GpuContext | null, threshold: number): Promise<{ diagram: RipsDiagram; distanceMs: number }> {
   requireRipsSize(cloud.n);
   const start = performance.now();
   const distances = gpu
     ? (await pairwiseDistancesGpu(gpu, cloud.points, cloud.n, cloud.dim)).distances
     : pairwiseDistancesCpu(cloud.points, cloud.n, cloud.dim);
   const distanceMs = performance.now() - start;
-  return { diagram: ripsPersistence(distances, cloud.n, threshold), path: gpu ? 'gpu' : 'cpu', distanceMs };
+  return { diagram: ripsPersistence(distances, cloud.n, threshold), distanceMs };
 }
 
 /**
@@ -198,6 +158,7 @@ export function requireShapeOptions(options: ShapeOptions): ShapeOptions {
   requireInteger('shape.samples', options.samples, 1, 4096);
   requireNumberInRange('shape.maxScale', options.maxScale, Number.MIN_VALUE, Number.MAX_VALUE);
   requireNumberInRange('shape.h0Weight', options.h0Weight, 0, Number.MAX_VALUE);
+  requireNumberInRange('shape.statsWeight', options.statsWeight, 0, Number.MAX_VALUE);
   if (!(options.threshold >= 0)) throw new InvalidInputError(`shape.threshold is ${options.threshold}`, 'pass a maximum edge length ≥ 0, or Infinity');
   return options;
 }

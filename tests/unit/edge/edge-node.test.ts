@@ -24,7 +24,7 @@ describe('edge node over HTTP (Node, Dawn)', () => {
     expect(body.timings.perStage.route.wallMs).toBeGreaterThanOrEqual(0);
     const metrics = await (await fetch(`${node.url}/metrics`)).text();
     expect(metrics).toContain('aura_requests_total{outcome="ok"} 1');
-    expect(metrics).toContain('aura_stage_wall_ms_bucket');
+    expect(metrics).toContain('aura_stage_duration_seconds_bucket');
     const health = await (await fetch(`${node.url}/health`)).json();
     expect(health.adapter.architecture).toBe('swiftshader');
   });

@@ -102,10 +102,38 @@ describe('delay embedding and landscapes', () => {
     expect(maxAbsDiff(a.points, b.points)).toBeLessThan(1e-5);
   });
 
-  it('the signature is the H0 landscape (weighted) then the H1 landscape', () => {
-    const o = { levels: 1, samples: 5, maxScale: 1, h0Weight: 2 };
+  it('a series cloud carries its views (half delay, phase portrait, values), each invariant to amplitude and offset', () => {
+    const sine = (amplitude: number, offset: number) => Array.from({ length: 200 }, (_, t) => offset + amplitude * Math.sin((2 * Math.PI * t) / 40));
+    const a = shapePointCloud({ series: sine(1, 0) }, DEFAULT_SHAPE_OPTIONS);
+    const b = shapePointCloud({ series: sine(7, -3) }, DEFAULT_SHAPE_OPTIONS);
+    expect(a.views?.map((v) => [v.n, v.dim])).toEqual([[195, 2], [198, 2], [200, 1]]); // delay 10 → half 5; lag 2
+    a.views!.forEach((view, i) => expect(maxAbsDiff(view.points, b.views![i].points)).toBeLessThan(1e-4));
+    expect(shapePointCloud({ points: [[0], [1]] }, DEFAULT_SHAPE_OPTIONS).views).toBeUndefined();
+  });
+
+  it('the signature is, per view, the H0 landscape (weighted), the H1 landscape and the bar statistics', () => {
+    const o = { levels: 1, samples: 5, maxScale: 1, h0Weight: 2, statsWeight: 1 };
     const sig = shapeSignature({ h0: [{ birth: 0, death: 1 }, { birth: 0, death: Infinity }], h1: [{ birth: 0.5, death: 1 }] }, o);
     expect(sig).toHaveLength(shapeSignatureLength(o));
-    expect([...sig]).toEqual([0, 0.5, 1, 0.5, 0, 0, 0, 0, 0.25, 0]);
+    const block = [
+      ...[0, 0.5, 1, 0.5, 0], // H0: tent of [0, 1) at t = 0, 0.25, …, 1, × 2
+      ...[0, 0, 0, 0.25, 0], // H1: tent of [0.5, 1)
+      ...[1, 0, 0, 0, 0.1, 0, 10, 0], // H0: longest 4, total × 0.1, entropy (one bar: 0), median × 10, log(longest / median) / 2
+      ...[0.5, 0, 0, 0.5, 0, 0.5], // H1: longest 3, total, entropy, birth of the longest
+    ];
+    expect(sig.length).toBe(4 * block.length); // a diagram without views repeats its block for each of 3 views
+    [...sig].forEach((x, i) => expect(x).toBeCloseTo(block[i % block.length], 6));
+  });
+
+  it('each view of a series has its own diagram in the signature', async () => {
+    const series = Array.from({ length: 120 }, (_, t) => Math.sin((2 * Math.PI * t) / 30) + 0.05 * Math.sin(t * 7.3));
+    const { diagram } = await persistenceDiagram(shapePointCloud({ series }, DEFAULT_SHAPE_OPTIONS), null);
+    expect(diagram.views).toHaveLength(3);
+    expect(diagram.views![2].h1).toEqual([]); // values on a line have no loop
+    const longest = (d: { h1: { birth: number; death: number }[] }) => Math.max(0, ...d.h1.map((b) => b.death - b.birth));
+    expect(longest(diagram)).toBeGreaterThan(1); // the sine's loop, z-normalised (circle of radius √2)
+    const sig = shapeSignature(diagram, DEFAULT_SHAPE_OPTIONS);
+    const block = sig.length / 4;
+    expect(maxAbsDiff(sig.subarray(0, block), sig.subarray(3 * block))).toBeGreaterThan(0.1);
   });
 });

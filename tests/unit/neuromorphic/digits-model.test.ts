@@ -8,13 +8,14 @@ import { TOLERANCE, maxAbsDiff, withGpu } from '../../helpers/gpu';
 /**
  * Parity with the training side (training/neuromorphic/train.py, plain torch with snnTorch's Leaky
  * equations): the committed model, run by the runtime on the fixture's 12 test images, fires exactly the
- * spikes torch fired and gives its readout logits.
+ * spikes torch fired (the last layer's spike by spike, every layer's count) and gives its readout logits.
  */
 interface Fixture {
   images: number[][];
   inputs: number[][];
   labels: number[];
-  steps: Record<string, { raster: number[][][]; output: number[][] }>;
+  /** Per T: the last layer's spikes (T × images × neurons), the logits, and each layer's spike count per image. */
+  steps: Record<string, { raster: number[][][]; output: number[][]; layerSpikes: number[][] }>;
 }
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/aura-snn-digits/fixture.json', import.meta.url), 'utf8')) as Fixture;
 /** The readout is a 128-term f32 sum in another order than torch's: a reduction tolerance on logits of size ~10. */
@@ -28,6 +29,11 @@ async function checkParity(snn: NeuromorphicService) {
     let differing = 0;
     for (let i = 0; i < spikes.length; i++) if (r.raster!.spikes[i] !== spikes[i]) differing++;
     expect(differing, `T=${steps}: spikes that differ from torch`).toBe(0);
+    // The raster is the last layer's; the earlier layers' spikes are checked through the run's count of all LIF spikes.
+    const perLayer = expected.layerSpikes.map((images) => images.reduce((a, b) => a + b, 0));
+    expect(perLayer.length).toBe(snn.classifier!.network.layers.length);
+    expect(perLayer[perLayer.length - 1]).toBe(spikes.reduce((a, b) => a + b, 0));
+    expect(r.spikeCount, `T=${steps}: LIF spikes of all layers`).toBe(perLayer.reduce((a, b) => a + b, 0));
     expect(maxAbsDiff(r.output, expected.output.flat())).toBeLessThanOrEqual(LOGIT_TOLERANCE);
     r.classes!.forEach((c, b) => {
       const row = expected.output[b];

@@ -6,18 +6,18 @@ describe('MetricsRegistry', () => {
     const m = new MetricsRegistry();
     m.counter('aura_requests_total', 'Requests').inc({ outcome: 'ok' });
     m.counter('aura_requests_total', 'Requests').inc({ outcome: 'ok' }, 2);
-    const h = m.histogram('aura_stage_wall_ms', 'Stage time', [1, 10]);
+    const h = m.histogram('aura_stage_duration_seconds', 'Stage time', [1, 10]);
     h.observe(0.5, { stage: 'route' });
     h.observe(5, { stage: 'route' });
     h.observe(50, { stage: 'route' });
     const text = m.expose();
     expect(text).toContain('# TYPE aura_requests_total counter');
     expect(text).toContain('aura_requests_total{outcome="ok"} 3');
-    expect(text).toContain('aura_stage_wall_ms_bucket{stage="route",le="1"} 1');
-    expect(text).toContain('aura_stage_wall_ms_bucket{stage="route",le="10"} 2');
-    expect(text).toContain('aura_stage_wall_ms_bucket{stage="route",le="+Inf"} 3');
-    expect(text).toContain('aura_stage_wall_ms_sum{stage="route"} 55.5');
-    expect(text).toContain('aura_stage_wall_ms_count{stage="route"} 3');
+    expect(text).toContain('aura_stage_duration_seconds_bucket{stage="route",le="1"} 1');
+    expect(text).toContain('aura_stage_duration_seconds_bucket{stage="route",le="10"} 2');
+    expect(text).toContain('aura_stage_duration_seconds_bucket{stage="route",le="+Inf"} 3');
+    expect(text).toContain('aura_stage_duration_seconds_sum{stage="route"} 55.5');
+    expect(text).toContain('aura_stage_duration_seconds_count{stage="route"} 3');
   });
 
   it('escapes label values and refuses a name reused with another type', () => {

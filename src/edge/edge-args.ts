@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { InvalidInputError } from '../errors';
+import type { BackendChoice } from '../core/plan';
+import { SERVICE_NAMES, type ServiceName } from '../core/names';
+
+/** Where a node keeps its state (the memory's LMDB database, blobs, plans), and how it serves; read from `npm run edge -- …` arguments. */
+export interface EdgeConfig {
+  port: number;
+  host: string;
+  /** The node's folder: the memory database, blobs and backend plans live under it (default edge-data/). */
+  dataDir: string;
+  /** The blob folder served on /blobs (default <data>/blobs). */
+  blobDir: string;
+  /** The backend plans, measured once per adapter and model (always <data>/backend-plans.json). */
+  planFile: string;
+  signalingPort?: number;
+  backend: BackendChoice;
+  services?: ServiceName[];
+  blobToken?: string;
+  /** Base URL of the L3 blob store the memory service uploads to (its /blobs/<sha256>); none by default. */
+  remote?: string;
+  blobOrigins: string[];
+  maxBlobBytes: number;
+}
+
+/** Parses the edge node's arguments; a bad value is an InvalidInputError naming the flag. */
+export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): EdgeConfig {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string', default: 'edge-data' },
+      blobs: { type: 'string' },
+      'signaling-port': { type: 'string', default: '8788' },
+      backend: { type: 'string', default: 'auto' },
+      services: { type: 'string' },
+      'blob-token': { type: 'string', default: env.AURA_BLOB_TOKEN },
+      'blob-origin': { type: 'string', default: '' },
+      remote: { type: 'string' },
+      'max-blob-bytes': { type: 'string', default: String(16 * 1024 * 1024) },
+    },
+    allowPositionals: true,
+  });
+  const dataDir = values.data!;
+  const signaling = port('--signaling-port', values['signaling-port']!, true);
+  return {
+    port: port('--port', values.port!, false)!,
+    host: values.host!,
+    dataDir,
+    blobDir: values.blobs ?? join(dataDir, 'blobs'),
+    planFile: join(dataDir, 'backend-plans.json'),
+    signalingPort: signaling,
+    backend: backendChoice(values.backend!),
+    services: values.services === undefined ? undefined : serviceList(values.services),
+    blobToken: values['blob-token'] || undefined,
+    remote: values.remote === undefined ? undefined : httpUrl('--remote', values.remote),
+    blobOrigins: values['blob-origin']!.split(',').filter(Boolean),
+    maxBlobBytes: integer('--max-blob-bytes', values['max-blob-bytes']!, 1, 2 ** 31),
+  };
+}
+
+/** Makes the node's folders before anything writes into them (a first start with a new --data or --blobs). */
+export function prepareDataDirs(config: EdgeConfig): void {
+  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.blobDir, { recursive: true });
+}
+
+function port(flag: string, text: string, offAllowed: boolean): number | undefined {
+  if (offAllowed && text === 'off') return undefined;
+  return integer(flag, text, 0, 65535);
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidInputError(`${flag} is '${text}'`, `pass an integer from ${min} to ${max}`);
+  return n;
+}
+
+function serviceList(text: string): ServiceName[] {
+  const names = text.split(',').filter(Boolean);
+  for (const name of names) {
+    if (!(SERVICE_NAMES as readonly string[]).includes(name)) throw new InvalidInputError(`--services names '${name}'`, `services are ${SERVICE_NAMES.join(', ')}`);
+  }
+  return names as ServiceName[];
+}
+
+function backendChoice(text: string): BackendChoice {
+  if (text !== 'auto' && text !== 'gpu' && text !== 'cpu') throw new InvalidInputError(`--backend is '${text}'`, 'pass auto, gpu or cpu');
+  return text;
+}
+
+function httpUrl(flag: string, text: string): string {
+  if (!/^https?:\/\/[^/]+/.test(text)) throw new InvalidInputError(`${flag} is '${text}'`, 'pass an http(s) URL such as http://127.0.0.1:8080');
+  return text;
+}
