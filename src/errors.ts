@@ -35,8 +35,8 @@ export class GpuUnavailableError extends AuraError {
 export class DeviceLostError extends AuraError {
   override readonly name: string = 'DeviceLostError';
   readonly reason: string;
-  constructor(reason: string, message: string) {
-    super('DEVICE_LOST', `GPU device lost (${reason}): ${message}`, 'retry the call: the runtime acquires a new device');
+  constructor(reason: string, message: string, options?: { cause?: unknown }) {
+    super('DEVICE_LOST', `GPU device lost (${reason}): ${message}`, 'retry the call: the runtime acquires a new device', options);
     this.reason = reason;
   }
 }

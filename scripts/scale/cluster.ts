@@ -13,6 +13,8 @@ export interface ClusterOptions {
   services?: string;
   /** Token of blob uploads, for the nodes and the store. */
   blobToken?: string;
+  /** More flags for node i (e.g. --nats, --redis). */
+  nodeArgs?: (i: number) => string[];
 }
 
 export interface Cluster {
@@ -49,7 +51,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     // Started one after another: on two cores, parallel starts only slow each other down.
     for (const [i, port] of nodePorts.entries()) {
       nodes.push(
-        await startEdgeProcess(port, ['--data', join(options.root, `node-${i}`), '--backend', 'cpu', '--services', options.services ?? DEFAULT_SCALE_SERVICES, '--remote', storeUrl], {
+        await startEdgeProcess(port, ['--data', join(options.root, `node-${i}`), '--backend', 'cpu', '--services', options.services ?? DEFAULT_SCALE_SERVICES, '--remote', storeUrl, ...(options.nodeArgs?.(i) ?? [])], {
           env: { AURA_BLOB_TOKEN: token, AURA_REVISION: `node-${i}` },
         }),
       );

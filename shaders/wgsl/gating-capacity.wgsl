@@ -1,3 +1,4 @@
+// uses: constants
 // Expert capacity C = floor(capacity_factor · k · T / E), enforced in token order (token 0's
 // choices in rank order, then token 1's, ...). Sequential by nature (a rerouted choice uses up
 // room another token may want), so one invocation walks the tokens.
@@ -89,7 +90,7 @@ fn main() {
       kept += w;
     }
     var denominator = kept;
-    if (params.mode == 1u) {
+    if (params.mode == GATING_MODE_NO_RENORMALIZE) {
       denominator = 0.0;
       for (var e = 0u; e < E; e++) {
         denominator += exp(scores[row + e] - top);

@@ -1,4 +1,4 @@
-// Sums the per-workgroup partials of gating-select.wgsl and forms the auxiliary losses:
+// Sums the per-workgroup partials of gating-select (lib/gating-select.wgsl) and forms the auxiliary losses:
 //   f_e = (tokens whose top-k holds e) / T, P_e = mean router probability of e,
 //   balance = E · Σ_e f_e · P_e            (HF transformers Mixtral load_balancing_loss_func;
 //                                           Switch Transformer eq. 4 when k = 1)

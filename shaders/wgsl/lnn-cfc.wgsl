@@ -1,16 +1,15 @@
-// uses: dispatch
+// uses: dispatch, constants
 // ncps CfC / WiredCfCCell over a whole sequence (ncps/torch/cfc_cell.py, wired_cfc_cell.py).
 // One workgroup per batch row; its threads split the units of each layer; the hidden state stays in
 // `state` between steps and calls. Formulas and summation order match src/services/lnn/cfc-cpu.ts.
 override WORKGROUP_SIZE: u32 = 64u;
-const SEQ_INPUT: u32 = 0xffffffffu;
 
 // v[0] = (cells, activation, stateSize, cellOutputSize)
 // v[1] = (readoutRows (0 = no readout), steps, batch, inputSize)
 // v[2] = (scratchStride, outputWidth, lastCellStateOffset, bufferA offset)
 // v[3] = (bufferB offset, newState offset, 0, 0)
 // v[4 + 4c ..] per cell c: (inDim, hidden, stateOffset, mode) (backboneLayers, backboneUnits, backboneOffset, catDim)
-//                          (ff1Offset, ff2Offset, timeAOffset, timeBOffset) (wTauOffset, aOffset, inputStateOffset|SEQ_INPUT, 0)
+//                          (ff1Offset, ff2Offset, timeAOffset, timeBOffset) (wTauOffset, aOffset, inputStateOffset|NO_INDEX, 0)
 struct Shape { v: array<vec4u, 16> }
 
 @group(0) @binding(0) var<uniform> shape: Shape;
@@ -95,7 +94,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       for (var i = lid; i < n0; i += WORKGROUP_SIZE) {
         var value: f32;
         if (i < inDim) {
-          if (v3.z == SEQ_INPUT) {
+          if (v3.z == NO_INDEX) {
             value = seq[(b * T + t) * IN + i];
           } else {
             value = state[sb + v3.z + i];

@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, constants
 // ncps LTCCell over a whole sequence (ncps/torch/ltc_cell.py): affine input mapping, sensory synapse
 // terms once per step, `ode_unfolds` fused solver steps, affine output mapping on the motor neurons.
 // One workgroup per batch row; matches src/services/lnn/ltc-cpu.ts.
@@ -31,7 +31,6 @@ struct Shape {
 @group(0) @binding(5) var<storage, read_write> trajectory: array<f32>; // batch × steps × U
 @group(0) @binding(6) var<storage, read_write> output: array<f32>;   // batch × steps × M
 
-const ABSENT: u32 = 0xffffffffu;
 
 fn sigmoid(x: f32) -> f32 {
   return 1.0 / (1.0 + exp(-x));
@@ -81,10 +80,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     let row = b * T + t;
     for (var i = lid; i < S; i += WORKGROUP_SIZE) {
       var value = seq[row * S + i];
-      if (shape.inputW != ABSENT) {
+      if (shape.inputW != NO_INDEX) {
         value = value * params[shape.inputW + i];
       }
-      if (shape.inputB != ABSENT) {
+      if (shape.inputB != NO_INDEX) {
         value = value + params[shape.inputB + i];
       }
       scratch[xs + i] = value;
@@ -129,10 +128,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     }
     for (var m = lid; m < shape.motor; m += WORKGROUP_SIZE) {
       var value = state[sb + m];
-      if (shape.outputW != ABSENT) {
+      if (shape.outputW != NO_INDEX) {
         value = value * params[shape.outputW + m];
       }
-      if (shape.outputB != ABSENT) {
+      if (shape.outputB != NO_INDEX) {
         value = value + params[shape.outputB + m];
       }
       output[row * shape.motor + m] = value;

@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, constants
 // Scores of one chunk of resident vectors against one query: cosine similarity, dot product, or
 // negated Euclidean distance (so that for every metric a higher score is a better match).
 // One invocation per row; rows of the chunk land at scores[outOffset + row]. The query's norm comes
@@ -9,7 +9,7 @@ override WORKGROUP_SIZE: u32 = 256u;
 struct Params {
   rows: u32,
   dim: u32,
-  metric: u32,      // 0 cosine, 1 dot, 2 l2
+  metric: u32,      // MEMORY_METRIC_*
   outOffset: u32,
 }
 
@@ -36,7 +36,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   let base = row * params.dim;
   var score = 0.0;
-  if (params.metric == 2u) {
+  if (params.metric == MEMORY_METRIC_L2) {
     var sum = 0.0;
     for (var j = 0u; j < params.dim; j++) {
       let d = vectors[base + j] - query[j];
@@ -52,7 +52,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       norm += v * v;
     }
     score = dot;
-    if (params.metric == 0u) {
+    if (params.metric == MEMORY_METRIC_COSINE) {
       let denom = sqrt(norm) * queryInfo.norm;
       score = select(0.0, dot / denom, denom > 0.0);
     }

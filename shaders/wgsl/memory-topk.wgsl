@@ -1,13 +1,11 @@
-// uses: dispatch
-// Block top-k selection: each workgroup takes BLOCK = WORKGROUP_SIZE * ITEMS_PER_THREAD scores and
+// uses: dispatch, constants
+// Block top-k selection: each workgroup takes BLOCK = WORKGROUP_SIZE * MEMORY_TOPK_ITEMS_PER_THREAD scores and
 // writes its k best (score, index) pairs, best first, to out[block * k ..]. Repeated passes over the
 // candidates shrink them to the final k. "Better" = higher score; equal scores go to the LOWER index.
-// Slots with no item carry index INVALID and lose to every real item.
+// Slots with no item carry index NO_INDEX and lose to every real item.
 override WORKGROUP_SIZE: u32 = 256u;
-// A const, not an override: private arrays need a fixed size. TS reads it from this line.
-const ITEMS_PER_THREAD: u32 = 4u;
+// MEMORY_TOPK_ITEMS_PER_THREAD (prelude `constants`) is a const, not an override: private arrays need a fixed size.
 
-const INVALID: u32 = 0xffffffffu;
 const LOWEST: f32 = -3.4028234e38;
 
 struct Params {
@@ -26,21 +24,21 @@ var<workgroup> bestScore: array<f32, WORKGROUP_SIZE>;
 var<workgroup> bestIndex: array<u32, WORKGROUP_SIZE>;
 
 fn better(a: f32, ia: u32, b: f32, ib: u32) -> bool {
-  if (ia == INVALID) { return false; }
-  if (ib == INVALID) { return true; }
+  if (ia == NO_INDEX) { return false; }
+  if (ib == NO_INDEX) { return true; }
   return a > b || (a == b && ia < ib);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let block = folded_group(wid, nwg);
-  let base = block * WORKGROUP_SIZE * ITEMS_PER_THREAD;
-  var vals: array<f32, ITEMS_PER_THREAD>;
-  var ids: array<u32, ITEMS_PER_THREAD>;
-  for (var j = 0u; j < ITEMS_PER_THREAD; j++) {
+  let base = block * WORKGROUP_SIZE * MEMORY_TOPK_ITEMS_PER_THREAD;
+  var vals: array<f32, MEMORY_TOPK_ITEMS_PER_THREAD>;
+  var ids: array<u32, MEMORY_TOPK_ITEMS_PER_THREAD>;
+  for (var j = 0u; j < MEMORY_TOPK_ITEMS_PER_THREAD; j++) {
     let pos = base + j * WORKGROUP_SIZE + lid;
     vals[j] = LOWEST;
-    ids[j] = INVALID;
+    ids[j] = NO_INDEX;
     if (pos < params.count) {
       vals[j] = inScores[pos];
       ids[j] = select(pos, inIndices[pos], params.hasIndices == 1u);
@@ -48,8 +46,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   for (var r = 0u; r < params.k; r++) {
     var s = LOWEST;
-    var id = INVALID;
-    for (var j = 0u; j < ITEMS_PER_THREAD; j++) {
+    var id = NO_INDEX;
+    for (var j = 0u; j < MEMORY_TOPK_ITEMS_PER_THREAD; j++) {
       if (better(vals[j], ids[j], s, id)) {
         s = vals[j];
         id = ids[j];
@@ -70,10 +68,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       outScores[block * params.k + r] = bestScore[0];
       outIndices[block * params.k + r] = winner;
     }
-    for (var j = 0u; j < ITEMS_PER_THREAD; j++) {
-      if (ids[j] == winner && winner != INVALID) {
+    for (var j = 0u; j < MEMORY_TOPK_ITEMS_PER_THREAD; j++) {
+      if (ids[j] == winner && winner != NO_INDEX) {
         vals[j] = LOWEST;
-        ids[j] = INVALID;
+        ids[j] = NO_INDEX;
       }
     }
     workgroupBarrier();

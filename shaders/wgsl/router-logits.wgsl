@@ -1,11 +1,10 @@
-// uses: dispatch
+// uses: dispatch, constants
 // The text embedding's part of the router logits, computed where the embedding lives:
 //   logits[t, e] = base[t, e] + Σ_h embedding[start[t] + h] · weight[e, h]
 // base holds everything the CPU knows (bias, the other features, load); weight is the router's
 // embedding weights divided by their standardisation scale. start[t] is where token t's embedding
-// begins in the buffer (in elements, so rows of a batch are used in place); NO_ROW: it has none.
+// begins in the buffer (in elements, so rows of a batch are used in place); NO_INDEX: it has none.
 override WORKGROUP_SIZE: u32 = 64u;
-const NO_ROW: u32 = 0xffffffffu;
 
 struct Params {
   tokens: u32,
@@ -30,7 +29,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let e = i % params.experts;
   var sum = 0.0;
   let first = start[t];
-  if (first != NO_ROW) {
+  if (first != NO_INDEX) {
     for (var h = 0u; h < params.hidden; h++) {
       sum += embedding[first + h] * weight[e * params.hidden + h];
     }

@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, constants, snn-counters
 // At the end of a run: turns per-neuron spike tallies (f32, at `offset` in `tallies`) into the event
 // counters: spikes into `slot`, and spikes × fan-out into the synaptic operations. Integer sums, so the
 // order of the atomic adds does not matter and the counts equal the CPU reference's exactly.
@@ -25,6 +25,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let spikes = u32(tallies[params.offset + i]);
   if (spikes > 0u) {
     snnAdd64(params.slot, spikes);
-    snnAdd64(SNN_SOP, spikes * fanout[i % params.width]);
+    snnAdd64(SNN_COUNTER_SOP, spikes * fanout[i % params.width]);
   }
 }

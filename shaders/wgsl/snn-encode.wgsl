@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, constants, snn-counters, pcg, snn-rng
 // Spike encoders (one time step): rate (Bernoulli of clamp(x·gain + offset, 0, 1)), Poisson
 // (rand < dt·f_max·x), latency (one spike at round((1 − x)·(T − 1)), none at or below the threshold)
 // and direct current (x·gain every step); a recorded input (T × count values, snnTorch's time-first layout)
@@ -6,7 +6,7 @@
 // Each input's spikes are tallied in inputCounts; snn-count turns the tallies into counters at the end
 // (no workgroup barriers per step: SwiftShader runs them as costly fiber switches).
 override WORKGROUP_SIZE: u32 = 256u;
-override ENCODING: u32 = 0u; // 0 rate, 1 poisson, 2 latency, 3 direct, 4 recorded current, 5 recorded spikes
+override ENCODING: u32 = 0u; // one of SNN_ENCODING_*
 
 struct Params {
   count: u32,
@@ -31,26 +31,26 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   if (i >= params.count) {
     return;
   }
-  let step = atomicLoad(&counters[SNN_CLOCK]);
+  let step = atomicLoad(&counters[SNN_COUNTER_CLOCK]);
   {
-    let recorded = ENCODING == 4u || ENCODING == 5u;
+    let recorded = ENCODING == SNN_ENCODING_RECORDED_CURRENT || ENCODING == SNN_ENCODING_RECORDED_SPIKES;
     let x = input[select(i, step * params.count + i, recorded)];
     let row = i / params.width;
     let col = i % params.width;
     var value = 0.0;
     switch ENCODING {
-      case 0u: {
+      case SNN_ENCODING_RATE: {
         let p = clamp(x * params.gain + params.offset, 0.0, 1.0);
         value = select(0.0, 1.0, snnUniform(params.seed, step, row, col) < p);
       }
-      case 1u: {
+      case SNN_ENCODING_POISSON: {
         value = select(0.0, 1.0, snnUniform(params.seed, step, row, col) < params.poissonScale * x);
       }
-      case 2u: {
+      case SNN_ENCODING_LATENCY: {
         let at = u32(floor((1.0 - x) * f32(params.timeSteps - 1u) + 0.5));
         value = select(0.0, 1.0, x > params.latencyThreshold && at == step);
       }
-      case 4u, 5u: {
+      case SNN_ENCODING_RECORDED_CURRENT, SNN_ENCODING_RECORDED_SPIKES: {
         value = x;
       }
       default: {
@@ -58,7 +58,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       }
     }
     encoded[i] = value;
-    if (ENCODING != 3u && ENCODING != 4u && value != 0.0) {
+    if (ENCODING != SNN_ENCODING_DIRECT && ENCODING != SNN_ENCODING_RECORDED_CURRENT && value != 0.0) {
       inputCounts[i] = inputCounts[i] + 1.0;
     }
   }

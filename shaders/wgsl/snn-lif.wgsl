@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, constants, snn-counters
 // One time step of a layer of LIF neurons, in one of three semantics (MODEL):
 //   0 AURA (the predecessor's current-based LIF): i ← i·a + I; during the refractory period v is held
 //     at v_reset; else v ← v + (i − v)·b, spike when v crosses the adaptive threshold θ_a (per row),
@@ -111,7 +111,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       state[3u * n + i] = state[3u * n + i] + 1.0;
     }
     if (params.raster != 0u) {
-      raster[atomicLoad(&counters[SNN_CLOCK]) * n + i] = select(0.0, 1.0, spike);
+      raster[atomicLoad(&counters[SNN_COUNTER_CLOCK]) * n + i] = select(0.0, 1.0, spike);
     }
   }
 }

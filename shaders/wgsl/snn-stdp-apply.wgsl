@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, snn-stdp-params
 // R-STDP, at the end of a run: W ← clamp(W + η·reward·e, −wMax, wMax), reward in [−1, 1].
 // e is out × in; the weights are stored transposed (in × out) as the synapse kernels read them.
 override WORKGROUP_SIZE: u32 = 256u;

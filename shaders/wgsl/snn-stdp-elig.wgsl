@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, snn-stdp-params
 // R-STDP, step 1 of each time step (before the traces move): eligibility of synapse (o, i), summed over
 // the batch: e ← e·eligDecay + Σ_b (A+·x'[b, i]·s_post[b, o] − A−·y'[b, o]·s_pre[b, i]), where
 // x' = x·preDecay + s_pre includes this step's input spikes (a pre spike reaches the post neuron in the

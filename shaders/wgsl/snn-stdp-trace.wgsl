@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, snn-stdp-params
 // R-STDP, step 2 of each time step (after the eligibility): presynaptic traces x ← x·preDecay + s_pre and postsynaptic traces
 // y ← y·postDecay + s_post. traces = [x (batch × in), y (batch × out)].
 override WORKGROUP_SIZE: u32 = 256u;

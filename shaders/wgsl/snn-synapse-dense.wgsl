@@ -1,4 +1,4 @@
-// uses: dispatch
+// uses: dispatch, constants, snn-counters
 // Dense synapses: current[b, o] = (accumulate ? current[b, o] : bias[o]) + scale·Σ_i W[o, i]·x[b, i].
 // On the GPU W is stored transposed (in × out, wT[i·out + o]) so neighbouring threads (outputs) read
 // neighbouring words. Multiply-accumulates are counted when countMacs is set
@@ -40,7 +40,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     let base = select(bias[o], current[k], params.accumulate != 0u);
     current[k] = base + acc * params.inputScale;
     if (params.countMacs != 0u) {
-      snnAdd64(SNN_MAC, params.inWidth);
+      snnAdd64(SNN_COUNTER_MAC, params.inWidth);
     }
   }
 }

@@ -56,7 +56,8 @@ export class Batcher<I, O> {
         batch.forEach((p, i) => p.resolve(outputs[i]));
       },
       (error) => {
-        if (batch.length === 1) return batch[0].reject(error);
+        // A lost GPU device is no member's fault: every member fails with it (and retries on the new device).
+        if (batch.length === 1 || (error as { code?: unknown })?.code === 'DEVICE_LOST') return batch.forEach((p) => p.reject(error));
         // Whose failure was it? Each member alone answers that.
         this.isolatedRuns += batch.length;
         for (const member of batch) this.run([member]);

@@ -23,6 +23,14 @@ export interface EdgeConfig {
   remote?: string;
   blobOrigins: string[];
   maxBlobBytes: number;
+  /** redis://host:port of the memory's shared hot tier (Redis); none by default. */
+  redis?: string;
+  /** nats://host:port of the event stream (JetStream); none by default. */
+  nats?: string;
+  /** postgres://… of the memory's shared durable store (PostgreSQL); none by default. */
+  postgres?: string;
+  /** The node's name in its events (default host:port). */
+  nodeName?: string;
 }
 
 /** Parses the edge node's arguments; a bad value is an InvalidInputError naming the flag. */
@@ -40,6 +48,10 @@ export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       'blob-token': { type: 'string', default: env.AURA_BLOB_TOKEN },
       'blob-origin': { type: 'string', default: '' },
       remote: { type: 'string' },
+      redis: { type: 'string' },
+      nats: { type: 'string' },
+      postgres: { type: 'string' },
+      'node-name': { type: 'string' },
       'max-blob-bytes': { type: 'string', default: String(16 * 1024 * 1024) },
     },
     allowPositionals: true,
@@ -59,6 +71,10 @@ export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     remote: values.remote === undefined ? undefined : httpUrl('--remote', values.remote),
     blobOrigins: values['blob-origin']!.split(',').filter(Boolean),
     maxBlobBytes: integer('--max-blob-bytes', values['max-blob-bytes']!, 1, 2 ** 31),
+    redis: values.redis === undefined ? undefined : redisUrl(values.redis),
+    nats: values.nats === undefined ? undefined : natsUrl(values.nats),
+    postgres: values.postgres === undefined ? undefined : postgresUrl(values.postgres),
+    nodeName: values['node-name'],
   };
 }
 
@@ -94,5 +110,20 @@ function backendChoice(text: string): BackendChoice {
 
 function httpUrl(flag: string, text: string): string {
   if (!/^https?:\/\/[^/]+/.test(text)) throw new InvalidInputError(`${flag} is '${text}'`, 'pass an http(s) URL such as http://127.0.0.1:8080');
+  return text;
+}
+
+function redisUrl(text: string): string {
+  if (!/^rediss?:\/\/[^/]+/.test(text)) throw new InvalidInputError(`--redis is '${text}'`, 'pass a Redis URL such as redis://127.0.0.1:6379');
+  return text;
+}
+
+function natsUrl(text: string): string {
+  if (!/^(nats|tls):\/\/[^/]+/.test(text)) throw new InvalidInputError(`--nats is '${text}'`, 'pass a NATS URL such as nats://127.0.0.1:4222');
+  return text;
+}
+
+function postgresUrl(text: string): string {
+  if (!/^postgres(ql)?:\/\/[^/]+/.test(text)) throw new InvalidInputError(`--postgres is '${text}'`, 'pass a PostgreSQL URL such as postgres://aura@127.0.0.1:5432/aura');
   return text;
 }

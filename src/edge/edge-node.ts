@@ -5,6 +5,11 @@ import { handleBlobRequest, type BlobServerOptions } from './blob-server';
 import { EdgeMetrics, nodeBuildInfo, type BuildInfo } from './edge-metrics';
 import { readJsonBody, sendError, sendJson, sendProblem } from './http-json';
 import { parseInferBody } from './infer-body';
+import { handleMemoryRequest } from './memory-routes';
+import type { RedisHotTier } from './redis-hot-tier';
+import { inferenceEvent } from './event-schema';
+import type { EventStream } from './event-stream';
+import type { PgMemoryStore } from './pg-memory-store';
 import { startSignalingServer, type SignalingServer } from './signaling';
 
 export interface EdgeNodeOptions {
@@ -24,6 +29,14 @@ export interface EdgeNodeOptions {
   maxBlobBytes?: number;
   /** What aura_build_info reports (default: package.json's version, AURA_REVISION, this Node). */
   build?: BuildInfo;
+  /** The shared hot tier (Redis) in front of the node's memory; serves /memory (see memory-routes.ts). */
+  redis?: RedisHotTier;
+  /** Every inference and memory write goes to this stream before the node answers (see event-stream.ts). */
+  events?: EventStream;
+  /** The shared durable store (PostgreSQL) behind the node's memory. */
+  postgres?: PgMemoryStore;
+  /** The node's name in its events (default its URL). */
+  nodeName?: string;
 }
 
 /** The methods each route answers; another method gets 405 with `Allow`. */
@@ -50,6 +63,7 @@ export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode>
   const blobs: BlobServerOptions | undefined = options.blobDir
     ? { dir: options.blobDir, token: options.blobToken, allowOrigins: options.blobOrigins, maxBlobBytes: options.maxBlobBytes }
     : undefined;
+  let nodeName = options.nodeName ?? '';
   const edgeMetrics = new EdgeMetrics(options.build ?? nodeBuildInfo());
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://edge').pathname;
@@ -58,17 +72,22 @@ export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode>
       const allowed = ROUTES[path];
       if (path.startsWith('/blobs/') && blobs) {
         await handleBlobRequest(blobs, req, res);
+      } else if ((path === '/memory' || path.startsWith('/memory/')) && aura.services.memory) {
+        await handleMemoryRequest({ memory: aura.services.memory, hot: options.redis, events: options.events, durable: options.postgres, node: nodeName }, req, res, path, maxBody);
       } else if (allowed && req.method !== allowed) {
         res.setHeader('allow', allowed);
         sendProblem(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`, `use ${allowed} ${path}`);
       } else if (path === '/infer') {
-        sendJson(res, 200, await aura.infer(parseInferBody(await readJsonBody(req, maxBody))));
+        const response = await aura.infer(parseInferBody(await readJsonBody(req, maxBody)));
+        // At least once: answered only after the stream has stored the event (a failure is a 503).
+        await options.events?.publish(inferenceEvent(nodeName, response));
+        sendJson(res, 200, response);
       } else if (path === '/metrics') {
-        const text = aura.metrics() + edgeMetrics.expose();
+        const text = aura.metrics() + edgeMetrics.expose() + (options.redis?.metrics() ?? '') + (options.events?.metrics() ?? '');
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         res.end(text);
       } else if (path === '/health') {
-        sendJson(res, 200, { status: 'ok', adapter: aura.adapter, plan: aura.plan });
+        sendJson(res, 200, { status: 'ok', adapter: aura.adapter, plan: aura.plan, redis: options.redis?.status() });
       } else {
         sendProblem(res, 404, 'NOT_FOUND', `no route ${req.method} ${path}`, `use POST /infer, GET /metrics, GET /health${blobs ? ' or /blobs/<sha256>' : ''}`);
       }
@@ -82,6 +101,7 @@ export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode>
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
+  nodeName ||= `${options.host ?? '127.0.0.1'}:${port}`;
   let signaling: SignalingServer | undefined;
   if (options.signalingPort !== undefined) signaling = await startSignalingServer({ port: options.signalingPort, host: options.host });
   return {

@@ -35,7 +35,7 @@ export function sendProblem(res: ServerResponse, status: number, code: string, m
 /** Typed errors go back as 4xx with their code and hint; anything else is a 500 without internals. */
 export function sendError(res: ServerResponse, error: unknown): void {
   if (error instanceof AuraError) {
-    const status = error.code === 'INVALID_INPUT' ? 400 : error.code === 'TIMEOUT' ? 504 : error.code === 'CANCELLED' ? 499 : 500;
+    const status = error.code === 'INVALID_INPUT' ? 400 : error.code === 'TIMEOUT' ? 504 : error.code === 'CANCELLED' ? 499 : error.code === 'EVENT_STREAM_UNAVAILABLE' || error.code === 'DURABLE_STORE_UNAVAILABLE' ? 503 : 500;
     sendJson(res, status, { error: { name: error.name, code: error.code, message: error.message, hint: error.hint } });
   } else {
     sendJson(res, 500, { error: { name: 'InternalError', code: 'INTERNAL', message: 'the edge node failed; see its log', hint: '' } });

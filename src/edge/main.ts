@@ -1,18 +1,25 @@
 /**
  * `npm run edge -- [--port 8787] [--data edge-data] [--blobs <data>/blobs] [--signaling-port 8788|off]
  *                  [--backend auto|gpu|cpu] [--services lnn,neuromorphic,…] [--remote http://store]
- *                  [--blob-token T] [--blob-origin http://localhost:5173,…] [--max-blob-bytes N]`
+ *                  [--blob-token T] [--blob-origin http://localhost:5173,…] [--max-blob-bytes N]
+ *                  [--redis redis://127.0.0.1:6379] [--nats nats://127.0.0.1:4222] [--node-name edge-1]
+ *                  [--postgres postgres://aura@127.0.0.1:5432/aura]`
  * Starts the edge node: the runtime on Dawn behind HTTP, the L3 blob store and WebRTC signaling.
  * --data is the node's folder (made on first start): the memory's LMDB database, blobs and backend
  * plans live under it. --remote names the L3 blob store the memory uploads to (with the blob token).
  * Blob uploads need the token (--blob-token, or the AURA_BLOB_TOKEN environment variable); without
- * one the node serves blobs read-only. Pages of the --blob-origin origins may use /blobs across origins.
+ * one the node serves blobs read-only. --redis puts a shared hot tier (Redis) in front of the memory;
+ * --postgres keeps every memory write and its relations in PostgreSQL (migrated at start);
+ * --nats publishes every inference and memory write to the JetStream stream AURA_EVENTS before answering. Pages of the --blob-origin origins may use /blobs across origins.
  */
 import { filePlanStore } from '../runtime/plan-store';
 import { createAura } from '../runtime/create-aura';
 import { parseEdgeArgs, prepareDataDirs } from './edge-args';
 import { startEdgeNode } from './edge-node';
 import { lmdbStore } from './lmdb-tier';
+import { RedisHotTier } from './redis-hot-tier';
+import { EventStream } from './event-stream';
+import { PgMemoryStore } from './pg-memory-store';
 
 const config = parseEdgeArgs(process.argv.slice(2));
 prepareDataDirs(config);
@@ -25,8 +32,15 @@ const aura = await createAura({
   planStore: filePlanStore(config.planFile),
   onProgress: (e) => console.log(`[${e.stage}] ${e.message}`),
 });
+const redis = config.redis ? await RedisHotTier.connect({ url: config.redis }) : undefined;
+const events = config.nats ? await EventStream.connect({ url: config.nats }) : undefined;
+const postgres = config.postgres ? await PgMemoryStore.open(config.postgres) : undefined;
 const node = await startEdgeNode({
   aura,
+  redis,
+  events,
+  postgres,
+  nodeName: config.nodeName,
   port: config.port,
   host: config.host,
   blobDir: config.blobDir,
@@ -40,6 +54,9 @@ console.log(`edge node on ${node.url} (POST /infer, GET /metrics, GET /health, /
 console.log(`adapter: ${aura.adapter.vendor} ${aura.adapter.architecture}${aura.adapter.isFallback ? ' (fallback)' : ''}`);
 const stop = async () => {
   await node.close();
+  await redis?.close();
+  await events?.close();
+  await postgres?.close();
   await aura.destroy();
   process.exit(0);
 };

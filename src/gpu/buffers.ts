@@ -1,4 +1,6 @@
 import { BufferTooLargeError } from '../errors';
+import { asDeviceLost } from './device-lost';
+import { contextOf } from './device';
 
 /** GPUBufferUsage bits as numbers: in Node the GPU globals exist only once Dawn is loaded. */
 export const Usage = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80, QUERY_RESOLVE: 0x200 } as const;
@@ -42,15 +44,25 @@ export function uniformFrom(device: GPUDevice, fields: Array<{ u32: number } | {
 /** Copies `byteLength` bytes of `source` back to the CPU. */
 export async function readBuffer(device: GPUDevice, source: GPUBuffer, byteLength = source.size, offset = 0): Promise<ArrayBuffer> {
   const size = Math.ceil(byteLength / 4) * 4;
-  const staging = device.createBuffer({ size, usage: Usage.MAP_READ | Usage.COPY_DST, label: 'readback' });
+  // Staging buffers come from the device's pool (where it has one) and go back unmapped.
+  const pool = contextOf(device)?.pool;
+  const usage = Usage.MAP_READ | Usage.COPY_DST;
+  const staging = pool ? pool.acquire(size, usage, 'readback') : device.createBuffer({ size, usage, label: 'readback' });
   const encoder = device.createCommandEncoder();
   encoder.copyBufferToBuffer(source, offset, staging, 0, size);
   device.queue.submit([encoder.finish()]);
+  let mapped = false;
   try {
-    await staging.mapAsync(MAP_MODE_READ);
-    return staging.getMappedRange().slice(0, byteLength);
+    await staging.mapAsync(MAP_MODE_READ, 0, size);
+    mapped = true;
+    return staging.getMappedRange(0, size).slice(0, byteLength);
+  } catch (error) {
+    throw await asDeviceLost(device, error);
   } finally {
-    staging.destroy();
+    if (mapped) staging.unmap();
+    if (pool && mapped) pool.release(staging);
+    else if (pool) pool.discard(staging);
+    else staging.destroy();
   }
 }
 

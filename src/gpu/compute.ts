@@ -29,11 +29,10 @@ export function runCompute(device: GPUDevice, steps: ComputeStep[], options: { t
     try {
       const encoder = device.createCommandEncoder();
       for (const c of options.copiesFirst ?? []) encoder.copyBufferToBuffer(c.source, c.sourceOffset, c.destination, c.destinationOffset, c.size);
-      const groups = new Map<GPUComputePipeline, Map<string, GPUBindGroup>>();
       steps.forEach((step, index) => {
         const pass = encoder.beginComputePass({ timestampWrites: timer.passWrites(index, steps.length) });
         pass.setPipeline(step.pipeline);
-        pass.setBindGroup(0, bindGroupFor(device, groups, step));
+        pass.setBindGroup(0, bindGroupFor(device, step));
         pass.dispatchWorkgroups(...step.workgroups);
         pass.end();
       });
@@ -47,19 +46,28 @@ export function runCompute(device: GPUDevice, steps: ComputeStep[], options: { t
   });
 }
 
-/** Steps that reuse the same buffers share one bind group. */
-function bindGroupFor(device: GPUDevice, cache: Map<GPUComputePipeline, Map<string, GPUBindGroup>>, step: ComputeStep): GPUBindGroup {
-  let byBuffers = cache.get(step.pipeline);
-  if (!byBuffers) cache.set(step.pipeline, (byBuffers = new Map()));
+/**
+ * Bind groups cached per pipeline (so per device) by the buffers bound: a kernel's pooled buffers come
+ * back, so repeated runs find their group. Each pipeline keeps its most recent BIND_GROUPS_KEPT groups.
+ */
+const BIND_GROUPS_KEPT = 64;
+const bindGroups = new WeakMap<GPUComputePipeline, Map<string, GPUBindGroup>>();
+
+function bindGroupFor(device: GPUDevice, step: ComputeStep): GPUBindGroup {
+  let byBuffers = bindGroups.get(step.pipeline);
+  if (!byBuffers) bindGroups.set(step.pipeline, (byBuffers = new Map()));
   const key = step.buffers.map(bufferId).join(',');
   let group = byBuffers.get(key);
-  if (!group) {
+  if (group) {
+    byBuffers.delete(key); // most recent last
+  } else {
     group = device.createBindGroup({
       layout: step.pipeline.getBindGroupLayout(0),
       entries: step.buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
-    byBuffers.set(key, group);
+    if (byBuffers.size >= BIND_GROUPS_KEPT) byBuffers.delete(byBuffers.keys().next().value!);
   }
+  byBuffers.set(key, group);
   return group;
 }
 

@@ -1,5 +1,6 @@
 import { GpuUnavailableError } from '../errors';
 import { BufferPool } from './buffer-pool';
+import { watchDeviceLoss } from './device-lost';
 
 /** What the adapter says about itself; every figure the runtime reports names it. */
 export interface AdapterSummary {
@@ -13,9 +14,15 @@ export interface AdapterSummary {
   host: 'browser' | 'node';
 }
 
-/** One device with everything that depends on it. Destroy it and its pool goes with it. */
+/**
+ * One device with everything that depends on it. There is one context (and one pool) per device:
+ * `acquireGpu` makes an owned one, `adoptDevice` an adopted one (as TypeGPU's `init` vs `initFromDevice`).
+ * `destroy()` destroys the device only when the context owns it; an adopted context only trims its pool.
+ */
 export interface GpuContext {
-  device: GPUDevice;
+  readonly device: GPUDevice;
+  /** True when this runtime created the device (and may destroy it); false for a device adopted from onnxruntime-web. */
+  readonly owned: boolean;
   adapter: AdapterSummary;
   features: string[];
   limits: Record<string, number>;
@@ -82,31 +89,66 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   } catch (cause) {
     throw new GpuUnavailableError('the adapter refused to create a device', 'close other GPU-heavy tabs and retry', { cause });
   }
-  return { ...contextFor(device, summarizeAdapter(adapter)), gpuAdapter: adapter };
+  return contextFor(device, summarizeAdapter(adapter), true, adapter);
 }
 
-/** Adopts a device made elsewhere (onnxruntime-web's) so kernels share it. */
+/**
+ * Adopts a device made elsewhere (onnxruntime-web's) so kernels share it. Adopting the same device twice
+ * gives the same context and pool; its `destroy()` never destroys the device.
+ */
 export function adoptDevice(device: GPUDevice, adapter: Partial<AdapterSummary> = {}): GpuContext {
+  const known = contexts.get(device);
+  if (known && !known.owned) return known;
+  if (known) return adoptedView(known);
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  return contextFor(device, { ...(info ? summaryOf(info) : summaryOf({} as GPUAdapterInfo)), ...adapter });
+  return contextFor(device, { ...(info ? summaryOf(info) : summaryOf({} as GPUAdapterInfo)), ...adapter }, false);
 }
 
-function contextFor(device: GPUDevice, adapter: AdapterSummary): GpuContext {
+/** The one context made for `device` (by acquireGpu or adoptDevice), if any. */
+export function contextOf(device: GPUDevice): GpuContext | undefined {
+  return contexts.get(device);
+}
+
+const contexts = new WeakMap<GPUDevice, GpuContext>();
+const adoptedViews = new WeakMap<GpuContext, GpuContext>();
+
+/** The owner's context as an adopter sees it: the same device and pool, never destroyed from here. */
+function adoptedView(owner: GpuContext): GpuContext {
+  let view = adoptedViews.get(owner);
+  if (!view) {
+    view = { ...owner, owned: false, destroy: () => owner.pool.trim(0) };
+    adoptedViews.set(owner, view);
+  }
+  return view;
+}
+
+function contextFor(device: GPUDevice, adapter: AdapterSummary, owned: boolean, gpuAdapter?: GPUAdapter): GpuContext {
   const features = [...device.features].map(String).sort();
   const pool = new BufferPool(device);
-  return {
+  watchDeviceLoss(device);
+  const context: GpuContext = {
     device,
+    owned,
     adapter,
     features,
     limits: limitsRecord(device.limits),
     hasTimestamps: device.features.has('timestamp-query'),
     hasSubgroups: device.features.has('subgroups'),
     pool,
+    gpuAdapter,
     destroy() {
+      if (!owned) {
+        // The device is someone else's (onnxruntime-web's): give back only our idle buffers.
+        pool.trim(0);
+        return;
+      }
       pool.destroy();
+      contexts.delete(device);
       device.destroy();
     },
   };
+  contexts.set(device, context);
+  return context;
 }
 
 /** The adapter as the runtime reports it (and keys cached plans by). */

@@ -90,7 +90,37 @@ function preludeNames(shader: string, source: string): string[] {
   return [...new Set(names)];
 }
 
+/**
+ * Preludes generated from TS declarations (constants and enum codes declared once in TS, emitted as
+ * WGSL `const`s): `// uses: constants` finds them as it finds a file in shaders/wgsl/lib/.
+ */
+const generatedPreludes = new Map<string, string>();
+
+/** Registers a prelude made in TS. A name is defined once (a second, different text is refused). */
+export function defineGeneratedPrelude(name: string, text: string): void {
+  requireName(name, 'generated prelude');
+  const known = generatedPreludes.get(name);
+  if (known !== undefined && known !== text) {
+    throw new InvalidInputError(`generated prelude '${name}' is already defined with another text`, 'declare each prelude once, in one module');
+  }
+  generatedPreludes.set(name, text);
+}
+
+/** `const NAME: u32 = 7u;` lines for u32 values (a name is UPPER_SNAKE: WGSL and TS spell it alike). */
+export function wgslU32Constants(values: Record<string, number>): string {
+  return Object.entries(values)
+    .map(([name, value]) => {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(name) || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+        throw new InvalidInputError(`constant ${name} = ${value} is not an UPPER_SNAKE name with a u32 value`, 'declare u32 constants only');
+      }
+      return `const ${name}: u32 = ${value}u;`;
+    })
+    .join('\n');
+}
+
 function loadPrelude(name: string): string | undefined {
+  const generated = generatedPreludes.get(name);
+  if (generated !== undefined) return generated;
   return bundledPreludes ? bundledPreludes[`${PRELUDE_DIR}${name}.wgsl`] : readFromDisk(`${PRELUDE_DIR}${name}.wgsl`);
 }
 

@@ -1,14 +1,22 @@
 import { InvalidInputError, requireInteger } from '../errors';
-import { STORAGE, bufferFrom, checkBindingSize, readFloat32, uniformFrom } from '../gpu/buffers';
-import { runCompute, type ComputeStep } from '../gpu/compute';
+import { STORAGE, bufferFrom, checkBindingSize, readFloat32 } from '../gpu/buffers';
+import type { ComputeStep } from '../gpu/compute';
 import type { GpuContext } from '../gpu/device';
 import { dispatchFor } from '../gpu/dispatch';
-import { getPipeline } from '../gpu/pipeline-cache';
+import { declareKernel, dispatch, kernelPipeline } from '../gpu/kernel';
 import type { GpuTiming } from '../gpu/timing';
-import { loadWgsl } from '../gpu/wgsl';
 
 /** A power of two (the shared-memory reduction halves it). */
 export const BERT_POOL_WORKGROUP_SIZE = 64;
+
+/** Masked mean over the sequence, then optional L2 normalisation (shaders/wgsl/bert-mean-pool.wgsl). */
+export const BERT_MEAN_POOL_KERNEL = declareKernel({
+  shader: 'bert-mean-pool',
+  constants: { WORKGROUP_SIZE: BERT_POOL_WORKGROUP_SIZE },
+  workgroupSize: BERT_POOL_WORKGROUP_SIZE,
+  uniforms: { batch: 'u32', seq: 'u32', hidden: 'u32', normalize: 'u32' },
+  bindings: ['states', 'mask', 'pooled'],
+});
 
 export interface MeanPoolShape {
   batch: number;
@@ -49,7 +57,7 @@ export function bertMeanPoolCpu(states: Float32Array, mask: ArrayLike<number | b
 }
 
 export function bertMeanPoolPipeline(device: GPUDevice): GPUComputePipeline {
-  return getPipeline(device, { shader: 'bert-mean-pool', code: loadWgsl('bert-mean-pool'), constants: { WORKGROUP_SIZE: BERT_POOL_WORKGROUP_SIZE } });
+  return kernelPipeline(device, BERT_MEAN_POOL_KERNEL);
 }
 
 /** Encodes pooling of resident buffers (states [B,S,H] f32, mask [B,S] u32) into `pooled` [B,H]. */
@@ -75,18 +83,23 @@ export async function bertMeanPoolResident(
   checkBindingSize(device, bytes, 'states');
   const maskWords = new Uint32Array(mask.length);
   for (let i = 0; i < mask.length; i++) maskWords[i] = Number(mask[i]) === 0 ? 0 : 1;
-  const params = uniformFrom(device, [{ u32: shape.batch }, { u32: shape.seq }, { u32: shape.hidden }, { u32: normalize ? 1 : 0 }]);
-  const maskBuffer = bufferFrom(device, maskWords, STORAGE, 'attention mask');
+  const maskBuffer = ctx.pool.acquire(maskWords.byteLength, STORAGE, 'attention mask');
+  device.queue.writeBuffer(maskBuffer, 0, maskWords);
   const pooled = device.createBuffer({ size: shape.batch * shape.hidden * 4, usage: STORAGE, label: 'pooled embeddings' });
   try {
-    const timing = await runCompute(device, [bertMeanPoolStep(device, params, states, maskBuffer, pooled, shape.batch)]);
+    const timing = await dispatch(ctx, {
+      kernel: BERT_MEAN_POOL_KERNEL,
+      uniforms: { batch: shape.batch, seq: shape.seq, hidden: shape.hidden, normalize: normalize ? 1 : 0 },
+      buffers: { states, mask: maskBuffer, pooled },
+      // One workgroup per sequence.
+      elements: shape.batch * BERT_POOL_WORKGROUP_SIZE,
+    });
     return { pooled, timing };
   } catch (error) {
     pooled.destroy();
     throw error;
   } finally {
-    params.destroy();
-    maskBuffer.destroy();
+    void ctx.pool.releaseAfterSubmit(maskBuffer);
   }
 }
 

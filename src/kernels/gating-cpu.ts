@@ -1,4 +1,5 @@
 import { expertLoadOf, resolveGating, type GatingOptions, type GatingResult, type ResolvedGating } from './gating-options';
+import { GATING_MODE } from './wgsl-constants';
 import { noisyScoresCpu } from './gating-noise';
 
 /**
@@ -95,7 +96,7 @@ function writeWeights(
     weights[slot + j] = w;
     kept = f(kept + w);
   }
-  const denominator = modeCode === 1 ? total : kept;
+  const denominator = modeCode === GATING_MODE.noRenormalize ? total : kept;
   for (let j = 0; j < picked; j++) weights[slot + j] = f(weights[slot + j] / denominator);
 }
 
@@ -143,7 +144,7 @@ function applyCapacity(scores: Float32Array, g: ResolvedGating, indices: Int32Ar
       indices[slot + j] = -1;
       weights[slot + j] = 0;
     }
-    const total = g.modeCode === 1 ? expSum(scores, row, E, top) : 0;
+    const total = g.modeCode === GATING_MODE.noRenormalize ? expSum(scores, row, E, top) : 0;
     writeWeights(scores, row, top, total, g.modeCode, indices, weights, slot, picked);
   }
 }

@@ -1,12 +1,11 @@
 import { InvalidInputError } from '../errors';
-import { STORAGE, bufferFrom, readBuffer, readFloat32, uniformFrom } from '../gpu/buffers';
-import { runCompute, type ComputeStep } from '../gpu/compute';
+import { STORAGE, readBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { dispatchFor } from '../gpu/dispatch';
-import { getPipeline } from '../gpu/pipeline-cache';
+import { declareKernel, dispatch, type KernelRun } from '../gpu/kernel';
 import type { GpuTiming } from '../gpu/timing';
-import { loadWgsl } from '../gpu/wgsl';
 import type { GpuTensor } from '../gpu/tensor';
+import { NO_INDEX } from './wgsl-constants';
 import { expertLoadOf, resolveGating, resolveGatingOptions, type GatingOptions, type ResolvedGating, type GatingResult } from './gating-options';
 
 /** How a workgroup sums the loss terms of its tokens: subgroup operations or workgroup memory. */
@@ -28,15 +27,41 @@ export const GATING_WORKGROUP_SIZE = 64;
 const NOISE_WORKGROUP_SIZE = 256;
 const LOSS_WORKGROUP_SIZE = 256;
 
-function selectPipeline(device: GPUDevice, reduction: GatingReduction, workgroupSize: number): GPUComputePipeline {
-  // `enable` must open the module, so the subgroup variant is the same source behind the directive.
-  const prefix = reduction === 'subgroup' ? 'enable subgroups;\n' : '';
-  return getPipeline(device, {
-    shader: `gating-select+${reduction}`,
-    code: `${prefix}${loadWgsl('gating-select')}\n${loadWgsl(`gating-reduce-${reduction}`)}`,
-    constants: { WORKGROUP_SIZE: workgroupSize },
-  });
+/** Noisy top-k: scores = logits + softplus(noise_logits)·N(0,1), from a counter-based RNG. */
+const GATING_NOISE_KERNEL = declareKernel({
+  shader: 'gating-noise',
+  constants: { WORKGROUP_SIZE: NOISE_WORKGROUP_SIZE },
+  workgroupSize: NOISE_WORKGROUP_SIZE,
+  uniforms: { count: 'u32', seed: 'u32' },
+  bindings: ['logits', 'noiseLogits', 'scores'],
+});
+
+/** One select kernel per reduction (the same prelude with its workgroup sum); WORKGROUP_SIZE set per run. */
+function selectKernel(reduction: GatingReduction) {
+  return reduction === 'subgroup' ? GATING_SELECT_SUBGROUP : GATING_SELECT_WORKGROUP;
 }
+const selectDeclaration = {
+  workgroupSize: GATING_WORKGROUP_SIZE,
+  uniforms: { tokens: 'u32', experts: 'u32', k: 'u32', mode: 'u32' },
+  bindings: ['logits', 'scores', 'indices', 'weights', 'partials'],
+} as const;
+const GATING_SELECT_WORKGROUP = declareKernel({ shader: 'gating-select-workgroup', ...selectDeclaration });
+const GATING_SELECT_SUBGROUP = declareKernel({ shader: 'gating-select-subgroup', ...selectDeclaration });
+
+const GATING_LOSS_KERNEL = declareKernel({
+  shader: 'gating-loss',
+  constants: { WORKGROUP_SIZE: LOSS_WORKGROUP_SIZE },
+  workgroupSize: LOSS_WORKGROUP_SIZE,
+  uniforms: { tokens: 'u32', experts: 'u32', groups: 'u32' },
+  bindings: ['partials', 'losses'],
+});
+
+const GATING_CAPACITY_KERNEL = declareKernel({
+  shader: 'gating-capacity',
+  workgroupSize: 1,
+  uniforms: { tokens: 'u32', experts: 'u32', k: 'u32', mode: 'u32', capacity: 'u32', reroute: 'u32' },
+  bindings: ['scores', 'indices', 'weights'],
+});
 
 function resolveReduction(ctx: GpuContext, wanted: GatingGpuOptions['reduction']): GatingReduction {
   if (wanted === 'subgroup' && !ctx.hasSubgroups) {
@@ -77,52 +102,50 @@ export async function gatingGpu(ctx: GpuContext, input: Float32Array | GpuTensor
   const g: Omit<ResolvedGating, 'logits'> & { logits?: Float32Array } = input instanceof Float32Array ? resolveGating(input, options) : resolveGatingOptions(options);
   const reduction = resolveReduction(ctx, options.reduction);
   const workgroupSize = resolveWorkgroupSize(options.workgroupSize);
-  const { device } = ctx;
+  const { device, pool } = ctx;
   const { tokens: T, experts: E, k } = g;
   const groups = Math.ceil(T / workgroupSize);
-  const made: GPUBuffer[] = [];
-  const keep = (b: GPUBuffer) => (made.push(b), b);
+  const pooled: GPUBuffer[] = [];
+  const take = (bytes: number, label: string) => {
+    const b = pool.acquire(bytes, STORAGE, label);
+    pooled.push(b);
+    return b;
+  };
+  const upload = (data: Float32Array, label: string) => {
+    const b = take(data.byteLength, label);
+    device.queue.writeBuffer(b, 0, data as Float32Array<ArrayBuffer>);
+    return b;
+  };
   try {
-    const logitsBuffer = g.logits ? keep(bufferFrom(device, g.logits, STORAGE, 'gating logits')) : residentLogits(ctx, input as GpuTensor, T, E);
-    const steps: ComputeStep[] = [];
+    const logitsBuffer = g.logits ? upload(g.logits, 'gating logits') : residentLogits(ctx, input as GpuTensor, T, E);
+    const runs: KernelRun[] = [];
     let scores = logitsBuffer;
     if (g.noise) {
-      const noiseBuffer = keep(bufferFrom(device, g.noise.noiseLogits, STORAGE, 'gating noise logits'));
-      scores = keep(device.createBuffer({ size: T * E * 4, usage: STORAGE, label: 'gating scores' }));
-      const params = keep(uniformFrom(device, [{ u32: T * E }, { u32: g.noise.seed }]));
-      steps.push({
-        pipeline: getPipeline(device, { shader: 'gating-noise', code: loadWgsl('gating-noise'), constants: { WORKGROUP_SIZE: NOISE_WORKGROUP_SIZE } }),
-        buffers: [params, logitsBuffer, noiseBuffer, scores],
-        workgroups: dispatchFor(device, T * E, NOISE_WORKGROUP_SIZE),
-      });
+      const noiseLogits = upload(g.noise.noiseLogits, 'gating noise logits');
+      scores = take(T * E * 4, 'gating scores');
+      runs.push({ kernel: GATING_NOISE_KERNEL, uniforms: { count: T * E, seed: g.noise.seed }, buffers: { logits: logitsBuffer, noiseLogits, scores }, elements: T * E });
     }
-    const indices = keep(device.createBuffer({ size: T * k * 4, usage: STORAGE, label: 'gating indices' }));
-    const weights = keep(device.createBuffer({ size: T * k * 4, usage: STORAGE, label: 'gating weights' }));
-    const partials = keep(device.createBuffer({ size: groups * (2 * E + 1) * 4, usage: STORAGE, label: 'gating partials' }));
-    const losses = keep(device.createBuffer({ size: (2 + 2 * E) * 4, usage: STORAGE, label: 'gating losses' }));
-    const selectParams = keep(uniformFrom(device, [{ u32: T }, { u32: E }, { u32: k }, { u32: g.modeCode }]));
-    steps.push({
-      pipeline: selectPipeline(device, reduction, workgroupSize),
-      buffers: [selectParams, logitsBuffer, scores, indices, weights, partials],
+    const indices = take(T * k * 4, 'gating indices');
+    const weights = take(T * k * 4, 'gating weights');
+    const partials = take(groups * (2 * E + 1) * 4, 'gating partials');
+    const losses = take((2 + 2 * E) * 4, 'gating losses');
+    runs.push({
+      kernel: selectKernel(reduction),
+      uniforms: { tokens: T, experts: E, k, mode: g.modeCode },
+      buffers: { logits: logitsBuffer, scores, indices, weights, partials },
       workgroups: dispatchFor(device, T, workgroupSize),
+      constants: { WORKGROUP_SIZE: workgroupSize },
     });
-    const lossParams = keep(uniformFrom(device, [{ u32: T }, { u32: E }, { u32: groups }]));
-    steps.push({
-      pipeline: getPipeline(device, { shader: 'gating-loss', code: loadWgsl('gating-loss'), constants: { WORKGROUP_SIZE: LOSS_WORKGROUP_SIZE } }),
-      buffers: [lossParams, partials, losses],
-      workgroups: [1, 1, 1],
-    });
+    runs.push({ kernel: GATING_LOSS_KERNEL, uniforms: { tokens: T, experts: E, groups }, buffers: { partials, losses }, workgroups: [1, 1, 1] });
     if (g.capacity !== null) {
-      const capacityParams = keep(
-        uniformFrom(device, [{ u32: T }, { u32: E }, { u32: k }, { u32: g.modeCode }, { u32: Math.min(g.capacity, 0xffffffff) }, { u32: g.reroute ? 1 : 0 }]),
-      );
-      steps.push({
-        pipeline: getPipeline(device, { shader: 'gating-capacity', code: loadWgsl('gating-capacity') }),
-        buffers: [capacityParams, scores, indices, weights],
+      runs.push({
+        kernel: GATING_CAPACITY_KERNEL,
+        uniforms: { tokens: T, experts: E, k, mode: g.modeCode, capacity: Math.min(g.capacity, NO_INDEX), reroute: g.reroute ? 1 : 0 },
+        buffers: { scores, indices, weights },
         workgroups: [1, 1, 1],
       });
     }
-    const timing = await runCompute(device, steps);
+    const timing = await dispatch(ctx, runs);
     const indexOut = new Int32Array(await readBuffer(device, indices, T * k * 4));
     const weightOut = await readFloat32(device, weights, T * k);
     const lossOut = await readFloat32(device, losses, 2 + 2 * E);
@@ -139,6 +162,6 @@ export async function gatingGpu(ctx: GpuContext, input: Float32Array | GpuTensor
       timing,
     };
   } finally {
-    for (const b of made) b.destroy();
+    pool.release(...pooled);
   }
 }

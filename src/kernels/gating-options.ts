@@ -1,4 +1,5 @@
 import { InvalidInputError, requireFiniteArray, requireInteger, requireNumberInRange } from '../errors';
+import { GATING_MODE } from './wgsl-constants';
 
 /**
  * Options and results shared by the GPU and CPU gating paths (one semantics, two paths).
@@ -111,7 +112,7 @@ export function resolveGatingOptions(options: GatingOptions): Omit<ResolvedGatin
   if (options.renormalize !== undefined && mode !== 'softmax-topk') {
     throw new InvalidInputError('renormalize was given with topk-softmax', "renormalize applies only to mode 'softmax-topk'");
   }
-  const modeCode = mode === 'topk-softmax' ? 2 : options.renormalize === false ? 1 : 0;
+  const modeCode = mode === 'topk-softmax' ? GATING_MODE.topkSoftmax : options.renormalize === false ? GATING_MODE.noRenormalize : GATING_MODE.renormalize;
   let noise: GatingNoise | null = null;
   if (options.noise) {
     requireInteger('noise.seed', options.noise.seed, 0, 0xffffffff);

@@ -5,6 +5,7 @@ import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import { loadWgsl } from '../gpu/wgsl';
+import { NO_INDEX } from './wgsl-constants';
 
 /** Threads per workgroup (one workgroup per batch row): the widest layer, rounded up to a power of two, at most this. */
 export const LNN_CFC_WORKGROUP_SIZE = 64;
@@ -15,7 +16,7 @@ export function lnnWorkgroupSizeFor(width: number): number {
   while (size < width && size < LNN_CFC_WORKGROUP_SIZE) size *= 2;
   return size;
 }
-const SEQ_INPUT = 0xffffffff;
+const SEQ_INPUT = NO_INDEX;
 
 /** A CfC model laid out for lnn-cfc.wgsl: one f32 parameter buffer, the shape words, the readout. */
 export interface PackedCfc {

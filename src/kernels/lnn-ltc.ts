@@ -5,7 +5,9 @@ import { dispatchFor } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import { loadWgsl } from '../gpu/wgsl';
 import { lnnWorkgroupSizeFor } from './lnn-cfc';
-const ABSENT = 0xffffffff;
+import { NO_INDEX } from './wgsl-constants';
+
+const ABSENT = NO_INDEX;
 
 export interface PackedLtc {
   params: Float32Array;

@@ -1,9 +1,8 @@
 import { InvalidInputError } from '../errors';
-import { STORAGE, bufferFrom, readBuffer, uniformFrom } from '../gpu/buffers';
-import { runCompute, type ComputeStep } from '../gpu/compute';
+import { STORAGE, readBuffer, uniformFrom } from '../gpu/buffers';
+import type { ComputeStep } from '../gpu/compute';
 import type { GpuContext } from '../gpu/device';
-import { getPipeline } from '../gpu/pipeline-cache';
-import { loadWgsl } from '../gpu/wgsl';
+import { declareKernel, dispatch, kernelPipeline } from '../gpu/kernel';
 
 /**
  * The query's norm and a non-finite flag, in a small storage buffer the distance kernel reads
@@ -14,6 +13,15 @@ export const MEMORY_QUERY_NORM_WORKGROUP_SIZE = 256;
 export const MEMORY_QUERY_INFO_BYTES = 8;
 /** The bits the `nonFinite` word holds when the query has NaN or ±Inf (a quiet NaN, so it can be the score). */
 export const MEMORY_QUERY_NAN_BITS = 0x7fc00000;
+
+/** The query's norm and non-finite flag, one workgroup (shaders/wgsl/memory-query-norm.wgsl). */
+export const MEMORY_QUERY_NORM_KERNEL = declareKernel({
+  shader: 'memory-query-norm',
+  constants: { WORKGROUP_SIZE: MEMORY_QUERY_NORM_WORKGROUP_SIZE },
+  workgroupSize: MEMORY_QUERY_NORM_WORKGROUP_SIZE,
+  uniforms: { dim: 'u32' },
+  bindings: ['query', 'info'],
+});
 
 export interface MemoryQueryNormInfo {
   norm: number;
@@ -56,27 +64,20 @@ export function memoryQueryNormParams(device: GPUDevice, dim: number): GPUBuffer
 
 /** Encodes the norm pass over `query[0..dim)` into `info` (one workgroup: the query is one row). */
 export function memoryQueryNormStep(device: GPUDevice, params: GPUBuffer, query: GPUBuffer, info: GPUBuffer): ComputeStep {
-  const pipeline = getPipeline(device, {
-    shader: 'memory-query-norm',
-    code: loadWgsl('memory-query-norm'),
-    constants: { WORKGROUP_SIZE: MEMORY_QUERY_NORM_WORKGROUP_SIZE },
-  });
-  return { pipeline, buffers: [params, query, info], workgroups: [1, 1, 1] };
+  return { pipeline: kernelPipeline(device, MEMORY_QUERY_NORM_KERNEL), buffers: [params, query, info], workgroups: [1, 1, 1] };
 }
 
 /** One-shot: uploads `query`, runs the norm pass and reads the info back (tests of the kernel). */
 export async function memoryQueryInfoGpu(ctx: GpuContext, query: Float32Array): Promise<MemoryQueryNormInfo> {
   if (query.length === 0) throw new InvalidInputError('the query is empty', 'pass at least one value');
-  const { device } = ctx;
-  const source = bufferFrom(device, query, STORAGE, 'query');
-  const params = memoryQueryNormParams(device, query.length);
-  const info = ctx.pool.acquire(MEMORY_QUERY_INFO_BYTES, STORAGE, 'query-info');
+  const { device, pool } = ctx;
+  const source = pool.acquire(query.byteLength, STORAGE, 'query');
+  const info = pool.acquire(MEMORY_QUERY_INFO_BYTES, STORAGE, 'query-info');
   try {
-    await runCompute(device, [memoryQueryNormStep(device, params, source, info)], { timing: false });
+    device.queue.writeBuffer(source, 0, query as Float32Array<ArrayBuffer>);
+    await dispatch(ctx, { kernel: MEMORY_QUERY_NORM_KERNEL, uniforms: { dim: query.length }, buffers: { query: source, info }, workgroups: [1, 1, 1] }, { timing: false });
     return decodeQueryInfo(await readBuffer(device, info, MEMORY_QUERY_INFO_BYTES));
   } finally {
-    source.destroy();
-    params.destroy();
-    ctx.pool.release(info);
+    pool.release(source, info);
   }
 }

@@ -1,12 +1,12 @@
 import { InvalidInputError } from '../errors';
-import { STORAGE, bufferFrom, readFloat32, readUint32, uniformFrom } from '../gpu/buffers';
+import { STORAGE, bufferFrom, readFloat32, readUint32 } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
 import { runCompute } from '../gpu/compute';
 import type { GpuContext } from '../gpu/device';
 import { dispatchFor, foldDispatch } from '../gpu/dispatch';
-import { getPipeline } from '../gpu/pipeline-cache';
+import { declareKernel, dispatch, kernelPipeline, uniformBlock } from '../gpu/kernel';
 import type { GpuTiming } from '../gpu/timing';
-import { loadWgsl } from '../gpu/wgsl';
+import { MEMORY_METRIC, MEMORY_TOPK_ITEMS_PER_THREAD } from './wgsl-constants';
 import { MEMORY_QUERY_INFO_BYTES, writeMemoryQueryInfo } from './memory-query-norm';
 
 /**
@@ -17,17 +17,42 @@ import { MEMORY_QUERY_INFO_BYTES, writeMemoryQueryInfo } from './memory-query-no
  * higher score is always a better match. Ties: equal scores rank the LOWER index first.
  */
 export type MemoryMetric = 'cosine' | 'dot' | 'l2';
-export const MEMORY_METRIC_CODE: Record<MemoryMetric, number> = { cosine: 0, dot: 1, l2: 2 };
+export const MEMORY_METRIC_CODE: Record<MemoryMetric, number> = MEMORY_METRIC;
 export const MEMORY_DISTANCE_WORKGROUP_SIZE = 256;
 export const MEMORY_TOPK_WORKGROUP_SIZE = 256;
+
+/** Scores of one chunk of rows against the query (shaders/wgsl/memory-distance.wgsl); WORKGROUP_SIZE per run. */
+export const MEMORY_DISTANCE_KERNEL = declareKernel({
+  shader: 'memory-distance',
+  constants: { WORKGROUP_SIZE: MEMORY_DISTANCE_WORKGROUP_SIZE },
+  workgroupSize: MEMORY_DISTANCE_WORKGROUP_SIZE,
+  uniforms: { rows: 'u32', dim: 'u32', metric: 'u32', outOffset: 'u32' },
+  bindings: ['vectors', 'query', 'queryInfo', 'scores'],
+});
+
+/** One pass of block top-k selection (shaders/wgsl/memory-topk.wgsl). */
+export const MEMORY_TOPK_KERNEL = declareKernel({
+  shader: 'memory-topk',
+  constants: { WORKGROUP_SIZE: MEMORY_TOPK_WORKGROUP_SIZE },
+  workgroupSize: MEMORY_TOPK_WORKGROUP_SIZE,
+  uniforms: { count: 'u32', k: 'u32', hasIndices: 'u32' },
+  bindings: ['inScores', 'inIndices', 'outScores', 'outIndices'],
+});
+
+/** All pairwise Euclidean distances (shaders/wgsl/memory-pairwise.wgsl). */
+export const MEMORY_PAIRWISE_KERNEL = declareKernel({
+  shader: 'memory-pairwise',
+  constants: { WORKGROUP_SIZE: MEMORY_DISTANCE_WORKGROUP_SIZE },
+  workgroupSize: MEMORY_DISTANCE_WORKGROUP_SIZE,
+  uniforms: { n: 'u32', dim: 'u32' },
+  bindings: ['points', 'distances'],
+});
 /** The largest k the selection kernel accepts (k rounds per pass; passes must shrink the candidates). */
 export const MEMORY_MAX_K = 256;
 
-/** Read from the shader so the constant lives in one place (a private array size must be const). */
+/** Scores per invocation of the selection kernel (declared once in wgsl-constants.ts, a WGSL const there). */
 export function memoryTopKItemsPerThread(): number {
-  const match = /const ITEMS_PER_THREAD: u32 = (\d+)u;/.exec(loadWgsl('memory-topk'));
-  if (!match) throw new Error('memory-topk.wgsl lost its ITEMS_PER_THREAD constant');
-  return Number(match[1]);
+  return MEMORY_TOPK_ITEMS_PER_THREAD;
 }
 
 export function memoryTopKBlock(workgroupSize = MEMORY_TOPK_WORKGROUP_SIZE): number {
@@ -122,16 +147,12 @@ export function memoryDistanceStep(
   rows: number,
   workgroupSize = MEMORY_DISTANCE_WORKGROUP_SIZE,
 ): ComputeStep {
-  const pipeline = getPipeline(device, {
-    shader: 'memory-distance',
-    code: loadWgsl('memory-distance'),
-    constants: { WORKGROUP_SIZE: workgroupSize },
-  });
+  const pipeline = kernelPipeline(device, MEMORY_DISTANCE_KERNEL, { WORKGROUP_SIZE: workgroupSize });
   return { pipeline, buffers: [params, vectors, query, queryInfo, scores], workgroups: dispatchFor(device, rows, workgroupSize) };
 }
 
 export function memoryDistanceParams(device: GPUDevice, rows: number, dim: number, metric: MemoryMetric, outOffset: number): GPUBuffer {
-  return uniformFrom(device, [{ u32: rows }, { u32: dim }, { u32: MEMORY_METRIC_CODE[metric] }, { u32: outOffset }]);
+  return uniformBlock(device, MEMORY_DISTANCE_KERNEL, { rows, dim, metric: MEMORY_METRIC_CODE[metric], outOffset });
 }
 
 /**
@@ -143,11 +164,7 @@ export function memoryTopKSteps(ctx: GpuContext, scores: GPUBuffer, count: numbe
   const { device } = ctx;
   const block = memoryTopKBlock(workgroupSize);
   if (k >= block) throw new InvalidInputError(`k = ${k} is not below the selection block of ${block}`, `use k < ${block} or a larger workgroup size`);
-  const pipeline = getPipeline(device, {
-    shader: 'memory-topk',
-    code: loadWgsl('memory-topk'),
-    constants: { WORKGROUP_SIZE: workgroupSize },
-  });
+  const pipeline = kernelPipeline(device, MEMORY_TOPK_KERNEL, { WORKGROUP_SIZE: workgroupSize });
   const steps: ComputeStep[] = [];
   const uniforms: GPUBuffer[] = [];
   const pooled: GPUBuffer[] = [];
@@ -161,7 +178,7 @@ export function memoryTopKSteps(ctx: GpuContext, scores: GPUBuffer, count: numbe
     const outScores = ctx.pool.acquire(blocks * k * 4, STORAGE, 'topk-scores');
     const outIndices = ctx.pool.acquire(blocks * k * 4, STORAGE, 'topk-indices');
     pooled.push(outScores, outIndices);
-    const params = uniformFrom(device, [{ u32: n }, { u32: k }, { u32: hasIndices }]);
+    const params = uniformBlock(device, MEMORY_TOPK_KERNEL, { count: n, k, hasIndices });
     uniforms.push(params);
     steps.push({
       pipeline,
@@ -249,17 +266,14 @@ export function pairwiseDistancesCpu(points: Float32Array, n: number, dim: numbe
 
 /** All pairwise Euclidean distances on the GPU, read back as n × n. */
 export async function pairwiseDistancesGpu(ctx: GpuContext, points: Float32Array, n: number, dim: number): Promise<{ distances: Float32Array; timing: GpuTiming }> {
-  const { device } = ctx;
-  const pb = bufferFrom(device, points.subarray(0, n * dim), STORAGE, 'points');
-  const out = ctx.pool.acquire(n * n * 4, STORAGE, 'distances');
-  const params = uniformFrom(device, [{ u32: n }, { u32: dim }]);
+  const { device, pool } = ctx;
+  const pb = pool.acquire(n * dim * 4, STORAGE, 'points');
+  const out = pool.acquire(n * n * 4, STORAGE, 'distances');
   try {
-    const pipeline = getPipeline(device, { shader: 'memory-pairwise', code: loadWgsl('memory-pairwise'), constants: { WORKGROUP_SIZE: MEMORY_DISTANCE_WORKGROUP_SIZE } });
-    const timing = await runCompute(device, [{ pipeline, buffers: [params, pb, out], workgroups: dispatchFor(device, n * n, MEMORY_DISTANCE_WORKGROUP_SIZE) }]);
+    device.queue.writeBuffer(pb, 0, points.subarray(0, n * dim) as Float32Array<ArrayBuffer>);
+    const timing = await dispatch(ctx, { kernel: MEMORY_PAIRWISE_KERNEL, uniforms: { n, dim }, buffers: { points: pb, distances: out }, elements: n * n });
     return { distances: await readFloat32(device, out, n * n), timing };
   } finally {
-    pb.destroy();
-    params.destroy();
-    ctx.pool.release(out);
+    pool.release(pb, out);
   }
 }

@@ -1,17 +1,25 @@
 import { InvalidInputError, requireFiniteArray, requireInteger } from '../errors';
-import { STORAGE, bufferFrom, uniformFrom } from '../gpu/buffers';
-import { runCompute } from '../gpu/compute';
+import { STORAGE } from '../gpu/buffers';
+import { constantBuffer } from '../gpu/constant-buffers';
 import type { GpuContext } from '../gpu/device';
-import { dispatchFor } from '../gpu/dispatch';
-import { getPipeline } from '../gpu/pipeline-cache';
+import { declareKernel, dispatch } from '../gpu/kernel';
 import type { GpuTiming } from '../gpu/timing';
-import { loadWgsl } from '../gpu/wgsl';
 import type { GpuTensor } from '../gpu/tensor';
 import { GATING_MAX_EXPERTS } from './gating-options';
+import { NO_INDEX } from './wgsl-constants';
 
 export const ROUTER_LOGITS_WORKGROUP_SIZE = 64;
+
+/** logits[t, e] = base[t, e] + Σ_h embedding[start[t] + h] · weight[e, h] (shaders/wgsl/router-logits.wgsl). */
+export const ROUTER_LOGITS_KERNEL = declareKernel({
+  shader: 'router-logits',
+  constants: { WORKGROUP_SIZE: ROUTER_LOGITS_WORKGROUP_SIZE },
+  workgroupSize: ROUTER_LOGITS_WORKGROUP_SIZE,
+  uniforms: { tokens: 'u32', experts: 'u32', hidden: 'u32' },
+  bindings: ['base', 'start', 'embedding', 'weight', 'logits'],
+});
 /** `start[t]` of a token without an embedding. */
-export const ROUTER_NO_ROW = 0xffffffff;
+export const ROUTER_NO_ROW = NO_INDEX;
 
 export interface RouterLogitsShape {
   tokens: number;
@@ -71,26 +79,28 @@ export async function routerLogitsGpu(
     throw new InvalidInputError('the embedding lives on another GPU device', 'read it back (tensorValues) or run the router on the device that holds it');
   }
   validate(base, start, weight, shape, embedding.buffer.size / 4);
-  const { device } = ctx;
+  const { device, pool } = ctx;
   const { tokens, experts, hidden } = shape;
-  const params = uniformFrom(device, [{ u32: tokens }, { u32: experts }, { u32: hidden }]);
-  const inputs = [bufferFrom(device, base, STORAGE, 'router base logits'), bufferFrom(device, start, STORAGE, 'router embedding starts')];
-  const weights = bufferFrom(device, weight, STORAGE, 'router embedding weights');
+  const baseBuffer = pool.acquire(base.byteLength, STORAGE, 'router base logits');
+  const startBuffer = pool.acquire(start.byteLength, STORAGE, 'router embedding starts');
+  device.queue.writeBuffer(baseBuffer, 0, base as Float32Array<ArrayBuffer>);
+  device.queue.writeBuffer(startBuffer, 0, start as Uint32Array<ArrayBuffer>);
+  // The router's weights: uploaded once per device, found again by their values on later batches.
+  const weights = constantBuffer(device, weight, 'router embedding weights');
   const buffer = device.createBuffer({ size: base.byteLength, usage: STORAGE, label: 'router logits' });
   try {
-    const timing = await runCompute(device, [
-      {
-        pipeline: getPipeline(device, { shader: 'router-logits', code: loadWgsl('router-logits'), constants: { WORKGROUP_SIZE: ROUTER_LOGITS_WORKGROUP_SIZE } }),
-        buffers: [params, ...inputs, embedding.buffer, weights, buffer],
-        workgroups: dispatchFor(device, tokens * experts, ROUTER_LOGITS_WORKGROUP_SIZE),
-      },
-    ]);
+    const timing = await dispatch(ctx, {
+      kernel: ROUTER_LOGITS_KERNEL,
+      uniforms: { tokens, experts, hidden },
+      buffers: { base: baseBuffer, start: startBuffer, embedding: embedding.buffer, weight: weights, logits: buffer },
+      elements: tokens * experts,
+    });
     const logits: RouterLogitsTensor = { kind: 'gpu', buffer, device, byteOffset: 0, dtype: 'float32', shape: [tokens, experts], destroy: () => buffer.destroy() };
     return { logits, timing };
   } catch (error) {
     buffer.destroy();
     throw error;
   } finally {
-    for (const b of [params, ...inputs, weights]) b.destroy();
+    void pool.releaseAfterSubmit(baseBuffer, startBuffer);
   }
 }

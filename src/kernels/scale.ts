@@ -1,13 +1,21 @@
 import { requireFiniteArray, InvalidInputError } from '../errors';
-import { STORAGE, bufferFrom, readFloat32, uniformFrom, checkBindingSize } from '../gpu/buffers';
-import { runCompute } from '../gpu/compute';
+import { STORAGE, readFloat32, checkBindingSize } from '../gpu/buffers';
+import type { ComputeStep } from '../gpu/compute';
 import type { GpuContext } from '../gpu/device';
 import { dispatchFor } from '../gpu/dispatch';
-import { getPipeline } from '../gpu/pipeline-cache';
+import { declareKernel, dispatch, kernelPipeline } from '../gpu/kernel';
 import type { GpuTiming } from '../gpu/timing';
-import { loadWgsl } from '../gpu/wgsl';
 
 export const SCALE_WORKGROUP_SIZE = 256;
+
+/** y[i] = factor · x[i] (shaders/wgsl/scale.wgsl). */
+export const SCALE_KERNEL = declareKernel({
+  shader: 'scale',
+  constants: { WORKGROUP_SIZE: SCALE_WORKGROUP_SIZE },
+  workgroupSize: SCALE_WORKGROUP_SIZE,
+  uniforms: { count: 'u32', factor: 'f32' },
+  bindings: ['x', 'y'],
+});
 
 /** CPU reference: y[i] = factor · x[i], rounded to f32 as the GPU does. */
 export function scaleCpu(x: Float32Array, factor: number): Float32Array {
@@ -18,11 +26,11 @@ export function scaleCpu(x: Float32Array, factor: number): Float32Array {
 }
 
 export function scalePipeline(device: GPUDevice): GPUComputePipeline {
-  return getPipeline(device, { shader: 'scale', code: loadWgsl('scale'), constants: { WORKGROUP_SIZE: SCALE_WORKGROUP_SIZE } });
+  return kernelPipeline(device, SCALE_KERNEL);
 }
 
 /** Encodes y = factor·x for `count` elements of resident buffers (no upload, no readback). */
-export function scaleStep(device: GPUDevice, params: GPUBuffer, x: GPUBuffer, y: GPUBuffer, count: number) {
+export function scaleStep(device: GPUDevice, params: GPUBuffer, x: GPUBuffer, y: GPUBuffer, count: number): ComputeStep {
   return { pipeline: scalePipeline(device), buffers: [params, x, y], workgroups: dispatchFor(device, count, SCALE_WORKGROUP_SIZE) };
 }
 
@@ -31,17 +39,15 @@ export async function scaleGpu(ctx: GpuContext, x: Float32Array, factor: number)
   if (x.length === 0) throw new InvalidInputError('x is empty', 'pass at least one element');
   requireFiniteArray('x', x);
   if (!Number.isFinite(factor)) throw new InvalidInputError(`factor is ${factor}`, 'factor must be a finite number');
-  const { device } = ctx;
+  const { device, pool } = ctx;
   checkBindingSize(device, x.byteLength, 'x');
-  const params = uniformFrom(device, [{ u32: x.length }, { f32: factor }]);
-  const input = bufferFrom(device, x, STORAGE, 'x');
-  const output = ctx.pool.acquire(x.byteLength, STORAGE, 'y');
+  const input = pool.acquire(x.byteLength, STORAGE, 'x');
+  const output = pool.acquire(x.byteLength, STORAGE, 'y');
   try {
-    const timing = await runCompute(device, [scaleStep(device, params, input, output, x.length)]);
+    device.queue.writeBuffer(input, 0, x as Float32Array<ArrayBuffer>);
+    const timing = await dispatch(ctx, { kernel: SCALE_KERNEL, uniforms: { count: x.length, factor }, buffers: { x: input, y: output }, elements: x.length });
     return { y: await readFloat32(device, output, x.length), timing };
   } finally {
-    params.destroy();
-    input.destroy();
-    ctx.pool.release(output);
+    pool.release(input, output);
   }
 }

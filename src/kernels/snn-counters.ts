@@ -5,7 +5,9 @@ import { getPipeline } from '../gpu/pipeline-cache';
 import { loadWgsl } from '../gpu/wgsl';
 
 /** Slots of the counters buffer (mirrors shaders/wgsl/snn-counters.wgsl): 64-bit counts as (low, high) u32. */
-export const SNN_COUNTER = { sop: 0, mac: 2, neuronSpikes: 4, inputSpikes: 6, clock: 8 } as const;
+import { SNN_COUNTER } from './wgsl-constants';
+
+export { SNN_COUNTER };
 export const SNN_COUNTER_WORDS = 9;
 
 /** Event counts of a run, counted where the events happen (GPU kernels or the CPU reference). */
@@ -25,12 +27,9 @@ export function emptySnnCounts(): SnnCounts {
 }
 
 /** WGSL source of a spiking kernel: shared pieces (counters, rng) prepended to the kernel's own file. */
-export function snnShaderCode(name: string, prefixes: string[] = ['snn-counters']): string {
-  return [...prefixes.map((p) => loadWgsl(p)), loadWgsl(name)].join('\n');
-}
-
-export function snnPipeline(device: GPUDevice, name: string, constants: Record<string, number>, prefixes?: string[]): GPUComputePipeline {
-  return getPipeline(device, { shader: name, code: snnShaderCode(name, prefixes), constants });
+/** A spiking kernel's pipeline; its shared WGSL (counters, RNG, STDP parameters) comes by its `// uses:` line. */
+export function snnPipeline(device: GPUDevice, name: string, constants: Record<string, number>): GPUComputePipeline {
+  return getPipeline(device, { shader: name, code: loadWgsl(name), constants });
 }
 
 /** A zeroed counters buffer (clock at step 0). */

@@ -3,11 +3,11 @@ import { dispatchFor } from '../gpu/dispatch';
 import { uniformFrom } from '../gpu/buffers';
 import { snnPipeline, type SnnCounts } from './snn-counters';
 import { snnUniform } from './snn-rng';
+import { SNN_ENCODING } from './wgsl-constants';
 
 export const SNN_WORKGROUP_SIZE = 256;
 
 export type SnnEncodingKind = 'rate' | 'poisson' | 'latency' | 'direct' | 'recorded-current' | 'recorded-spikes';
-const ENCODING_ID: Record<SnnEncodingKind, number> = { rate: 0, poisson: 1, latency: 2, direct: 3, 'recorded-current': 4, 'recorded-spikes': 5 };
 
 /** A recorded input (T × batch × width, snnTorch's time-first layout): step t feeds slice t, no encoder. */
 export function isRecordedEncoding(kind: SnnEncodingKind): boolean {
@@ -121,7 +121,7 @@ export function encodeStep(
     { u32: shape.count }, { u32: shape.width }, { u32: p.seed }, { u32: shape.timeSteps },
     { f32: p.gain }, { f32: p.offset }, { f32: p.poissonScale }, { f32: p.latencyThreshold },
   ]);
-  const pipeline = snnPipeline(device, 'snn-encode', { WORKGROUP_SIZE: workgroupSize, ENCODING: ENCODING_ID[p.kind] }, ['snn-counters', 'snn-rng']);
+  const pipeline = snnPipeline(device, 'snn-encode', { WORKGROUP_SIZE: workgroupSize, ENCODING: SNN_ENCODING[p.kind] });
   return {
     step: { pipeline, buffers: [uniforms, buffers.input, buffers.encoded, buffers.counters, buffers.inputCounts], workgroups: dispatchFor(device, shape.count, workgroupSize) },
     uniforms,

@@ -4,6 +4,7 @@ import { dispatchFor } from '../gpu/dispatch';
 import { getPipeline } from '../gpu/pipeline-cache';
 import { loadWgsl } from '../gpu/wgsl';
 import { SNN_WORKGROUP_SIZE } from './snn-encode';
+import { NO_INDEX } from './wgsl-constants';
 
 /** What the check found in a GPU-resident input: the first offending index of each kind, or -1. */
 export interface SnnInputFault {
@@ -11,7 +12,7 @@ export interface SnnInputFault {
   firstOutOfRange: number;
 }
 
-const NONE = 0xffffffff;
+const NONE = NO_INDEX;
 
 /** The fault words (`Fault` in snn-input-check.wgsl), set to "none" before the run. */
 export function createSnnInputFault(device: GPUDevice): GPUBuffer {

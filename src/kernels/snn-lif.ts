@@ -227,7 +227,7 @@ export function adaptStep(
   const uniforms = uniformFrom(device, [
     { u32: shape.batch }, { u32: shape.width }, { f32: a.theta }, { f32: a.rateDecay }, { f32: a.rateGain }, { f32: a.thetaGain }, { f32: a.target },
   ]);
-  const pipeline = snnPipeline(device, 'snn-adapt', { WORKGROUP_SIZE: workgroupSize }, []);
+  const pipeline = snnPipeline(device, 'snn-adapt', { WORKGROUP_SIZE: workgroupSize });
   return {
     step: { pipeline, buffers: [uniforms, spikes, adapt], workgroups: foldDispatch(shape.batch, device.limits.maxComputeWorkgroupsPerDimension) },
     uniforms,

@@ -89,8 +89,8 @@ export function stdpSteps(
   const uniforms = stdpUniforms(device, p, shape, 0);
   const traceCount = shape.batch * (shape.inWidth + shape.outWidth);
   const w = SNN_WORKGROUP_SIZE;
-  const trace = snnPipeline(device, 'snn-stdp-trace', { WORKGROUP_SIZE: w }, ['snn-stdp-params']);
-  const elig = snnPipeline(device, 'snn-stdp-elig', { WORKGROUP_SIZE: w }, ['snn-stdp-params']);
+  const trace = snnPipeline(device, 'snn-stdp-trace', { WORKGROUP_SIZE: w });
+  const elig = snnPipeline(device, 'snn-stdp-elig', { WORKGROUP_SIZE: w });
   return {
     steps: [
       { pipeline: elig, buffers: [uniforms, b.pre, b.post, b.traces, b.elig], workgroups: dispatchFor(device, shape.inWidth * shape.outWidth, w) },
@@ -106,6 +106,6 @@ export function stdpApplyStep(
   b: { elig: GPUBuffer; weights: GPUBuffer },
 ): { step: ComputeStep; uniforms: GPUBuffer } {
   const uniforms = stdpUniforms(device, p, shape, reward);
-  const pipeline = snnPipeline(device, 'snn-stdp-apply', { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE }, ['snn-stdp-params']);
+  const pipeline = snnPipeline(device, 'snn-stdp-apply', { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE });
   return { step: { pipeline, buffers: [uniforms, b.elig, b.weights], workgroups: dispatchFor(device, shape.inWidth * shape.outWidth, SNN_WORKGROUP_SIZE) }, uniforms };
 }

@@ -93,8 +93,8 @@ export interface EventBuffers extends SynapseBuffers {
 export function eventSynapseSteps(device: GPUDevice, s: SynapseShape, b: EventBuffers, workgroupSize = SNN_WORKGROUP_SIZE): { steps: ComputeStep[]; uniforms: GPUBuffer[] } {
   const compactUniforms = uniformFrom(device, [{ u32: s.batch }, { u32: s.inWidth }, { u32: s.xOffset ?? 0 }]);
   const eventUniforms = uniformFrom(device, [{ u32: s.batch }, { u32: s.inWidth }, { u32: s.outWidth }, { u32: s.accumulate ? 1 : 0 }]);
-  const compact = snnPipeline(device, 'snn-compact', { WORKGROUP_SIZE: COMPACT_WORKGROUP_SIZE }, []);
-  const event = snnPipeline(device, 'snn-synapse-event', { WORKGROUP_SIZE: workgroupSize }, []);
+  const compact = snnPipeline(device, 'snn-compact', { WORKGROUP_SIZE: COMPACT_WORKGROUP_SIZE });
+  const event = snnPipeline(device, 'snn-synapse-event', { WORKGROUP_SIZE: workgroupSize });
   return {
     steps: [
       { pipeline: compact, buffers: [compactUniforms, b.x, b.list, b.listCount], workgroups: dispatchFor(device, s.batch, COMPACT_WORKGROUP_SIZE) },

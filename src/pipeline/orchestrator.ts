@@ -1,3 +1,4 @@
+import { DeviceLostError } from '../errors';
 import { MAC_ENERGY_MODEL } from '../metrics/energy';
 import type { MetricsRegistry } from '../metrics/registry';
 import { aggregate, failureOf, outcomeOf } from './aggregate';
@@ -58,7 +59,9 @@ export class Orchestrator {
       requests.inc({ outcome: 'ok' });
       return response;
     } catch (error) {
-      requests.inc({ outcome: (error as { code?: string })?.code?.toLowerCase() ?? 'error' });
+      // Only AuraError codes are strings: a DOMException's `code` is a number.
+      const code = (error as { code?: unknown })?.code;
+      requests.inc({ outcome: typeof code === 'string' ? code.toLowerCase() : 'error' });
       throw error;
     }
   }
@@ -102,6 +105,8 @@ export class Orchestrator {
           perStage[service] = { wallMs: performance.now() - t0, gpuMs: result.gpuMs, path: result.path, input: handed?.handoff };
         } catch (error) {
           if (deadline.signal.aborted) throw deadline.signal.reason;
+          // A lost device fails the request (retry it) and says nothing about the service's health.
+          if (error instanceof DeviceLostError) throw error;
           breaker?.recordFailure();
           services[service] = failureOf(error);
           perStage[service] = { wallMs: performance.now() - t0 };

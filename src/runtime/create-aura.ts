@@ -3,7 +3,8 @@ import { SERVICE_NAMES, type ExecutionPath, type ServiceName } from '../core/nam
 import type { BackendChoice, BackendPlan, PlannableStage, PlanStore } from '../core/plan';
 import type { AuraRequest } from '../core/request';
 import { GpuUnavailableError, InvalidInputError } from '../errors';
-import { acquireGpu, adoptDevice, platformGpu, summarizeAdapter, type AdapterSummary, type GpuContext } from '../gpu/device';
+import { platformGpu, summarizeAdapter, type AdapterSummary, type GpuContext } from '../gpu/device';
+import { GpuRuntime } from '../gpu/runtime';
 import { MetricsRegistry } from '../metrics/registry';
 import { Orchestrator } from '../pipeline/orchestrator';
 import type { UnifiedResponse } from '../pipeline/response';
@@ -42,7 +43,7 @@ export interface AuraOptions {
   services?: ServiceName[];
   language?: LanguageRuntimeOptions;
   memory?: MemoryRuntimeOptions;
-  /** A consensus group to agree through; 'local' (default where BroadcastChannel exists): 4 replicas in this page. */
+  /** A consensus group to agree through; default: other tabs of this origin when 3+ are there, else 4 replicas in this page ('local': always in this page). */
   consensus?: ConsensusService | 'local' | false;
   batching?: BatcherOptions;
   onProgress?: (event: AuraProgress) => void;
@@ -55,7 +56,10 @@ export interface Aura {
   metrics(): string;
   readonly plan: BackendPlan;
   readonly adapter: AdapterSummary;
-  /** The runtime's one device, shared by every kernel (and onnxruntime-web where BERT runs on WebGPU). */
+  /**
+   * The runtime's one device, shared by every kernel (and onnxruntime-web where BERT runs on WebGPU): a
+   * view that follows the current device after a device loss. `gpu.owned` says whether the runtime made it.
+   */
   readonly gpu: GpuContext;
   readonly services: { [K in ServiceName]?: ServiceOf<K> } & { router: ServiceRouter };
   destroy(): Promise<void>;
@@ -112,22 +116,22 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() ? await knownPath(await platformAdapter(), store, options.measure, 'language', languageSignature) : undefined;
   const languageKit = wanted.has('language') ? await prepare('language') : undefined;
   const buildLanguage = languageKit ? build('language', languageKit) : undefined;
-  let gpu: GpuContext;
+  // The GPU runtime owns the device (or adopts ORT's, never destroying it) and recovers a lost one;
+  // `gpu` is its view, which follows the current device.
+  let runtime: GpuRuntime;
   let languageOnGpu = false;
   if (buildLanguage && choice('language') !== 'cpu' && webGpuEpAvailable() && cachedLanguagePath !== 'cpu') {
     const ort = ((await buildLanguage('gpu')) as ServiceOf<'language'>).gpu!;
     languageOnGpu = true;
-    // Our own context on ORT's device: its pool outlives the GPU language service if the plan drops it,
-    // and the device stays ORT's to destroy.
-    gpu = adoptDevice(ort.device, ort.adapter);
-    cleanups.push(() => gpu.pool.destroy());
+    runtime = GpuRuntime.adopt(ort);
   } else {
     if (wanted.has('language') && choice('language') === 'gpu') {
       throw new GpuUnavailableError('language was forced onto the GPU, but onnxruntime-web has no WebGPU EP here', "use backend { language: 'cpu' } (WASM) or 'auto', or run in a browser with WebGPU");
     }
-    gpu = await acquireGpu({ adapter: (await platformAdapter()) ?? undefined });
-    cleanups.push(() => gpu.destroy());
+    runtime = await GpuRuntime.acquire({ adapter: (await platformAdapter()) ?? undefined });
   }
+  cleanups.push(() => runtime.destroy());
+  const gpu: GpuContext = runtime.view;
   shared.gpu = gpu;
   if (buildLanguage && choice('language') !== 'gpu' && cachedLanguagePath !== 'gpu') await buildLanguage('cpu');
   const anyLanguage = candidates.get('language');
@@ -151,6 +155,8 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   const plan = await planBackends(gpu.adapter, trials, { backend: forced, measure: options.measure, store });
   const pathOf = (stage: PlannedStage): ExecutionPath => plan.stages[stage]?.path ?? 'cpu';
 
+  // BERT left the WebGPU EP: move the kernels onto our own device before ORT's session (and maybe its device) goes.
+  if (languageOnGpu && pathOf('language') === 'cpu') await runtime.useOwnDevice();
   // Keep the planned path of each service and release the other; build it where no trial did.
   const services = {} as Aura['services'];
   const stageList: ServiceStage[] = [];
@@ -186,7 +192,11 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   progress({ stage: 'ready', message: 'ready' });
 
   return {
-    infer: (request) => orchestrator.handle(request),
+    // A request after a device loss waits for the runtime's new device (a CPU-only plan needs none).
+    infer: async (request) => {
+      await runtime.context().catch(() => undefined);
+      return orchestrator.handle(request);
+    },
     metrics: () => metrics.expose(),
     plan,
     adapter: gpu.adapter,

@@ -1,6 +1,8 @@
 import { createConsensus, type ConsensusService } from '../services/consensus/service';
 import { BroadcastChannelTransport } from '../services/consensus/broadcast-transport';
+import { loadOrCreateIdentity } from '../services/consensus/identity-store';
 import { generateEd25519Identity } from '../services/consensus/signer';
+import { joinTabGroup } from '../services/consensus/tab-group';
 
 /**
  * A PBFT group of n = 3f+1 replicas inside this page or process, over a BroadcastChannel of its own
@@ -20,4 +22,23 @@ export async function createLocalConsensusGroup(replicas = 4): Promise<{ propose
       await Promise.all(group.map((replica) => replica.close()));
     },
   };
+}
+
+/**
+ * The default group: in a page with at least 3 other tabs of this origin running AURA, one replica per
+ * tab (its key kept in IndexedDB under a name this tab keeps in sessionStorage, so a reload rejoins as
+ * the same replica), which tolerates f faulty tabs; otherwise the in-page group (`inPage`: no fault
+ * tolerated, and answers say so).
+ */
+export async function createDefaultConsensus({ tabs = true } = {}): Promise<{ proposer: ConsensusService; inPage: boolean; close(): Promise<void> }> {
+  if (tabs && typeof document !== 'undefined' && typeof indexedDB !== 'undefined' && typeof sessionStorage !== 'undefined') {
+    const slot = 'aura-consensus-tab';
+    const name = sessionStorage.getItem(slot) ?? `tab-${crypto.randomUUID()}`;
+    sessionStorage.setItem(slot, name);
+    const identity = await loadOrCreateIdentity(name).catch(() => generateEd25519Identity());
+    const tabs = await joinTabGroup({ identity, channel: 'aura-tabs' });
+    if (tabs) return { proposer: tabs.service, inPage: false, close: () => tabs.close() };
+  }
+  const local = await createLocalConsensusGroup();
+  return { ...local, inPage: true };
 }

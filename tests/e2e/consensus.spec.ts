@@ -172,3 +172,21 @@ test('a reloaded tab rejoins as the same replica (key kept in IndexedDB) and dec
   }
   await pages[0].context().close();
 });
+
+test("createAura's default group: 4 tabs form one group across tabs (f = 1), and a reloaded tab rejoins as the same replica", async ({ browser }) => {
+  const tabs = await openTabs(browser, 4);
+  const join = (p: Page) => p.evaluate(() => (window as unknown as TabWindow).consensusTab.joinTabs());
+  const joined = await Promise.all(tabs.map(join));
+  expect(joined.map((j) => j.inPage)).toEqual([false, false, false, false]);
+  expect(joined.map((j) => j.f)).toEqual([1, 1, 1, 1]);
+  expect(joined.map((j) => j.id).sort()).toEqual([0, 1, 2, 3]);
+  await Promise.all(tabs.map((p, t) => propose(p, [`tabs-${t}`])));
+
+  await tabs[1].reload();
+  await tabs[1].waitForFunction(() => (window as unknown as TabWindow).consensusReady === true);
+  const again = await join(tabs[1]);
+  expect(again).toEqual(joined[1]);
+  const [mine] = await propose(tabs[1], ['from-the-reloaded-tab']);
+  expect(mine.value).toBe('from-the-reloaded-tab');
+  await tabs[0].context().close();
+});

@@ -1,5 +1,5 @@
 import type {
-  Body, CommitBody, Envelope, NewViewBody, PrePrepareBody, RequestBody, StateBody, ViewChangeBody,
+  Body, CheckpointBody, CommitBody, Envelope, NewViewBody, PrePrepareBody, PrepareBody, RequestBody, StateBody, ViewChangeBody,
 } from './messages';
 import { signingText } from './node';
 import type { ConsensusSigner } from './signer';
@@ -20,6 +20,8 @@ export const BYZANTINE_STRATEGIES = [
   'padded',          // view changes padded with a checkpoint proof at sequence 0
   'selective',       // sends each message to one replica only
   'replay',          // re-sends messages it received, to random replicas
+  'partial-proofs',  // checkpoint proofs of f+1 signatures (its own and f it saw), in view changes and state
+  'stale-certificates', // view changes carrying the LOWEST-view genuine prepared certificate it saw per number
 ] as const;
 export type ByzantineStrategy = (typeof BYZANTINE_STRATEGIES)[number];
 
@@ -29,6 +31,10 @@ export class ByzantineMember {
   private readonly observed: Envelope[] = [];
   /** Commits from others, per view:seq:digest, with the batch they vote for (for forged state). */
   private readonly commits = new Map<string, { commits: Map<number, Envelope<CommitBody>>; requests: Envelope<RequestBody>[] | null }>();
+  /** Genuine messages of others, to assemble proofs from: checkpoints per seq:digest, pre-prepares and prepares per view:seq:digest. */
+  private readonly checkpointsSeen = new Map<string, Map<number, Envelope<CheckpointBody>>>();
+  private readonly prePrepares = new Map<string, Envelope<PrePrepareBody>>();
+  private readonly preparesSeen = new Map<string, Map<number, Envelope<PrepareBody>>>();
   private reqId = 1_000_000;
   private readonly oldRequests: Envelope<RequestBody>[] = [];
 
@@ -49,12 +55,28 @@ export class ByzantineMember {
     if (b.t === 'pre-prepare') this.entry(b.view, b.seq, b.digest).requests = b.requests;
     if (b.t === 'request' && this.oldRequests.length < 64) this.oldRequests.push(env as Envelope<RequestBody>);
     if (b.t === 'commit' && env.from !== this.id) this.entry(b.view, b.seq, b.digest).commits.set(env.from, env as Envelope<CommitBody>);
+    this.collect(env);
+  }
+
+  /** Keeps genuine checkpoints, pre-prepares and prepares (its own too), a bounded number of each. */
+  private collect(env: Envelope): void {
+    const b = env.body;
+    const add = <T>(m: Map<string, Map<number, T>>, key: string, from: number, value: T) => {
+      if (!m.has(key) && m.size >= 256) m.delete(m.keys().next().value as string);
+      let at = m.get(key);
+      if (!at) m.set(key, (at = new Map()));
+      at.set(from, value);
+    };
+    if (b.t === 'checkpoint') add(this.checkpointsSeen, `${b.seq}:${b.digest}`, env.from, env as Envelope<CheckpointBody>);
+    if (b.t === 'prepare') add(this.preparesSeen, `${b.view}:${b.seq}:${b.digest}`, env.from, env as Envelope<PrepareBody>);
+    if (b.t === 'pre-prepare' && this.prePrepares.size < 256) this.prePrepares.set(`${b.view}:${b.seq}:${b.digest}`, env as Envelope<PrePrepareBody>);
   }
 
   /** What the honest replica inside wanted to send; the member decides what really goes out. */
   async send(to: number | 'all', env: Envelope): Promise<void> {
     const b = env.body;
     const has = (s: ByzantineStrategy) => this.strategies.has(s);
+    this.collect(env);
     if (has('replay')) for (let k = 0; k < 2 && this.observed.length; k++) this.out(this.target(), this.observed[Math.floor(this.rnd() * this.observed.length)]);
     if (has('future-flood') && this.rnd() < 0.3) await this.flood(b);
     if (b.t === 'pre-prepare' && has('equivocate')) return this.equivocate(env as Envelope<PrePrepareBody>);
@@ -62,8 +84,13 @@ export class ByzantineMember {
       this.out(to, env);
       return this.out(this.target(), await this.sign({ ...b, digest: digestRequests([]) }));
     }
-    if (b.t === 'view-change' && (has('hide') || has('invalid-proofs') || has('padded'))) return this.out(to, await this.viewChange(b));
+    if (b.t === 'view-change' && (has('hide') || has('invalid-proofs') || has('padded') || has('partial-proofs') || has('stale-certificates'))) return this.out(to, await this.viewChange(b));
     if (b.t === 'new-view' && has('lying-primary')) return this.lyingNewView(b);
+    if (b.t === 'state' && has('partial-proofs') && b.checkpoint && typeof to === 'number') {
+      const { snapshot, proof } = b.checkpoint;
+      const partial = await this.partialProof(snapshot.seq, proof[0]?.body.digest ?? '');
+      if (partial) return this.out(to, await this.sign({ ...b, checkpoint: { snapshot, proof: partial } }));
+    }
     if (b.t === 'state' && has('forge-state') && typeof to === 'number') {
       const forged = await this.forgeState(b);
       if (forged) return this.out(to, forged);
@@ -122,10 +149,49 @@ export class ByzantineMember {
         body = { ...body, prepared };
       }
     }
+    if (this.strategies.has('stale-certificates')) body = { ...body, prepared: this.staleCertificates(body) };
+    if (this.strategies.has('partial-proofs')) body = await this.claimPartialCheckpoint(body);
     if (this.strategies.has('padded') && b.stableSeq === 0 && this.rnd() < 0.5) {
       body = { ...body, checkpointProof: [await this.sign({ t: 'checkpoint', seq: 1, digest: GENESIS })] };
     }
     return this.sign(body);
+  }
+
+  /** Its own checkpoint and f genuine ones of others for (seq, digest): f+1 signatures, one short of a proof. */
+  private async partialProof(seq: number, digest: string): Promise<Envelope<CheckpointBody>[] | null> {
+    const f = Math.floor((this.n - 1) / 3);
+    const others = [...(this.checkpointsSeen.get(`${seq}:${digest}`)?.values() ?? [])].filter((c) => c.from !== this.id).slice(0, f);
+    if (others.length < f) return null;
+    return [await this.sign({ t: 'checkpoint', seq, digest } as CheckpointBody), ...others];
+  }
+
+  /** Claims the highest checkpoint others reported as stable, with a proof of f+1 signatures only. */
+  private async claimPartialCheckpoint(b: ViewChangeBody): Promise<ViewChangeBody> {
+    let best: { seq: number; digest: string } | null = null;
+    for (const key of this.checkpointsSeen.keys()) {
+      const [seq, digest] = key.split(':');
+      if (Number(seq) > (best?.seq ?? b.stableSeq)) best = { seq: Number(seq), digest };
+    }
+    const proof = best && await this.partialProof(best.seq, best.digest);
+    if (!best || !proof) return b;
+    return { ...b, stableSeq: best.seq, stableDigest: best.digest, checkpointProof: proof, prepared: b.prepared.filter((p) => p.prePrepare.body.seq > best.seq) };
+  }
+
+  /**
+   * Per sequence number, the genuine prepared certificate (a primary's pre-prepare and 2f prepares of
+   * others, all really signed) of the LOWEST view it saw: true once, maybe overtaken since.
+   */
+  private staleCertificates(b: ViewChangeBody): ViewChangeBody['prepared'] {
+    const f = Math.floor((this.n - 1) / 3);
+    const lowest = new Map<number, ViewChangeBody['prepared'][number]>();
+    for (const [key, pp] of this.prePrepares) {
+      const { view, seq } = pp.body;
+      if (view >= b.view || seq <= b.stableSeq || seq > b.stableSeq + 8 || (lowest.get(seq)?.prePrepare.body.view ?? Infinity) <= view) continue;
+      const prepares = [...(this.preparesSeen.get(key)?.values() ?? [])].filter((q) => q.from !== pp.from).slice(0, 2 * f);
+      if (prepares.length === 2 * f) lowest.set(seq, { prePrepare: pp, prepares });
+    }
+    const kept = b.prepared.filter((p) => !lowest.has(p.prePrepare.body.seq));
+    return [...kept, ...lowest.values()].sort((x, y) => x.prePrepare.body.seq - y.prePrepare.body.seq);
   }
 
   /** A new view whose plan puts its own batches where prepared ones were; pre-prepares to match. */

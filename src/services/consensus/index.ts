@@ -17,3 +17,5 @@ export { MalformedMessageError, ConsensusConfigError, ConsensusTimeoutError, Con
 export { loadOrCreateIdentity } from './identity-store';
 export { signRoster, verifyRoster, rosterSigningText, type Roster, type SignedRoster } from './roster';
 export type { ConsensusEvent } from './events';
+export { watchRejections, REJECTION_MEANING, type RejectionEntry } from './rejections';
+export { joinTabGroup, type TabGroup, type TabGroupOptions } from './tab-group';

@@ -2,6 +2,7 @@ import type { Json } from './codec';
 import type { Envelope } from './messages';
 import { BYZANTINE_STRATEGIES, ByzantineMember, type ByzantineStrategy } from './byzantine';
 import { PbftNode } from './node';
+import { ProofAudit } from './proof-audit';
 import { PbftReplica, type ClientResult, type Decision, type ReplicaConfig, type TimerKey } from './replica';
 import { SimulatedSigner, SimulatedVerifier } from './signer';
 
@@ -123,7 +124,9 @@ interface Endpoint {
 type Event = { at: number; order: number; run: () => Promise<void> | void };
 
 /** Runs one scenario to the end and checks it. */
-export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, settleMs: 20_000 }): Promise<ScenarioResult> {
+/** `audit: false` leaves only the outcome checks (divergence, duplicates, wrong results, liveness). */
+export async function runScenario(s: Scenario, options: { maxEvents?: number; settleMs?: number; audit?: boolean } = {}): Promise<ScenarioResult> {
+  const limits = { maxEvents: 200_000, settleMs: 20_000, audit: true, ...options };
   const rnd = seededRandom(s.seed ^ 0x9e3779b9);
   const secrets = Array.from({ length: s.n }, (_, i) => `sim-${s.seed}-${i}`);
   const verifier = new SimulatedVerifier(secrets);
@@ -145,6 +148,12 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
   };
 
   const endpoints: Endpoint[] = [];
+  // Proofs that honest replicas hand on, checked by an outside observer with PBFT's thresholds.
+  const audit = new ProofAudit(s.n);
+  const unsound: string[] = [];
+  const vouch = (ep: Endpoint, wrong: string | null) => {
+    if (wrong && ep.honest && limits.audit && unsound.length < 8) unsound.push(`safety: honest replica ${ep.index} ${wrong}`);
+  };
   const adversaries = new Map<Endpoint, ByzantineMember>();
   const makeEndpoint = (id: number, honest: boolean, session: number): Endpoint => {
     const index = endpoints.length;
@@ -168,7 +177,10 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
         ep.timers.set(key, gen);
         if (ms !== null) schedule(now + ms, () => fireTimer(ep, key, gen));
       },
-      decided: (d: Decision) => ep.decisions.set(`${d.seq}:${d.index}`, `${d.client}:${d.session}:${d.reqId}:${JSON.stringify(d.value)}`),
+      decided: (d: Decision) => {
+        vouch(ep, audit.certificate(d.seq, null, d.certificate));
+        ep.decisions.set(`${d.seq}:${d.index}`, `${d.client}:${d.session}:${d.reqId}:${JSON.stringify(d.value)}`);
+      },
       resolved: (r: ClientResult) => ep.results.set(r.reqId, r),
     });
     endpoints.push(ep);
@@ -185,6 +197,8 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
   const partitioned = (a: Endpoint, b: Endpoint, at: number): boolean =>
     s.partitions.some((p) => at >= p.from && at < p.to && p.groups[a.index] !== p.groups[b.index]);
   const transmit = (from: Endpoint, to: number | 'all', env: Envelope): void => {
+    // Its own messages, and a new view it relays to a replica that missed it (it vouches for that too).
+    if (env.from === from.id || env.body.t === 'new-view') vouch(from, audit.message(env));
     for (const ep of endpoints) {
       if (ep === from || (to !== 'all' && ep.id !== to)) continue;
       const chaos = now < s.healAt;
@@ -237,7 +251,7 @@ export async function runScenario(s: Scenario, limits = { maxEvents: 200_000, se
     if (now > s.healAt && done() && events % 64 === 0) break;
   }
 
-  const violations: string[] = [];
+  const violations: string[] = [...unsound];
   const positions = new Map<string, { value: string; at: number }>();
   const placeOf = new Map<string, string>();
   for (const ep of honest) {

@@ -166,8 +166,8 @@ export class LanguageService {
     if (this.closed) return;
     this.closed = true;
     await this.session.release();
-    // The device belongs to onnxruntime-web: only our pool goes.
-    this.gpu?.pool.destroy();
+    // The device belongs to onnxruntime-web: the adopted context's destroy() only trims our idle buffers.
+    this.gpu?.destroy();
   }
 
   private checkOpen(): void {

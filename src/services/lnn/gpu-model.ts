@@ -1,6 +1,6 @@
 import { STORAGE, bufferFrom, checkBindingSize, readFloat32 } from '../../gpu/buffers';
 import { runCompute, type ComputeStep } from '../../gpu/compute';
-import type { GpuContext } from '../../gpu/device';
+import { contextOf, type GpuContext } from '../../gpu/device';
 import type { GpuTiming } from '../../gpu/timing';
 import { cfcSequenceStep, cfcShapeUniform, packCfcModel, type PackedCfc } from '../../kernels/lnn-cfc';
 import { ltcSequenceStep, ltcShapeUniform, packLtcModel, type PackedLtc } from '../../kernels/lnn-ltc';
@@ -29,8 +29,17 @@ export class LnnGpuModel {
   readonly outputWidth: number;
   readonly inputSize: number;
 
-  constructor(private readonly ctx: GpuContext, readonly model: LnnModel, readoutState?: Float32Array) {
-    const { device } = ctx;
+  /** The device the parameters live on. */
+  get device(): GPUDevice {
+    return this.ctx.device;
+  }
+
+  private readonly ctx: GpuContext;
+
+  constructor(ctx: GpuContext, readonly model: LnnModel, readoutState?: Float32Array) {
+    // Pinned to the device of this moment (a runtime's view moves on after a device loss; these buffers do not).
+    this.ctx = contextOf(ctx.device) ?? ctx;
+    const { device } = this.ctx;
     this.stateSize = lnnStateSize(model);
     this.outputWidth = lnnOutputWidth(model);
     this.inputSize = model.kind === 'ltc' ? model.sensorySize : model.inputSize;

@@ -1,5 +1,6 @@
 // The LNN service's public API (ncps CfC / LTC on WebGPU with FORCE adaptation).
-export { LnnService, createLnnDefaultModel, type LnnServiceOptions, type LnnInferRequest, type LnnInferResult, type LnnAdaptRequest, type LnnAdaptResult, type LnnAdaptSet, type LnnFeedbackRequest, type LnnTiming } from './service';
+export { LnnService, type LnnServiceOptions, type LnnInferRequest, type LnnInferResult, type LnnAdaptRequest, type LnnAdaptResult, type LnnAdaptSet, type LnnFeedbackRequest, type LnnTiming } from './service';
+export { createLnnDefaultModel } from './model';
 export { LnnUnknownSessionError, LnnSessionLimitError, LnnModelFormatError, LnnUnsupportedError } from './errors';
 export { createCfcModel, createWiredCfcModel, createLtcModel, type CfcOptions, type LtcOptions } from './model';
 export { type LnnModel, type CfcModel, type LtcModel, type CfcMode, type LnnActivation } from '../../kernels/lnn-model';

@@ -165,3 +165,13 @@ export function createLtcModel(wiring: LnnWiring, o: LtcOptions = {}): LtcModel 
 function positiveInt(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new InvalidInputError(`${name} is ${v}`, `${name} must be a whole number ≥ 1`);
 }
+
+/**
+ * The default model the pipeline uses: a seeded ncps CfC (1 input, 32 units, one lecun_tanh backbone
+ * layer of 32, mode 'default') with a 1-output linear readout. `output[t]` is that readout of the state
+ * after step t: untrained at first (seeded weights), and, once adapt() has fitted it to (sequence, next
+ * value) pairs, the prediction of the sequence's next value.
+ */
+export function createLnnDefaultModel(seed = 7): LnnModel {
+  return createCfcModel({ inputSize: 1, units: 32, backboneUnits: 32, backboneLayers: 1, projSize: 1, seed });
+}

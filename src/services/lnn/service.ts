@@ -8,9 +8,9 @@ import { cellOffsets, type LnnModel, type RlsShape } from '../../kernels/lnn-mod
 import { lnnDynamics } from './dynamics';
 import { LnnUnsupportedError } from './errors';
 import { LnnGpuModel, lnnSeqData, type LnnEncodedRun } from './gpu-model';
-import { toLnnBatch, toLnnTimespans, type LnnBatch } from './input';
+import { toLnnBatch, toLnnTimespans, type LnnBatch, type LnnSamples as Samples } from './input';
 import { ltcSequenceCpu } from './ltc-cpu';
-import { createCfcModel, lnnOutputWidth, lnnStateSize } from './model';
+import { createLnnDefaultModel, lnnOutputWidth, lnnStateSize } from './model';
 import { rlsHeldError, rlsInitialState, rlsUpdateCpu, type RlsSampleSet } from './rls-cpu';
 import { LnnSessionTable } from './sessions';
 import { toLnnHiddenState, type LnnHiddenStateInput } from './hidden-state';
@@ -20,22 +20,6 @@ import type { LnnServiceOptions, LnnTiming, LnnInferRequest, LnnInferResult, Lnn
 export type { LnnServiceOptions, LnnTiming, LnnInferRequest, LnnInferResult, LnnAdaptSet, LnnAdaptRequest, LnnAdaptResult, LnnFeedbackRequest } from './service-types';
 
 /**
- * The default model the pipeline uses: a seeded ncps CfC (1 input, 32 units, one lecun_tanh backbone
- * layer of 32, mode 'default') with a 1-output linear readout. `output[t]` is that readout of the state
- * after step t: untrained at first (seeded weights), and, once adapt() has fitted it to (sequence, next
- * value) pairs, the prediction of the sequence's next value.
- */
-export function createLnnDefaultModel(seed = 7): LnnModel {
-  return createCfcModel({ inputSize: 1, units: 32, backboneUnits: 32, backboneLayers: 1, projSize: 1, seed });
-}
-
-interface Samples {
-  batch: LnnBatch;
-  targets: Float32Array;
-  timespans: Float32Array;
-}
-
-/**
  * The LNN service: ncps CfC / wired CfC / LTC sequence inference with per-session hidden state (GPU
  * resident on the gpu path), and FORCE (RLS) adaptation of the linear readout, kept only when the held-out
  * error does not grow.
@@ -43,7 +27,7 @@ interface Samples {
 export class LnnService {
   readonly path: 'gpu' | 'cpu';
   readonly model: LnnModel;
-  private readonly gpuModel?: LnnGpuModel;
+  private builtModel?: LnnGpuModel;
   private readonly sessions: LnnSessionTable<GPUBuffer | Float32Array>;
   private readonly washout: number;
   private readonly threshold: number;
@@ -72,10 +56,22 @@ export class LnnService {
       const offsets = cellOffsets(this.model);
       this.rls = { shape: { rows, width: O, stateSize: this.model.stateSize, inputOffset: offsets[offsets.length - 1] }, cpuState: rlsInitialState(W, rows, O, alpha) };
     }
-    if (this.path === 'gpu') this.gpuModel = new LnnGpuModel(gpu!, this.model, this.rls?.cpuState);
+    if (this.path === 'gpu') this.builtModel = new LnnGpuModel(gpu!, this.model, this.rls?.cpuState);
     this.sessions = new LnnSessionTable(options.maxSessions ?? 64, options.idleMs ?? 300_000, options.now ?? (() => Date.now()), (s) => {
       if (!(s instanceof Float32Array)) s.destroy();
     });
+  }
+
+  /**
+   * The model's GPU buffers on the context's current device: after a device loss they are rebuilt from
+   * the model and the CPU copy of the readout (an adaptation made only on the lost device is lost).
+   */
+  private get gpuModel(): LnnGpuModel | undefined {
+    if (this.builtModel && this.gpu && this.builtModel.device !== this.gpu.device) {
+      this.builtModel.destroy();
+      this.builtModel = new LnnGpuModel(this.gpu, this.model, this.rls?.cpuState);
+    }
+    return this.builtModel;
   }
 
   get inputSize(): number {
@@ -252,7 +248,7 @@ export class LnnService {
   destroy(): void {
     if (this.destroyed) return;
     this.sessions.clear();
-    this.gpuModel?.destroy();
+    this.builtModel?.destroy();
     this.destroyed = true;
   }
 

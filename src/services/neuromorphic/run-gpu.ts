@@ -1,7 +1,7 @@
 import { STORAGE, bufferFrom, checkBindingSize, readFloat32 } from '../../gpu/buffers';
 import { BufferPool } from '../../gpu/buffer-pool';
 import { runCompute, type BufferCopy, type ComputeStep } from '../../gpu/compute';
-import type { GpuContext } from '../../gpu/device';
+import { contextOf, type GpuContext } from '../../gpu/device';
 import { createSnnCounters, readSnnCounters, resetSnnCounters, snnCountStep, snnTickStep } from '../../kernels/snn-counters';
 import { encodeStep, isCurrentEncoding } from '../../kernels/snn-encode';
 import { createSnnInputFault, readSnnInputFault, snnInputCheckStep, type SnnInputFault } from '../../kernels/snn-input-check';
@@ -52,8 +52,12 @@ export class SnnGpuRunner {
   private readonly counters: GPUBuffer;
   private readonly inputFanout: GPUBuffer;
 
-  constructor(private readonly ctx: GpuContext, private readonly net: SnnNetwork, private readonly synapses: 'event' | 'dense' = 'event') {
-    const { device } = ctx;
+  private readonly ctx: GpuContext;
+
+  constructor(ctx: GpuContext, private readonly net: SnnNetwork, private readonly synapses: 'event' | 'dense' = 'event') {
+    // Pinned to the device of this moment (a runtime's view moves on after a device loss; the weights do not).
+    this.ctx = contextOf(ctx.device) ?? ctx;
+    const { device } = this.ctx;
     this.layers = net.layers.map((layer, l) => ({
       weights: bufferFrom(device, transposeSnnWeights(layer.weights, layer.outputs, layer.inputs), STORAGE, `snn-w${l}`),
       bias: bufferFrom(device, layer.bias, STORAGE, `snn-b${l}`),

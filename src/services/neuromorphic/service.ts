@@ -97,7 +97,9 @@ export interface NeuromorphicResponse {
 export class NeuromorphicService {
   readonly backend: 'gpu' | 'cpu';
   private readonly net: SnnNetwork;
-  private readonly runner?: SnnGpuRunner;
+  private built?: SnnGpuRunner;
+  private readonly gpuContext?: GpuContext;
+  private readonly synapses: 'event' | 'dense';
   private readonly energyModel: SnnEnergyModel;
   private readonly stdp: StdpParams;
   /** The classifier the service runs, if it was given one. */
@@ -115,10 +117,24 @@ export class NeuromorphicService {
     validateSnnNetwork(this.net);
     this.energyModel = options.energyModel ?? 'horowitz-45nm';
     this.stdp = stdpParams(options.stdp);
+    this.synapses = options.synapses ?? 'event';
     if (this.backend === 'gpu') {
       if (!ctx) throw new GpuUnavailableError('backend is gpu but no GpuContext was given', "pass acquireGpu()'s context or use backend: 'cpu'");
-      this.runner = new SnnGpuRunner(ctx, this.net, options.synapses ?? 'event');
+      this.gpuContext = ctx;
+      this.built = new SnnGpuRunner(ctx, this.net, this.synapses);
     }
+  }
+
+  /**
+   * The GPU runner on the context's current device: after a device loss (the runtime's view moved to a
+   * new device) it is rebuilt from the network's CPU copy, so weights learned on the lost device are lost.
+   */
+  private get runner(): SnnGpuRunner | undefined {
+    if (this.built && this.gpuContext && this.built.device !== this.gpuContext.device) {
+      this.built.destroy();
+      this.built = new SnnGpuRunner(this.gpuContext, this.net, this.synapses);
+    }
+    return this.built;
   }
 
   /** The device the GPU path runs on (a resident input must live there); undefined on the CPU backend. */
@@ -263,7 +279,7 @@ export class NeuromorphicService {
   }
 
   destroy(): void {
-    this.runner?.destroy();
+    this.built?.destroy();
   }
 }
 

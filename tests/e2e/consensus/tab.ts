@@ -6,6 +6,7 @@ import {
 } from '../../../src/services/consensus/index';
 import { MetricsRegistry } from '../../../src/metrics/registry';
 import { countConsensus } from '../../../src/runtime/consensus-metrics';
+import { createDefaultConsensus } from '../../../src/runtime/local-consensus';
 
 type Json = Parameters<ConsensusService['propose']>[0];
 
@@ -62,6 +63,15 @@ export const consensusTab = {
     service = createConsensus({ id: o.id, members: o.members, privateKey: identity.privateKey, transport, config: o.config });
     countConsensus(service, metrics);
     service.onDecision((d) => decisions.push(`${d.seq}:${d.index}:${JSON.stringify(d.value)}`));
+  },
+
+  /** What createAura does in a page: a group across tabs when 3+ other tabs are there, else in-page. */
+  async joinTabs() {
+    const group = await createDefaultConsensus();
+    service = group.proposer;
+    countConsensus(service, metrics);
+    service.onDecision((d) => decisions.push(`${d.seq}:${d.index}:${JSON.stringify(d.value)}`));
+    return { inPage: group.inPage, id: service.status().id, f: service.status().f };
   },
 
   async proposeMany(values: Json[], timeoutMs = 30_000) {

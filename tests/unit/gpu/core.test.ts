@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireGpu } from '../../../src/gpu/device';
+import { acquireGpu, adoptDevice } from '../../../src/gpu/device';
 import { BufferPool } from '../../../src/gpu/buffer-pool';
 import { STORAGE } from '../../../src/gpu/buffers';
 import { cachedPipelineCount, pipelineKey } from '../../../src/gpu/pipeline-cache';
 import { GpuRuntime } from '../../../src/gpu/runtime';
 import { loadWgsl } from '../../../src/gpu/wgsl';
 import { scaleGpu, scalePipeline } from '../../../src/kernels/scale';
-import { GpuUnavailableError, InvalidInputError } from '../../../src/errors';
+import { DeviceLostError, GpuUnavailableError, InvalidInputError } from '../../../src/errors';
 import { testGpu, withGpu } from '../../helpers/gpu';
 
 describe('device acquisition', () => {
@@ -65,6 +65,64 @@ describe('buffer pool', () => {
       pool.destroy();
       expect(() => pool.acquire(4, STORAGE)).toThrow(/destroy/);
     }));
+
+  it('keeps at most its byte budget: a released buffer past it is destroyed, not kept', () =>
+    withGpu(async (ctx) => {
+      const budget = 1 << 20;
+      const pool = new BufferPool(ctx.device, { budgetBytes: budget, idleMs: 60_000 });
+      // One 100,000-value request: a 512 KiB bucket, then three more of them at once.
+      const big = [0, 1, 2, 3].map(() => pool.acquire(100_000 * 4, STORAGE));
+      expect(pool.stats().liveBytes).toBe(4 * 512 * 1024);
+      pool.release(...big);
+      expect(pool.stats().bytes).toBeLessThanOrEqual(budget);
+      expect(pool.stats().freeBuffers).toBe(2);
+      pool.destroy();
+    }));
+
+  it('destroys free buffers left idle for idleMs', () =>
+    withGpu(async (ctx) => {
+      const pool = new BufferPool(ctx.device, { idleMs: 50 });
+      pool.release(...Array.from({ length: 20 }, (_, i) => pool.acquire(256 * (i + 1), STORAGE)));
+      expect(pool.stats().freeBuffers).toBe(20);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(pool.stats()).toMatchObject({ liveBuffers: 0, freeBuffers: 0, bytes: 0 });
+      pool.destroy();
+    }));
+});
+
+describe('device ownership', () => {
+  it('an adopted device has one context and pool, and its destroy() leaves the device alive', async () => {
+    const owner = await acquireGpu();
+    expect(owner.owned).toBe(true);
+    const adopted = adoptDevice(owner.device);
+    expect(adoptDevice(owner.device)).toBe(adopted);
+    expect(adopted.pool).toBe(owner.pool);
+    const runtime = GpuRuntime.adopt(owner.device);
+    expect((await runtime.context()).owned).toBe(false);
+    expect(runtime.view.owned).toBe(false);
+    await runtime.destroy();
+    adopted.destroy();
+    // Still usable: nobody but its owner destroyed it.
+    const { y } = await scaleGpu(owner, new Float32Array([1, 2]), 2);
+    expect([...y]).toEqual([2, 4]);
+    owner.destroy();
+    const info = await owner.device.lost;
+    expect(info.reason).toBe('destroyed');
+  });
+
+  it("the runtime's view follows the new device after a loss; in-flight work fails with DeviceLostError", async () => {
+    const runtime = await GpuRuntime.acquire();
+    const first = runtime.view.device;
+    const recovered = new Promise((resolve) => runtime.on((e) => e.type === 'recovered' && resolve(e)));
+    const pending = scaleGpu(runtime.view, new Float32Array(4096), 2);
+    first.destroy();
+    await expect(pending).rejects.toBeInstanceOf(DeviceLostError);
+    await recovered;
+    expect(runtime.view.device).not.toBe(first);
+    const { y } = await scaleGpu(runtime.view, new Float32Array([1, 2]), 3);
+    expect([...y]).toEqual([3, 6]);
+    await runtime.destroy();
+  });
 });
 
 describe('timing', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../src/errors';
 import { loadWgsl, withPreludes } from '../../../src/gpu/wgsl';
 import { withGpu } from '../../helpers/gpu';
+import { GATING_MODE, MEMORY_METRIC, NO_INDEX, SNN_COUNTER, SNN_ENCODING, WGSL_CONSTANTS_PRELUDE } from '../../../src/kernels/wgsl-constants';
 
 const shaderDir = new URL('../../../shaders/wgsl/', import.meta.url);
 const onDisk = (relative: string) => readFileSync(new URL(relative, shaderDir), 'utf8');
@@ -53,7 +54,7 @@ describe('withPreludes appends what the first line asks for', () => {
 
 describe('loadWgsl with the real preludes', () => {
   it('returns a shader without the marker exactly as its file', () => {
-    for (const name of ['gating-loss', 'gating-capacity', 'snn-counters', 'snn-tick']) {
+    for (const name of ['gating-loss', 'lnn-rls']) {
       expect(onDisk(`${name}.wgsl`).startsWith('// uses:')).toBe(false);
       expect(loadWgsl(name)).toBe(onDisk(`${name}.wgsl`));
     }
@@ -85,15 +86,45 @@ describe('loadWgsl with the real preludes', () => {
     }
   });
 
-  it('compiles gating-select behind `enable subgroups;` as gating-gpu.ts composes it', () =>
+  it('compiles gating-select with each reduction, the subgroup one behind `enable subgroups;`', () =>
     withGpu(async (ctx) => {
       const variants = ctx.hasSubgroups ? (['workgroup', 'subgroup'] as const) : (['workgroup'] as const);
       for (const reduction of variants) {
-        const prefix = reduction === 'subgroup' ? 'enable subgroups;\n' : '';
-        const code = `${prefix}${loadWgsl('gating-select')}\n${loadWgsl(`gating-reduce-${reduction}`)}`;
+        const code = loadWgsl(`gating-select-${reduction}`);
         const module = ctx.device.createShaderModule({ label: `wgsl-test-${reduction}`, code });
         const info = await module.getCompilationInfo();
         expect(info.messages.filter((m) => m.type === 'error').map((m) => m.message)).toEqual([]);
       }
     }));
+
+  it('compiles every shader with the preludes it asks for', () =>
+    withGpu(async (ctx) => {
+      for (const name of shaderNames) {
+        if (name.endsWith('-subgroup') && !ctx.hasSubgroups) continue;
+        const module = ctx.device.createShaderModule({ label: `wgsl-test-${name}`, code: loadWgsl(name) });
+        const info = await module.getCompilationInfo();
+        expect(info.messages.filter((m) => m.type === 'error').map((m) => m.message), name).toEqual([]);
+      }
+    }));
+});
+
+describe('constants declared once in TS', () => {
+  it('the generated prelude holds each code as TS declares it', () => {
+    expect(WGSL_CONSTANTS_PRELUDE).toContain(`const NO_INDEX: u32 = ${NO_INDEX}u;`);
+    expect(WGSL_CONSTANTS_PRELUDE).toContain(`const SNN_COUNTER_NEURON_SPIKES: u32 = ${SNN_COUNTER.neuronSpikes}u;`);
+    expect(WGSL_CONSTANTS_PRELUDE).toContain(`const SNN_ENCODING_RECORDED_SPIKES: u32 = ${SNN_ENCODING['recorded-spikes']}u;`);
+    expect(WGSL_CONSTANTS_PRELUDE).toContain(`const GATING_MODE_NO_RENORMALIZE: u32 = ${GATING_MODE.noRenormalize}u;`);
+    expect(WGSL_CONSTANTS_PRELUDE).toContain(`const MEMORY_METRIC_L2: u32 = ${MEMORY_METRIC.l2}u;`);
+    expect(loadWgsl('router-logits')).toContain(WGSL_CONSTANTS_PRELUDE.trim());
+  });
+
+  it('no shader or prelude file declares a constant the generated prelude holds, nor the sentinel', () => {
+    const declared = [...WGSL_CONSTANTS_PRELUDE.matchAll(/const (\w+):/g)].map((m) => m[1]);
+    const files = [...shaderNames.map((n) => `${n}.wgsl`), ...readdirSync(new URL('lib/', shaderDir)).map((f) => `lib/${f}`)];
+    for (const file of files) {
+      const source = onDisk(file);
+      for (const name of declared) expect(source, file).not.toMatch(new RegExp(`const ${name}\\b`));
+      expect(source, file).not.toMatch(/const \w+: u32 = 0xffffffffu/);
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../src/errors';
 import { STORAGE, bufferFrom, readFloat32 } from '../../../src/gpu/buffers';
 import type { GpuContext } from '../../../src/gpu/device';
+import { constantBufferCount } from '../../../src/gpu/constant-buffers';
 import { gatingCpu } from '../../../src/kernels/gating-cpu';
 import { gatingGpu } from '../../../src/kernels/gating-gpu';
 import { ROUTER_LOGITS_WORKGROUP_SIZE, ROUTER_NO_ROW, routerLogitsCpu, routerLogitsGpu, type RouterLogitsShape } from '../../../src/kernels/router-logits';
@@ -46,6 +47,23 @@ async function compare(shape: RouterLogitsShape, rows: number): Promise<void> {
 }
 
 describe('router logits: the embedding part computed where the embedding lives', () => {
+  it('uploads the weights once per device, also when a batch passes them in a new array', () =>
+    withGpu(async (ctx) => {
+      const shape = { tokens: 2, experts: 3, hidden: 4 };
+      const tensor = resident(ctx, seeded(8, 5), [2, 4]);
+      const start = Uint32Array.from([0, 4]);
+      const before = constantBufferCount(ctx.device);
+      const runs: Float32Array[] = [];
+      for (let batch = 0; batch < 3; batch++) {
+        const { logits } = await routerLogitsGpu(ctx, seeded(6, 1), start, tensor, seeded(12, 2), shape);
+        runs.push(await readFloat32(ctx.device, logits.buffer, 6));
+        logits.destroy();
+      }
+      expect(constantBufferCount(ctx.device) - before).toBe(1);
+      expect(runs[2]).toEqual(runs[0]);
+      tensor.buffer.destroy();
+    }));
+
   it('equals the CPU reference for one token, one expert, one hidden unit', () => compare({ tokens: 1, experts: 1, hidden: 1 }, 1));
   it('equals the CPU reference past one workgroup (a non-multiple of its size)', () => compare({ tokens: ROUTER_LOGITS_WORKGROUP_SIZE + 3, experts: 5, hidden: 128 }, 9));
   it('equals the CPU reference at 64 experts', () => compare({ tokens: 7, experts: 64, hidden: 33 }, 4));

@@ -1,4 +1,4 @@
-// uses: dispatch
+// Prelude `gating-select` (the kernel itself; shaders gating-select-workgroup/-subgroup pair it with a reduction).
 // Gating, one invocation per token: rank the E scores, keep the top k (ties to the lower index),
 // weight them, and reduce this workgroup's share of the auxiliary losses. The reduction
 // `reduce_sum` comes from gating-reduce-workgroup.wgsl or gating-reduce-subgroup.wgsl, appended.
@@ -89,7 +89,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     // mode 0 and 2 both divide by the kept sum (softmax over kept = renormalised probabilities,
     // computed here as e^(x−max)/Σ_kept so both modes use the same f32 operations as the CPU).
     var denominator = kept;
-    if (params.mode == 1u) {
+    if (params.mode == GATING_MODE_NO_RENORMALIZE) {
       denominator = total;
     }
     for (var j = 0u; j < k; j++) {

@@ -1,4 +1,4 @@
-// Parameters shared by the reward-modulated STDP kernels (snn-stdp-trace, -elig, -apply).
+// Prelude `snn-stdp-params`: parameters shared by the reward-modulated STDP kernels (snn-stdp-trace, -elig, -apply).
 struct StdpParams {
   batch: u32,
   inWidth: u32,

@@ -1,5 +1,4 @@
-// uses: pcg
-// Counter-based random numbers for the spike encoders: a pure function of (seed, step, row, column),
+// Prelude `snn-rng` (a shader that asks for it asks for `pcg` too). Counter-based random numbers for the spike encoders: a pure function of (seed, step, row, column),
 // so the same seed gives the same spikes on every device, in every order of execution.
 // The PCG hash (prelude `pcg`) chained over the four counters. Mirrored in src/kernels/snn-rng.ts.
 

@@ -1,3 +1,4 @@
+// Prelude `gating-reduce-subgroup` (its shader opens with `enable subgroups;`).
 // Workgroup sum of a vec4f with subgroup operations: subgroupAdd within each subgroup, the elected invocation
 // of each subgroup leaves its sum in its own slot (the others leave 0), invocation 0 adds the slots
 // in index order. No assumption on the subgroup size or on how invocations map to subgroups.
