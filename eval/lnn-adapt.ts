@@ -8,7 +8,7 @@
  * window's first 55 steps, so only its last step (the forecast) trains and is judged.
  */
 import type { GpuContext } from '../src/gpu/device';
-import type { LnnModel } from '../src/services/lnn/model';
+import type { LnnModel } from '../src/kernels/lnn-model';
 import { LnnService } from '../src/services/lnn/service';
 import { forecastTargets, HORIZONS, meanAbsError, windowAt } from './lnn-windows';
 

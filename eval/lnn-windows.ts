@@ -1,5 +1,5 @@
 /** Forecast windows for the births CfC: the stage's standardisation, one window per forecast. */
-import { standardise } from '../src/pipeline/stages/features';
+import { standardise } from '../src/services/lnn/standardise';
 import type { LnnService } from '../src/services/lnn/service';
 
 /** 0: next day (1-day-ahead), 1: seven days after the window's last day. */

@@ -6,7 +6,7 @@
  * same run (their MACs × 4.6 pJ).
  */
 import { shapeSeriesCpu } from '../src/kernels/series-shape';
-import { SNN_E_MAC_PJ } from '../src/services/neuromorphic/energy';
+import { SNN_E_MAC_PJ } from '../src/metrics/energy';
 import { loadDefaultSnnClassifier, SNN_DIGITS_TIME_STEPS } from '../src/services/neuromorphic/default-model';
 import { NeuromorphicService } from '../src/services/neuromorphic/service';
 import { evalGpu, fixed, machineLine, markdownTable, runBaseline } from './common';

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { SERVICE_NAMES } from '../src/pipeline/stages';
+import { SERVICE_NAMES } from '../src/core/names';
 import { LanguageService } from '../src/services/language/language-service';
 import { NO_FIT, parseLabelledRequests, type LabelledRequest } from '../src/services/router/dataset';
 import { defaultRouterWeights } from '../src/services/router/default-weights';

@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../types';
 import { LnnService } from '../../src/services/lnn/service';
-import { createCfcModel, createLtcModel, type LnnModel } from '../../src/services/lnn/model';
+import { createCfcModel, createLtcModel } from '../../src/services/lnn/model';
+import { type LnnModel } from '../../src/kernels/lnn-model';
 import { fullyConnectedWiring } from '../../src/services/lnn/wirings';
 import { median } from '../stats';
 

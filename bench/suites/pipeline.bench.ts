@@ -1,5 +1,5 @@
 import { createAura, PLANNED_STAGES, type Aura, type AuraOptions } from '../../src/runtime/create-aura';
-import type { AuraRequest } from '../../src/pipeline/request';
+import type { AuraRequest } from '../../src/core/request';
 import type { BenchContext, BenchSuite } from '../types';
 import { quantile } from '../stats';
 

@@ -1,5 +1,5 @@
 import { AuraError } from '../errors';
-import type { BackendChoice } from '../pipeline/planner';
+import type { BackendChoice } from '../core/plan';
 import type { AnsweredResponse } from '../runtime/answers';
 import { createAura, type Aura } from '../runtime/create-aura';
 import { measureBandwidth } from '../kernels/bandwidth';

@@ -1,5 +1,5 @@
 import type { Aura } from '../runtime/create-aura';
-import { TIER_NAMES } from '../pipeline/stages/memory-notes';
+import { TIER_NAMES } from '../services/memory/memory-notes';
 import { el } from './dom';
 
 /** A note the app stored through "remember that …", as the response named it. */

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium';
-import type { AuraRequest } from '../pipeline/request';
+import type { AuraRequest } from '../core/request';
 import type { AuraOptions } from '../runtime/create-aura';
 
 const USAGE = `usage: npm run infer -- (--text "…" | --series 1,2,3 | both) [--backend gpu|cpu|auto] [--node] [--measure] [--services a,b] [--timeout-ms N]`;

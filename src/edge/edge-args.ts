@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../errors';
-import type { BackendChoice } from '../pipeline/planner';
-import { SERVICE_NAMES, type ServiceName } from '../pipeline/stages';
+import type { BackendChoice } from '../core/plan';
+import { SERVICE_NAMES, type ServiceName } from '../core/names';
 
 /** Where a node keeps its state (the memory's LMDB database, blobs, plans), and how it serves; read from `npm run edge -- …` arguments. */
 export interface EdgeConfig {

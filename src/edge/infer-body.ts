@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../errors';
-import type { AuraRequest } from '../pipeline/request';
+import type { AuraRequest } from '../core/request';
 
 /**
  * The body of POST /infer, checked by a schema (zod) before it reaches the runtime: only data

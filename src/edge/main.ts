@@ -12,7 +12,7 @@
  * --postgres keeps every memory write and its relations in PostgreSQL (migrated at start);
  * --nats publishes every inference and memory write to the JetStream stream AURA_EVENTS before answering. Pages of the --blob-origin origins may use /blobs across origins.
  */
-import { filePlanStore } from '../pipeline/plan-store';
+import { filePlanStore } from '../runtime/plan-store';
 import { createAura } from '../runtime/create-aura';
 import { parseEdgeArgs, prepareDataDirs } from './edge-args';
 import { startEdgeNode } from './edge-node';

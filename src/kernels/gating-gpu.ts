@@ -4,7 +4,7 @@ import type { GpuContext } from '../gpu/device';
 import { dispatchFor } from '../gpu/dispatch';
 import { declareKernel, dispatch, type KernelRun } from '../gpu/kernel';
 import type { GpuTiming } from '../gpu/timing';
-import type { GpuTensor } from '../pipeline/packet';
+import type { GpuTensor } from '../gpu/tensor';
 import { NO_INDEX } from './wgsl-constants';
 import { expertLoadOf, resolveGating, resolveGatingOptions, type GatingOptions, type ResolvedGating, type GatingResult } from './gating-options';
 

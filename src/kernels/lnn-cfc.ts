@@ -1,5 +1,5 @@
-import { LNN_ACTIVATIONS, CFC_MODES, maskedWeight, type CfcModel } from '../services/lnn/model';
-import { cellOffsets } from '../services/lnn/cfc-cpu';
+import { LNN_ACTIVATIONS, CFC_MODES, maskedWeight, type CfcModel } from './lnn-model';
+import { cellOffsets } from './lnn-model';
 import { UNIFORM, bufferFrom } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor } from '../gpu/dispatch';

@@ -1,4 +1,4 @@
-import type { LtcModel } from '../services/lnn/model';
+import type { LtcModel } from './lnn-model';
 import { UNIFORM, bufferFrom } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor } from '../gpu/dispatch';

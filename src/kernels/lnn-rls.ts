@@ -2,7 +2,7 @@ import { UNIFORM, bufferFrom } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
 import { getPipeline } from '../gpu/pipeline-cache';
 import { loadWgsl } from '../gpu/wgsl';
-import type { RlsShape } from '../services/lnn/rls-cpu';
+import type { RlsShape } from './lnn-model';
 
 export const LNN_RLS_WORKGROUP_SIZE = 64;
 

@@ -4,7 +4,7 @@ import { constantBuffer } from '../gpu/constant-buffers';
 import type { GpuContext } from '../gpu/device';
 import { declareKernel, dispatch } from '../gpu/kernel';
 import type { GpuTiming } from '../gpu/timing';
-import type { GpuTensor } from '../pipeline/packet';
+import type { GpuTensor } from '../gpu/tensor';
 import { GATING_MAX_EXPERTS } from './gating-options';
 import { NO_INDEX } from './wgsl-constants';
 

@@ -4,7 +4,7 @@ import { runCompute, type ComputeStep } from '../gpu/compute';
 import type { GpuContext } from '../gpu/device';
 import { getPipeline } from '../gpu/pipeline-cache';
 import { loadWgsl } from '../gpu/wgsl';
-import { requireGpuTensorLayout, type GpuTensor } from '../pipeline/packet';
+import { requireGpuTensorLayout, type GpuTensor } from '../gpu/tensor';
 
 /**
  * Shaping a series into a fixed-width input in [0, 1]: linear resampling to `width` points, then min–max

@@ -1,5 +1,5 @@
 import type { UnifiedResponse } from './response';
-import type { ServiceName } from './stages';
+import type { ServiceName } from '../core/names';
 
 /** One line of the energy breakdown: a service, or the shared embedding run. */
 export interface EnergyRow {

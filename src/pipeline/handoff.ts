@@ -1,24 +1,5 @@
-import { STORAGE } from '../gpu/buffers';
-import type { ExecutionPath } from './stages';
-import { tensorRow, tensorValues, type CpuTensor, type GpuTensor, type Handoff, type Tensor } from './packet';
-
-/**
- * Rows of width `width` on `device`, gathered for a kernel that reads each at its own start: rows
- * that share one buffer are used in place; rows from several buffers are copied into one, on the device.
- */
-export function rowsOnDevice(device: GPUDevice, rows: GpuTensor[], width: number): { tensor: GpuTensor; starts: number[]; release(): void } {
-  const first = rows[0];
-  if (rows.every((r) => r.buffer === first.buffer)) {
-    return { tensor: { ...first, byteOffset: 0, shape: [first.buffer.size / 4] }, starts: rows.map((r) => r.byteOffset / 4), release() {} };
-  }
-  const rowBytes = width * 4;
-  const buffer = device.createBuffer({ size: rows.length * rowBytes, usage: STORAGE, label: 'gathered rows' });
-  const encoder = device.createCommandEncoder();
-  rows.forEach((row, i) => encoder.copyBufferToBuffer(row.buffer, row.byteOffset, buffer, i * rowBytes, rowBytes));
-  device.queue.submit([encoder.finish()]);
-  const tensor: GpuTensor = { kind: 'gpu', buffer, device, byteOffset: 0, dtype: 'float32', shape: [rows.length, width] };
-  return { tensor, starts: rows.map((_, i) => i * width), release: () => buffer.destroy() };
-}
+import type { ExecutionPath } from '../core/names';
+import { tensorRow, tensorValues, type CpuTensor, type Handoff, type Tensor } from '../gpu/tensor';
 
 /**
  * One batch's tensor (e.g. the embeddings of the texts routed together) shared by the requests of

@@ -2,14 +2,15 @@ import { DeviceLostError } from '../errors';
 import { MAC_ENERGY_MODEL } from '../metrics/energy';
 import type { MetricsRegistry } from '../metrics/registry';
 import { aggregate, failureOf, outcomeOf } from './aggregate';
-import type { BackendPlan } from './planner';
-import { Batcher, type BatcherOptions } from './batcher';
-import { Deadline } from './deadline';
-import { validateRequest, type AuraRequest, type ValidRequest } from './request';
+import type { BackendPlan } from '../core/plan';
+import { Batcher, type BatcherOptions } from '../core/batcher';
+import { Deadline } from '../core/deadline';
+import { validateRequest, type AuraRequest, type ValidRequest } from '../core/request';
 import type { ServiceOutcome, StageTiming, UnifiedResponse } from './response';
 import { SharedTensor } from './handoff';
-import type { Packet } from './packet';
-import type { Breaker, EmbeddingPlacement, RequestRouter, RouteDecision, ServiceName, ServiceStage, StageResult, TextEmbedder } from './stages';
+import type { Packet } from '../services/service-stage';
+import type { Breaker, EmbeddingPlacement, RequestRouter, RouteDecision, ServiceStage, StageResult, TextEmbedder } from '../services/service-stage';
+import type { ServiceName } from '../core/names';
 
 export interface OrchestratorParts {
   /** Embeds request text for routing; absent when no language service runs. */
@@ -96,7 +97,7 @@ export class Orchestrator {
         const t0 = performance.now();
         try {
           const placement = stage.embeddingPlacement?.(request);
-          const handed = placement && front!.embedding ? await this.embeddingFor(request.id, service, front!.embedding, placement) : undefined;
+          const handed = placement && front!.embedding ? await this.embeddingFor(front!.embedding, placement) : undefined;
           const result = await deadline.race(stage.run({ request, embedding: handed?.packet, byproduct: service === this.parts.embedder?.name ? front!.byproduct : undefined, decision: decided }, deadline));
           breaker?.recordSuccess();
           results[service] = result;
@@ -122,14 +123,8 @@ export class Orchestrator {
         for (const { service } of after) await runStage(service, preliminary);
       }
       const t0 = performance.now();
-      const summary = aggregate(decision.selected, results, (service) => isAfter(service));
-      if (front.embedEnergyPj > 0) {
-        // The embedding serves the router and every stage: its own row, not the language service's.
-        summary.energy.embeddingPj = front.embedEnergyPj;
-        summary.energy.totalPj += front.embedEnergyPj;
-        const models = new Set(summary.energy.model.split(' + ').filter((m) => m !== 'none'));
-        summary.energy.model = [...models.add(MAC_ENERGY_MODEL)].sort().join(' + ');
-      }
+      // The embedding serves the router and every stage: its own energy row, not the language service's.
+      const summary = aggregate(decision.selected, results, (service) => isAfter(service), { pj: front.embedEnergyPj, model: MAC_ENERGY_MODEL });
       perStage.aggregate = { wallMs: performance.now() - t0, path: 'cpu' };
       for (const [stage, timing] of Object.entries(perStage)) {
         const planned = this.parts.plan?.stages[PLANNED_BY[stage] ?? stage];
@@ -151,13 +146,13 @@ export class Orchestrator {
     }
   }
 
-  /** A request's embedding as a packet for `target`, where it wants it; each crossing between GPU and CPU is counted. */
-  private async embeddingFor(id: string, target: string, embedding: { shared: SharedTensor; row: number }, placement: EmbeddingPlacement) {
+  /** A request's embedding as a packet, where the stage wants it; each crossing between GPU and CPU is counted. */
+  private async embeddingFor(embedding: { shared: SharedTensor; row: number }, placement: EmbeddingPlacement) {
     const { tensor, handoff } = await embedding.shared.row(embedding.row, placement.path, placement.device);
     if (handoff === 'gpu→cpu' || handoff === 'cpu→gpu') {
       this.parts.metrics.counter('aura_tensor_crossings_total', 'Embedding rows moved between GPU and CPU where the plan switched path').inc({ direction: handoff });
     }
-    const packet: Packet = { id, timestamp: Date.now(), source: 'language', target, tensor, metadata: { handoff, row: embedding.row } };
+    const packet: Packet = { tensor };
     return { packet, handoff };
   }
 
@@ -183,7 +178,7 @@ export class Orchestrator {
       const available = [...this.stages.keys()];
       const t0 = performance.now();
       const placement = this.parts.router.embeddingPlacement();
-      const handed = await Promise.all(batch.map((r, i) => (rowOf[i] === undefined ? undefined : this.embeddingFor(r.id, 'router', { shared: shared!, row: rowOf[i]! }, placement))));
+      const handed = await Promise.all(batch.map((r, i) => (rowOf[i] === undefined ? undefined : this.embeddingFor({ shared: shared!, row: rowOf[i]! }, placement))));
       const { decisions, gpuMs, path } = await this.parts.router.route(
         batch.map((request, i) => ({ request, embedding: handed[i]?.packet.tensor })),
         available,

@@ -1,5 +1,6 @@
-import type { Handoff } from './packet';
-import type { ExecutionPath, RouteChoice, ServiceName } from './stages';
+import type { Handoff } from '../gpu/tensor';
+import type { RouteChoice } from '../services/service-stage';
+import type { ExecutionPath, ServiceName } from '../core/names';
 
 export interface StageTiming {
   wallMs: number;

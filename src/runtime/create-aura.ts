@@ -1,35 +1,29 @@
+import type { BatcherOptions } from '../core/batcher';
+import { SERVICE_NAMES, type ExecutionPath, type ServiceName } from '../core/names';
+import type { BackendChoice, BackendPlan, PlannableStage, PlanStore } from '../core/plan';
+import type { AuraRequest } from '../core/request';
 import { GpuUnavailableError, InvalidInputError } from '../errors';
 import { platformGpu, summarizeAdapter, type AdapterSummary, type GpuContext } from '../gpu/device';
 import { GpuRuntime } from '../gpu/runtime';
 import { MetricsRegistry } from '../metrics/registry';
-import type { BatcherOptions } from '../pipeline/batcher';
 import { Orchestrator } from '../pipeline/orchestrator';
-import { planBackends, planStoreKey, type BackendChoice, type BackendPlan, type PlanStore } from '../pipeline/planner';
-import { indexedDbPlanStore } from '../pipeline/plan-store';
-import type { AuraRequest } from '../pipeline/request';
 import type { UnifiedResponse } from '../pipeline/response';
-import { SERVICE_NAMES, type ExecutionPath, type ServiceName, type ServiceStage } from '../pipeline/stages';
-import { ConsensusStage } from '../pipeline/stages/consensus-stage';
-import { LanguageStage } from '../pipeline/stages/language-stage';
-import { LnnStage } from '../pipeline/stages/lnn-stage';
-import { MemoryStage } from '../pipeline/stages/memory-stage';
-import { NeuromorphicStage } from '../pipeline/stages/neuromorphic-stage';
 import type { ConsensusService } from '../services/consensus/service';
-import { LanguageService, type LanguageServiceOptions } from '../services/language/language-service';
+import type { LanguageRuntimeOptions } from '../services/language/descriptor';
 import { modelChoiceSignature } from '../services/language/model-directory';
 import { webGpuEpAvailable } from '../services/language/ort-runtime';
-import type { ModelLoadProgress } from '../services/language/model-source';
-import { loadDefaultLnnModel } from '../services/lnn/default-model';
-import { LnnService } from '../services/lnn/service';
-import { loadDefaultSnnClassifier } from '../services/neuromorphic/default-model';
-import { MemoryService, type MemoryServiceOptions } from '../services/memory/memory-service';
-import { NeuromorphicService } from '../services/neuromorphic/service';
-import { ServiceRouter } from '../services/router/service-router';
-import { noteTaker, withAnswer, type AnsweredResponse } from './answers';
+import { LanguageStage } from '../services/language/stage';
+import type { MemoryRuntimeOptions } from '../services/memory/descriptor';
+import { routerKit } from '../services/router/descriptor';
+import type { ServiceRouter } from '../services/router/service-router';
+import type { ServiceEnv, ServiceKit } from '../services/service-descriptor';
+import type { ServiceStage } from '../services/service-stage';
+import { textEmbedder, withAnswer, type AnsweredResponse } from './answers';
 import { fileProgress, progressReporter, type AuraProgress } from './progress';
 import { countConsensus } from './consensus-metrics';
-import { createDefaultConsensus } from './local-consensus';
-import { trialFor, type Candidates } from './stage-trials';
+import { planBackends, planStoreKey } from './planner';
+import { indexedDbPlanStore } from './plan-store';
+import { SERVICE_REGISTRY, type ServiceOf } from './service-registry';
 
 /** Stages whose path the planner chooses. Consensus has no GPU path. */
 export const PLANNED_STAGES = ['language', 'neuromorphic', 'lnn', 'memory', 'router'] as const;
@@ -46,8 +40,8 @@ export interface AuraOptions {
   planStore?: PlanStore | false;
   /** Services to run (default all that can run here). */
   services?: ServiceName[];
-  language?: Omit<LanguageServiceOptions, 'backend'>;
-  memory?: Omit<MemoryServiceOptions, 'backend' | 'gpu' | 'dimension'>;
+  language?: LanguageRuntimeOptions;
+  memory?: MemoryRuntimeOptions;
   /** A consensus group to agree through; default: other tabs of this origin when 3+ are there, else 4 replicas in this page ('local': always in this page). */
   consensus?: ConsensusService | 'local' | false;
   batching?: BatcherOptions;
@@ -67,16 +61,12 @@ export interface Aura {
    * view that follows the current device after a device loss. `gpu.owned` says whether the runtime made it.
    */
   readonly gpu: GpuContext;
-  readonly services: {
-    language?: LanguageService;
-    neuromorphic?: NeuromorphicService;
-    lnn?: LnnService;
-    memory?: MemoryService;
-    consensus?: ConsensusService;
-    router: ServiceRouter;
-  };
+  readonly services: { [K in ServiceName]?: ServiceOf<K> } & { router: ServiceRouter };
   destroy(): Promise<void>;
 }
+
+/** A service built for each path the planner may try, built once per path. */
+type Candidates = Partial<Record<ExecutionPath, Promise<unknown>>>;
 
 export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   const progress = progressReporter(options.onProgress);
@@ -86,11 +76,40 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   }
   const choice = (stage: PlannedStage): BackendChoice => (typeof options.backend === 'string' ? options.backend : options.backend?.[stage]) ?? 'auto';
   const cleanups: Array<() => unknown> = [];
+  /** Each kept service's release, in the registry's order, run before the cleanups (the device last). */
+  const stops: Array<() => unknown> = [];
+  // What the services are built with: the device once acquired, the embedding width once BERT is loaded.
+  const shared = { gpu: undefined as GpuContext | undefined, hiddenSize: 128 };
+  const envFor = (stage: AuraProgress['stage']): ServiceEnv => ({
+    get gpu() {
+      if (!shared.gpu) throw new Error('the device is not acquired yet');
+      return shared.gpu;
+    },
+    get hiddenSize() {
+      return shared.hiddenSize;
+    },
+    progress: (message) => progress({ stage, message }),
+    fileProgress: (event) => progress(fileProgress(stage, event)),
+    get embedText() {
+      // The kept language service (the registry builds it before memory).
+      return services.language && textEmbedder(services.language);
+    },
+  });
+  const kits = new Map<ServiceName, ServiceKit<unknown>>();
+  const candidates = new Map<ServiceName | 'router', Candidates>();
+  const build = (name: ServiceName | 'router', kit: Pick<ServiceKit<unknown>, 'create'>) => (path: ExecutionPath) => {
+    const set = candidates.get(name) ?? candidates.set(name, {}).get(name)!;
+    return (set[path] ??= kit.create(path, envFor(name === 'consensus' ? 'consensus' : name)));
+  };
+  const prepare = async (name: ServiceName) => {
+    const descriptor = SERVICE_REGISTRY.find((d) => d.name === name)!;
+    const kit = await descriptor.prepare(options[name as keyof AuraOptions] as never, envFor(name));
+    if (kit) kits.set(name, kit as ServiceKit<unknown>);
+    return kit;
+  };
 
   // One device: onnxruntime-web's where BERT may run on the WebGPU EP (DESIGN.md: adopt ORT's device), else our own.
   progress({ stage: 'device', message: 'acquiring the WebGPU device' });
-  const language: Candidates<LanguageService> = {};
-  const languageOptions = { ...options.language, onProgress: (e: ModelLoadProgress) => progress(fileProgress('language', e)) };
   const languageSignature = modelChoiceSignature(options.language ?? {});
   const store = options.planStore === false ? undefined : (options.planStore ?? (typeof indexedDB !== 'undefined' ? indexedDbPlanStore() : undefined));
   // Where the path is known before loading (a cached plan, or the adapter rule when not measuring),
@@ -100,13 +119,16 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   const platformAdapter = () => (requested ??= platformGpu().then((g) => g.requestAdapter({ powerPreference: 'high-performance' })));
   const cachedLanguagePath =
     wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() ? await knownPath(await platformAdapter(), store, options.measure, 'language', languageSignature) : undefined;
+  const languageKit = wanted.has('language') ? await prepare('language') : undefined;
+  const buildLanguage = languageKit ? build('language', languageKit) : undefined;
   // The GPU runtime owns the device (or adopts ORT's, never destroying it) and recovers a lost one;
   // `gpu` is its view, which follows the current device.
   let runtime: GpuRuntime;
-  if (wanted.has('language') && choice('language') !== 'cpu' && webGpuEpAvailable() && cachedLanguagePath !== 'cpu') {
-    progress({ stage: 'language', message: 'loading BERT on the WebGPU execution provider' });
-    language.gpu = await LanguageService.create({ ...languageOptions, backend: 'gpu' });
-    runtime = GpuRuntime.adopt(language.gpu.gpu!);
+  let languageOnGpu = false;
+  if (buildLanguage && choice('language') !== 'cpu' && webGpuEpAvailable() && cachedLanguagePath !== 'cpu') {
+    const ort = ((await buildLanguage('gpu')) as ServiceOf<'language'>).gpu!;
+    languageOnGpu = true;
+    runtime = GpuRuntime.adopt(ort);
   } else {
     if (wanted.has('language') && choice('language') === 'gpu') {
       throw new GpuUnavailableError('language was forced onto the GPU, but onnxruntime-web has no WebGPU EP here', "use backend { language: 'cpu' } (WASM) or 'auto', or run in a browser with WebGPU");
@@ -115,77 +137,48 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   }
   cleanups.push(() => runtime.destroy());
   const gpu: GpuContext = runtime.view;
-  if (wanted.has('language') && choice('language') !== 'gpu' && cachedLanguagePath !== 'gpu') {
-    progress({ stage: 'language', message: 'loading BERT on the WASM execution provider' });
-    language.cpu = await LanguageService.create({ ...languageOptions, backend: 'cpu' });
-  }
+  shared.gpu = gpu;
+  if (buildLanguage && choice('language') !== 'gpu' && cachedLanguagePath !== 'gpu') await buildLanguage('cpu');
+  const anyLanguage = candidates.get('language');
+  if (anyLanguage) shared.hiddenSize = ((await (anyLanguage.gpu ?? anyLanguage.cpu)) as ServiceOf<'language'>).hiddenSize;
 
-  // The trained defaults (public/models/aura-snn-digits, aura-cfc-births), read once for both paths.
-  const digits = wanted.has('neuromorphic') ? await loadDefaultSnnClassifier() : undefined;
-  const births = wanted.has('lnn') ? await loadDefaultLnnModel() : undefined;
-  const make = {
-    neuromorphic: (path: ExecutionPath) => new NeuromorphicService(path === 'gpu' ? gpu : null, { backend: path, classifier: digits }),
-    lnn: (path: ExecutionPath) => new LnnService(path === 'gpu' ? gpu : null, { backend: path, model: births }),
-    router: (path: ExecutionPath) => new ServiceRouter({ backend: path, gpu }),
-  };
-  const neuromorphic: Candidates<NeuromorphicService> = {};
-  const lnn: Candidates<LnnService> = {};
-  const router: Candidates<ServiceRouter> = {};
-  const lazily = <T>(set: Candidates<T>, build: (p: ExecutionPath) => T) => (path: ExecutionPath) => (set[path] ??= build(path));
-  const hidden = (language.gpu ?? language.cpu)?.hiddenSize ?? 128;
+  // The other services read what both their paths share (their trained default models) once.
+  for (const { name } of SERVICE_REGISTRY) if (name !== 'language' && wanted.has(name)) await prepare(name);
 
   progress({ stage: 'plan', message: 'measuring each stage on the GPU and the CPU' });
-  const stages = [
-    ...(language.gpu || language.cpu ? [trialFor.language(language, languageSignature)] : []),
-    ...(wanted.has('neuromorphic') ? [trialFor.neuromorphic(lazily(neuromorphic, make.neuromorphic))] : []),
-    ...(wanted.has('lnn') ? [trialFor.lnn(lazily(lnn, make.lnn))] : []),
-    ...(wanted.has('memory') ? [trialFor.memory(gpu, hidden)] : []),
-    trialFor.router(lazily(router, make.router), hidden),
-  ];
+  const trials: PlannableStage[] = [];
+  for (const [name, kit] of kits) {
+    // Language is tried only on the paths it was loaded on.
+    const get = name === 'language' ? (path: ExecutionPath) => candidates.get('language')![path]! : build(name, kit);
+    if (kit.trial && (name !== 'language' || anyLanguage)) trials.push(await kit.trial(get, envFor(name)));
+  }
+  trials.push(await routerKit.trial!(build('router', routerKit) as (p: ExecutionPath) => Promise<ServiceRouter>, envFor('router')));
   const forced: Record<string, BackendChoice> = {};
   for (const stage of PLANNED_STAGES) forced[stage] = choice(stage);
   // Without a WebGPU EP here, only the WASM path exists for BERT.
-  if (choice('language') === 'auto' && cachedLanguagePath === undefined && !language.gpu) forced.language = 'cpu';
-  const plan = await planBackends(gpu.adapter, stages, { backend: forced, measure: options.measure, store });
+  if (choice('language') === 'auto' && cachedLanguagePath === undefined && !languageOnGpu) forced.language = 'cpu';
+  const plan = await planBackends(gpu.adapter, trials, { backend: forced, measure: options.measure, store });
   const pathOf = (stage: PlannedStage): ExecutionPath => plan.stages[stage]?.path ?? 'cpu';
 
-  // Keep the planned path of each service; release the other.
-  const keep = <T>(set: Candidates<T>, path: ExecutionPath, release: (t: T) => unknown): T | undefined => {
-    const other = set[path === 'gpu' ? 'cpu' : 'gpu'];
-    if (other && other !== set[path]) release(other);
-    return set[path];
-  };
   // BERT left the WebGPU EP: move the kernels onto our own device before ORT's session (and maybe its device) goes.
-  if (language.gpu && pathOf('language') === 'cpu') await runtime.useOwnDevice();
-  const services: Aura['services'] = {
-    language: keep(language, pathOf('language'), (s) => s.destroy()),
-    neuromorphic: wanted.has('neuromorphic') ? (keep(neuromorphic, pathOf('neuromorphic'), (s) => s.destroy()) ?? make.neuromorphic(pathOf('neuromorphic'))) : undefined,
-    lnn: wanted.has('lnn') ? (keep(lnn, pathOf('lnn'), (s) => s.destroy()) ?? make.lnn(pathOf('lnn'))) : undefined,
-    router: keep(router, pathOf('router'), () => {}) ?? make.router(pathOf('router')),
-  };
-  // L2 lives in IndexedDB, or in the store the caller names (the edge node: LMDB).
-  if (wanted.has('memory') && (typeof indexedDB !== 'undefined' || options.memory?.l2Store)) {
-    progress({ stage: 'memory', message: 'opening the memory tiers' });
-    services.memory = await MemoryService.open({ ...options.memory, backend: pathOf('memory'), runtime, dimension: hidden });
-  }
-  let inPageConsensus = false;
-  if (wanted.has('consensus') && options.consensus !== false) {
-    if (options.consensus && options.consensus !== 'local') services.consensus = options.consensus;
-    else if (typeof BroadcastChannel !== 'undefined') {
-      progress({ stage: 'consensus', message: 'starting a PBFT group (other tabs of this origin, else 4 replicas in this page)' });
-      const group = await createDefaultConsensus({ tabs: options.consensus !== 'local' });
-      inPageConsensus = group.inPage;
-      services.consensus = group.proposer;
-      cleanups.push(() => group.close());
-    }
-  }
-
+  if (languageOnGpu && pathOf('language') === 'cpu') await runtime.useOwnDevice();
+  // Keep the planned path of each service and release the other; build it where no trial did.
+  const services = {} as Aura['services'];
   const stageList: ServiceStage[] = [];
-  if (services.language) stageList.push(new LanguageStage(services.language, bertDims(services.language)));
-  if (services.neuromorphic) stageList.push(new NeuromorphicStage(services.neuromorphic, gpu));
-  if (services.lnn) stageList.push(new LnnStage(services.lnn, services.lnn.model));
-  if (services.memory) stageList.push(new MemoryStage(services.memory, hidden, services.language && noteTaker(services.memory, services.language)));
-  if (services.consensus) stageList.push(new ConsensusStage(services.consensus, undefined, inPageConsensus));
+  for (const [name, kit] of kits) {
+    const path = name === 'consensus' ? 'cpu' : pathOf(name);
+    const set = candidates.get(name) ?? {};
+    const other = set[path === 'gpu' ? 'cpu' : 'gpu'];
+    if (other && other !== set[path]) await kit.destroy(await other);
+    const service = name === 'language' ? await set[path] : await build(name, kit)(path);
+    if (service === undefined) continue;
+    (services as Record<string, unknown>)[name] = service;
+    const env = envFor(name);
+    stageList.push(kit.stage(service, env));
+    stops.push(() => kit.destroy(service));
+  }
+  services.router = (await build('router', routerKit)(pathOf('router'))) as ServiceRouter;
+
   const metrics = new MetricsRegistry();
   const planned = metrics.gauge('aura_stage_plan_info', 'The path each stage runs on, and why (value 1)');
   for (const [stage, p] of Object.entries(plan.stages)) planned.set({ stage, path: p.path, why: p.why }, 1);
@@ -215,10 +208,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
     gpu,
     services,
     async destroy() {
-      await services.language?.destroy();
-      services.neuromorphic?.destroy();
-      services.lnn?.destroy();
-      await services.memory?.close();
+      for (const stop of stops) await stop();
       for (const cleanup of cleanups.reverse()) await cleanup();
     },
   };
@@ -231,17 +221,4 @@ async function knownPath(adapter: GPUAdapter | null, store: PlanStore | undefine
   const cached = await store?.load(planStoreKey(summary, stage, signature));
   if (cached) return cached.path;
   return measure === false ? (summary.isFallback ? 'cpu' : 'gpu') : undefined;
-}
-
-/** The BERT dimensions that energy is counted from, read from the model's config.json. */
-function bertDims(language: LanguageService) {
-  const config = language.config;
-  const num = (key: string, fallback: number) => (typeof config[key] === 'number' ? (config[key] as number) : fallback);
-  const labels = typeof config.id2label === 'object' && config.id2label ? Object.keys(config.id2label).length : 0;
-  return {
-    hiddenSize: language.hiddenSize,
-    layers: num('num_hidden_layers', 12),
-    intermediateSize: num('intermediate_size', 4 * language.hiddenSize),
-    labels,
-  };
 }

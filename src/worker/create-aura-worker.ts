@@ -1,9 +1,9 @@
 import * as Comlink from 'comlink';
-import type { BackendPlan } from '../pipeline/planner';
-import type { AuraRequest } from '../pipeline/request';
+import type { BackendPlan } from '../core/plan';
+import type { AuraRequest } from '../core/request';
 import type { AnsweredResponse } from '../runtime/answers';
 import type { AdapterSummary } from '../gpu/device';
-import { CancelledError } from '../pipeline/deadline';
+import { CancelledError } from '../core/deadline';
 import { installErrorTransfer } from './error-transfer';
 import { envSnapshot } from '../env';
 import { AuraError } from '../errors';

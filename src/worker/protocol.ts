@@ -1,5 +1,5 @@
 import type { AuraOptions } from '../runtime/create-aura';
-import type { AuraRequest } from '../pipeline/request';
+import type { AuraRequest } from '../core/request';
 import type { AuraEnvSnapshot } from '../env';
 
 /** Options that can cross to a worker: no callbacks, no live objects. */

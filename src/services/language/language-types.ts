@@ -1,4 +1,4 @@
-import type { GpuTensor } from '../../pipeline/packet';
+import type { GpuTensor } from '../../gpu/tensor';
 import type { ShapeBuckets } from './bert-session';
 import type { LanguageClassResult } from './class-head';
 import type { ModelChoice } from './model-directory';

@@ -1,4 +1,4 @@
-import type { LnnActivation } from './model';
+import type { LnnActivation } from '../../kernels/lnn-model';
 
 /** ncps LeCun: 1.7159·tanh(0.666·x). */
 export function lecunTanh(x: number): number {

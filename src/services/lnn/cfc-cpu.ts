@@ -1,5 +1,6 @@
+import { cellOffsets } from '../../kernels/lnn-model';
 import { activate, sigmoid } from './activation';
-import { maskedWeight, type CfcCellParams, type CfcModel } from './model';
+import { maskedWeight, type CfcCellParams, type CfcModel } from '../../kernels/lnn-model';
 
 /** What a sequence run gives: the output per step and the whole state per step. */
 export interface LnnSequenceResult {
@@ -106,15 +107,4 @@ export function cfcSequenceCpu(model: CfcModel, inputs: Float32Array, timespans:
     }
   }
   return { output, trajectory };
-}
-
-/** Where each cell's state starts in the state vector (cells in order: inter, command, motor). */
-export function cellOffsets(model: CfcModel): number[] {
-  const offsets: number[] = [];
-  let off = 0;
-  for (const cell of model.cells) {
-    offsets.push(off);
-    off += cell.hiddenSize;
-  }
-  return offsets;
 }

@@ -1,6 +1,6 @@
 import { loadModelJson, type ModelFetchOptions } from '../../models/fetch';
 import { modelUrl } from '../../models/locate';
-import type { LnnModel } from './model';
+import type { LnnModel } from '../../kernels/lnn-model';
 import { loadNcpsModel } from './ncps-format';
 
 /**

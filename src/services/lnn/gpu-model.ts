@@ -5,7 +5,8 @@ import type { GpuTiming } from '../../gpu/timing';
 import { cfcSequenceStep, cfcShapeUniform, packCfcModel, type PackedCfc } from '../../kernels/lnn-cfc';
 import { ltcSequenceStep, ltcShapeUniform, packLtcModel, type PackedLtc } from '../../kernels/lnn-ltc';
 import type { LnnSequenceResult } from './cfc-cpu';
-import { lnnOutputWidth, lnnStateSize, type LnnModel } from './model';
+import { lnnOutputWidth, lnnStateSize } from './model';
+import { type LnnModel } from '../../kernels/lnn-model';
 
 /** One encoded sequence run: the step to submit and the buffers it fills (release them after use). */
 export interface LnnEncodedRun {

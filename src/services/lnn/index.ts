@@ -1,8 +1,11 @@
 // The LNN service's public API (ncps CfC / LTC on WebGPU with FORCE adaptation).
-export { LnnService, createLnnDefaultModel, type LnnServiceOptions, type LnnInferRequest, type LnnInferResult, type LnnAdaptRequest, type LnnAdaptResult, type LnnAdaptSet, type LnnFeedbackRequest, type LnnTiming } from './service';
+export { LnnService, type LnnServiceOptions, type LnnInferRequest, type LnnInferResult, type LnnAdaptRequest, type LnnAdaptResult, type LnnAdaptSet, type LnnFeedbackRequest, type LnnTiming } from './service';
+export { createLnnDefaultModel } from './model';
 export { LnnUnknownSessionError, LnnSessionLimitError, LnnModelFormatError, LnnUnsupportedError } from './errors';
-export { createCfcModel, createWiredCfcModel, createLtcModel, type LnnModel, type CfcModel, type LtcModel, type CfcMode, type LnnActivation, type CfcOptions, type LtcOptions } from './model';
-export { fullyConnectedWiring, autoNcpWiring, autoNcpShape, wiringFromConfig, wiringToConfig, type LnnWiring } from './wirings';
+export { createCfcModel, createWiredCfcModel, createLtcModel, type CfcOptions, type LtcOptions } from './model';
+export { type LnnModel, type CfcModel, type LtcModel, type CfcMode, type LnnActivation } from '../../kernels/lnn-model';
+export { fullyConnectedWiring, autoNcpWiring, autoNcpShape, wiringFromConfig, wiringToConfig } from './wirings';
+export { type LnnWiring } from '../../kernels/lnn-model';
 export { loadNcpsModel, loadNcpsSafetensors, exportNcpsModel, type NcpsModelFile } from './ncps-format';
 export { parseSafetensors } from './safetensors';
 export { cfcSequenceCpu, type LnnSequenceResult } from './cfc-cpu';

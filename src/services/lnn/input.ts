@@ -69,3 +69,10 @@ export function toLnnTimespans(timespans: unknown, batch: number, steps: number,
   });
   return out;
 }
+
+/** Sequences with their next-value targets and elapsed times: what adapt() fits the readout on. */
+export interface LnnSamples {
+  batch: LnnBatch;
+  targets: Float32Array;
+  timespans: Float32Array;
+}

@@ -1,5 +1,5 @@
 import { sigmoid, softplus } from './activation';
-import type { LtcModel } from './model';
+import type { LtcModel } from '../../kernels/lnn-model';
 import type { LnnSequenceResult } from './cfc-cpu';
 
 /**

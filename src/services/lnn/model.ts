@@ -1,87 +1,6 @@
+import { CFC_MODES, LNN_ACTIVATIONS, type CfcCellParams, type CfcMode, type CfcModel, type LnnActivation, type LnnLinear, type LnnModel, type LtcModel, type LnnWiring } from '../../kernels/lnn-model';
 import { InvalidInputError } from '../../errors';
 import { LnnRandom } from './random';
-import type { LnnWiring } from './wirings';
-
-/** ncps CfC modes (`ncps/torch/cfc_cell.py`). */
-export type CfcMode = 'default' | 'pure' | 'no_gate';
-/** Backbone activations of ncps's CfCCell; the index is the kernel's code (gelu: torch's exact erf form). */
-export type LnnActivation = 'lecun_tanh' | 'tanh' | 'relu' | 'silu' | 'gelu';
-export const LNN_ACTIVATIONS: readonly LnnActivation[] = ['lecun_tanh', 'tanh', 'relu', 'silu', 'gelu'];
-export const CFC_MODES: readonly CfcMode[] = ['default', 'pure', 'no_gate'];
-
-/** A torch nn.Linear: `weight` is out × in, row-major, as torch stores it. */
-export interface LnnLinear {
-  inDim: number;
-  outDim: number;
-  weight: Float32Array;
-  bias: Float32Array;
-}
-
-/** One ncps CfCCell. `sparsityMask` (hidden × (in + hidden), ncps's own layout) multiplies ff1 and ff2. */
-export interface CfcCellParams {
-  inputSize: number;
-  hiddenSize: number;
-  mode: CfcMode;
-  activation: LnnActivation;
-  backbone: LnnLinear[];
-  ff1: LnnLinear;
-  ff2?: LnnLinear;
-  timeA?: LnnLinear;
-  timeB?: LnnLinear;
-  wTau?: Float32Array;
-  A?: Float32Array;
-  sparsityMask?: Float32Array;
-}
-
-/**
- * A CfC network: one cell (ncps `CfC`) or one cell per wiring layer (ncps `WiredCfCCell`: inter →
- * command → motor, the state being the layers' states concatenated in that order). The output is the
- * last cell's state; `readout` is ncps's `fc` projection (proj_size), the layer FORCE adapts.
- */
-export interface CfcModel {
-  kind: 'cfc';
-  inputSize: number;
-  cells: CfcCellParams[];
-  stateSize: number;
-  /** Width of the last cell's state (the readout's input). */
-  cellOutputSize: number;
-  readout?: LnnLinear;
-  wiring?: LnnWiring;
-}
-
-/** ncps LTCCell parameters. Matrices are [src][dest] row-major, as ncps stores them. */
-export interface LtcModel {
-  kind: 'ltc';
-  wiring: LnnWiring;
-  units: number;
-  sensorySize: number;
-  motorSize: number;
-  gleak: Float32Array;
-  vleak: Float32Array;
-  cm: Float32Array;
-  sigma: Float32Array;
-  mu: Float32Array;
-  w: Float32Array;
-  erev: Float32Array;
-  sensorySigma: Float32Array;
-  sensoryMu: Float32Array;
-  sensoryW: Float32Array;
-  sensoryErev: Float32Array;
-  sparsityMask: Float32Array;
-  sensorySparsityMask: Float32Array;
-  inputMapping: 'affine' | 'linear' | 'none';
-  outputMapping: 'affine' | 'linear' | 'none';
-  inputW?: Float32Array;
-  inputB?: Float32Array;
-  outputW?: Float32Array;
-  outputB?: Float32Array;
-  odeUnfolds: number;
-  epsilon: number;
-  /** ncps `implicit_param_constraints`: softplus on w, sensory_w, cm, gleak at run time. */
-  implicitConstraints: boolean;
-}
-
-export type LnnModel = CfcModel | LtcModel;
 
 /** The output width of a model's `output`. */
 export function lnnOutputWidth(model: LnnModel): number {
@@ -243,14 +162,16 @@ export function createLtcModel(wiring: LnnWiring, o: LtcOptions = {}): LtcModel 
   return model;
 }
 
-/** `weight ⊙ mask` as ncps computes it each forward (exact in f32: the mask is 0/1). */
-export function maskedWeight(layer: LnnLinear, mask?: Float32Array): Float32Array {
-  if (!mask) return layer.weight;
-  const out = new Float32Array(layer.weight.length);
-  for (let i = 0; i < out.length; i++) out[i] = layer.weight[i] * mask[i];
-  return out;
-}
-
 function positiveInt(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new InvalidInputError(`${name} is ${v}`, `${name} must be a whole number ≥ 1`);
+}
+
+/**
+ * The default model the pipeline uses: a seeded ncps CfC (1 input, 32 units, one lecun_tanh backbone
+ * layer of 32, mode 'default') with a 1-output linear readout. `output[t]` is that readout of the state
+ * after step t: untrained at first (seeded weights), and, once adapt() has fitted it to (sequence, next
+ * value) pairs, the prediction of the sequence's next value.
+ */
+export function createLnnDefaultModel(seed = 7): LnnModel {
+  return createCfcModel({ inputSize: 1, units: 32, backboneUnits: 32, backboneLayers: 1, projSize: 1, seed });
 }

@@ -1,5 +1,5 @@
 import { LnnModelFormatError } from './errors';
-import { CFC_MODES, LNN_ACTIVATIONS, type CfcMode, type LnnActivation } from './model';
+import { CFC_MODES, LNN_ACTIVATIONS, type CfcMode, type LnnActivation } from '../../kernels/lnn-model';
 
 /**
  * ncps's constructor arguments and their defaults (`ncps/torch/cfc.py`, `ltc.py`): what a config that

@@ -1,5 +1,6 @@
 import { LnnModelFormatError } from './errors';
-import { wiredCfcMasks, type CfcCellParams, type CfcMode, type CfcModel, type LnnActivation, type LnnLinear, type LnnModel, type LtcModel } from './model';
+import { wiredCfcMasks } from './model';
+import { type CfcCellParams, type CfcMode, type CfcModel, type LnnActivation, type LnnLinear, type LnnModel, type LtcModel } from '../../kernels/lnn-model';
 import { checkNcpsConfig, ncpsActivation, ncpsInt, ncpsMode, NCPS_CFC_DEFAULTS, NCPS_LTC_DEFAULTS } from './ncps-config';
 import { resolveNcpsWiring } from './ncps-wiring';
 import { parseSafetensors } from './safetensors';

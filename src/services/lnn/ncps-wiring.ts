@@ -1,5 +1,6 @@
 import { LnnModelFormatError } from './errors';
-import { autoNcpShape, autoNcpWiring, fullyConnectedWiring, wiringFromConfig, type LnnWiring } from './wirings';
+import { autoNcpShape, autoNcpWiring, fullyConnectedWiring, wiringFromConfig } from './wirings';
+import { type LnnWiring } from '../../kernels/lnn-model';
 
 /** The part of a state dict the wiring needs: which tensors exist and their shapes. */
 export interface StateDictShapes {

@@ -1,3 +1,4 @@
+import type { RlsShape } from '../../kernels/lnn-model';
 /**
  * Where readout samples come from: `count` rows of a state trajectory (rows × stateSize). Sample n is
  * trajectory row `rowOffset + rlsSampleRow(n, steps, skip)`; its target is `targets[targetOffset + rlsSampleRow(..)·rows + p]`.
@@ -11,15 +12,6 @@ export interface RlsSampleSet {
   count: number;
   rowOffset: number;
   targetOffset: number;
-}
-
-export interface RlsShape {
-  /** Readout outputs. */
-  rows: number;
-  /** Readout inputs O; r = [state[inputOffset..inputOffset+O), 1]. */
-  width: number;
-  stateSize: number;
-  inputOffset: number;
 }
 
 /** Row (within its set) of sample n — the same indexing as lnn-rls.wgsl's sample_row. */

@@ -1,7 +1,7 @@
 import type { LnnDynamics } from './dynamics';
 import type { LnnHiddenStateInput } from './hidden-state';
 import type { LnnSequenceInput } from './input';
-import type { LnnModel } from './model';
+import type { LnnModel } from '../../kernels/lnn-model';
 
 /** The LNN service's options, requests and results (service.ts implements them). */
 export interface LnnServiceOptions {

@@ -3,36 +3,21 @@ import { STORAGE, bufferFrom, readFloat32 } from '../../gpu/buffers';
 import { runCompute } from '../../gpu/compute';
 import type { GpuContext } from '../../gpu/device';
 import { rlsErrorIndex, rlsShapeUniform, rlsUpdateStep, type RlsRun } from '../../kernels/lnn-rls';
-import { cellOffsets, cfcSequenceCpu, type LnnSequenceResult } from './cfc-cpu';
+import { cfcSequenceCpu, type LnnSequenceResult } from './cfc-cpu';
+import { cellOffsets, type LnnModel, type RlsShape } from '../../kernels/lnn-model';
 import { lnnDynamics } from './dynamics';
 import { LnnUnsupportedError } from './errors';
 import { LnnGpuModel, lnnSeqData, type LnnEncodedRun } from './gpu-model';
-import { toLnnBatch, toLnnTimespans, type LnnBatch } from './input';
+import { toLnnBatch, toLnnTimespans, type LnnBatch, type LnnSamples as Samples } from './input';
 import { ltcSequenceCpu } from './ltc-cpu';
-import { createCfcModel, lnnOutputWidth, lnnStateSize, type LnnModel } from './model';
-import { rlsHeldError, rlsInitialState, rlsUpdateCpu, type RlsSampleSet, type RlsShape } from './rls-cpu';
+import { createLnnDefaultModel, lnnOutputWidth, lnnStateSize } from './model';
+import { rlsHeldError, rlsInitialState, rlsUpdateCpu, type RlsSampleSet } from './rls-cpu';
 import { LnnSessionTable } from './sessions';
 import { toLnnHiddenState, type LnnHiddenStateInput } from './hidden-state';
 import { concat, splitAdaptSamples } from './adapt-split';
 import type { LnnServiceOptions, LnnTiming, LnnInferRequest, LnnInferResult, LnnAdaptSet, LnnAdaptRequest, LnnAdaptResult, LnnFeedbackRequest } from './service-types';
 
 export type { LnnServiceOptions, LnnTiming, LnnInferRequest, LnnInferResult, LnnAdaptSet, LnnAdaptRequest, LnnAdaptResult, LnnFeedbackRequest } from './service-types';
-
-/**
- * The default model the pipeline uses: a seeded ncps CfC (1 input, 32 units, one lecun_tanh backbone
- * layer of 32, mode 'default') with a 1-output linear readout. `output[t]` is that readout of the state
- * after step t: untrained at first (seeded weights), and, once adapt() has fitted it to (sequence, next
- * value) pairs, the prediction of the sequence's next value.
- */
-export function createLnnDefaultModel(seed = 7): LnnModel {
-  return createCfcModel({ inputSize: 1, units: 32, backboneUnits: 32, backboneLayers: 1, projSize: 1, seed });
-}
-
-interface Samples {
-  batch: LnnBatch;
-  targets: Float32Array;
-  timespans: Float32Array;
-}
 
 /**
  * The LNN service: ncps CfC / wired CfC / LTC sequence inference with per-session hidden state (GPU

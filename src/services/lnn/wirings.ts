@@ -1,23 +1,8 @@
+import type { LnnWiring } from '../../kernels/lnn-model';
 import { InvalidInputError } from '../../errors';
 import { LnnModelFormatError } from './errors';
 import { NumpyGenerator } from './numpy-generator';
 import { NumpyRandomState } from './numpy-random';
-
-/**
- * A wiring as ncps defines it (`ncps/wirings/wirings.py`): `adjacency[src·units + dest]` and
- * `sensoryAdjacency[src·units + dest]` hold the synapse polarity (−1, 0, +1). Neuron ids follow ncps:
- * motor neurons first (0..outputDim−1), then command, then inter. `layers` lists the neuron ids of each
- * layer in ncps's `get_neurons_of_layer` order (NCP: inter, command, motor; others: one layer).
- */
-export interface LnnWiring {
-  kind: 'fully-connected' | 'ncp' | 'explicit';
-  units: number;
-  inputDim: number;
-  outputDim: number;
-  adjacency: Int8Array;
-  sensoryAdjacency: Int8Array;
-  layers: number[][];
-}
 
 function emptyWiring(kind: LnnWiring['kind'], units: number, inputDim: number, outputDim: number): LnnWiring {
   return {

@@ -1,5 +1,6 @@
 // The memory service's public API (named, service-specific exports).
-export { MemoryService, type MemoryServiceOptions, type MemoryStoreItem, type MemoryStoreResult, type MemoryRetrieveResult, type MemoryQueryOptions, type MemoryQueryResult, type MemoryTier, type MemoryEvent } from './memory-service';
+export { MemoryService } from './memory-service';
+export { type MemoryServiceOptions, type MemoryStoreItem, type MemoryStoreResult, type MemoryRetrieveResult, type MemoryQueryOptions, type MemoryQueryResult, type MemoryTier, type MemoryEvent } from './memory-types';
 export { MemoryNotFoundError, MemoryQuotaError, MemoryBudgetError, BlobIntegrityError, RemoteUnavailableError, RemoteTimeoutError, MemoryQueryTensorError, ShapeTooLargeError } from './errors';
 export { type MemoryQueryInput } from './query-tensor';
 export { FrequencySketch } from './frequency-sketch';

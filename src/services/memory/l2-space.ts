@@ -1,7 +1,7 @@
 import { MemoryBudgetError, MemoryQuotaError } from './errors';
 import type { MemoryIndexRecord } from './idb-tier';
 import type { L2Store } from './l2-store';
-import type { MemoryEvent } from './memory-service';
+import type { MemoryEvent } from './memory-types';
 import type { EvictionPolicy } from './policy';
 
 export interface L2SpaceParts {

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../errors';
 import { Usage } from '../../gpu/buffers';
 import { capturingGpuErrors } from '../../gpu/error-scope';
-import { isTensor, requireGpuTensorLayout, tensorValues, type GpuTensor, type Tensor } from '../../pipeline/packet';
+import { isTensor, requireGpuTensorLayout, tensorValues, type GpuTensor, type Tensor } from '../../gpu/tensor';
 import { MemoryQueryTensorError } from './errors';
 import { requireMemoryVector } from './validate';
 

@@ -11,7 +11,7 @@ import {
   vectorScoresCpu,
   type MemoryMetric,
 } from '../../kernels/memory-vector-search';
-import type { GpuTensor } from '../../pipeline/packet';
+import type { GpuTensor } from '../../gpu/tensor';
 import { InvalidInputError } from '../../errors';
 import { MemoryBudgetError } from './errors';
 import { queryTensorProblem, submitMemoryQueryCopy } from './query-tensor';

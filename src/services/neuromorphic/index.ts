@@ -5,7 +5,7 @@ export { createReservoir, fitSnnReadout, spectralRadiusByPowerIteration, type Re
 export { classifyOutputs, validateSnnClassifier, type SnnClassifier, type SnnClassAnswer } from './classifier';
 export { loadDefaultSnnClassifier, defaultSnnModelUrl, SNN_DIGITS_TIME_STEPS } from './default-model';
 export { encodeSnnWeights, decodeSnnWeights, SNN_WEIGHTS_MAGIC } from './weights-file';
-export { snnEnergyPj, SNN_E_AC_PJ, SNN_E_MAC_PJ, type SnnEnergyModel } from './energy';
+export { snnEnergyPj, SNN_E_AC_PJ, SNN_E_MAC_PJ, type SnnEnergyModel } from '../../metrics/energy';
 export { SnnModelError, SnnEncodingRangeError, SnnResidentLearningError } from './errors';
 export { runSnnCpu, type SnnRunRaw, type SnnRunRequest } from './run-cpu';
 export { SnnGpuRunner, type SnnResidentInput, type SnnGpuRunRequest } from './run-gpu';

@@ -1,6 +1,6 @@
 import { InvalidInputError, requireFiniteArray } from '../../errors';
 import type { SnnEncodingKind } from '../../kernels/snn-encode';
-import { isTensor, requireGpuTensorLayout, tensorValues, type Tensor } from '../../pipeline/packet';
+import { isTensor, requireGpuTensorLayout, tensorValues, type Tensor } from '../../gpu/tensor';
 import { SnnEncodingRangeError } from './errors';
 
 /** A recorded input as given: T × batch × width nested arrays, or a tensor of shape [T, batch, width]. */

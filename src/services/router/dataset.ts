@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../errors';
-import { SERVICE_NAMES, type ServiceName } from '../../pipeline/stages';
+import { SERVICE_NAMES, type ServiceName } from '../../core/names';
 import { routerFeatureVector, type RouterFeatureLayout } from './features';
 import { routerLogitsOf, standardize, type RouterWeights } from './model';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NO_FIT_ANSWER, answerOf, formatEnergy } from '../../../src/pipeline/answer';
-import { memoryIntent } from '../../../src/pipeline/stages/memory-notes';
+import { memoryIntent } from '../../../src/services/memory/memory-notes';
 import type { UnifiedResponse } from '../../../src/pipeline/response';
 
 function response(over: Partial<UnifiedResponse>): UnifiedResponse {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LnnStage } from '../../../src/pipeline/stages/lnn-stage';
-import { fitOneStepCorrection } from '../../../src/pipeline/stages/lnn-forecast';
+import { LnnStage } from '../../../src/services/lnn/stage';
+import { fitOneStepCorrection } from '../../../src/services/lnn/lnn-forecast';
 import { loadDefaultLnnModel } from '../../../src/services/lnn/default-model';
 import { LnnService } from '../../../src/services/lnn/service';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cfcSequenceCpu } from '../../../src/services/lnn/cfc-cpu';
 import { ltcSequenceCpu } from '../../../src/services/lnn/ltc-cpu';
 import { lnnSequenceGpu } from '../../../src/services/lnn/gpu-model';
-import { createCfcModel, createLtcModel, createWiredCfcModel, lnnStateSize, type CfcMode, type LnnModel } from '../../../src/services/lnn/model';
+import { createCfcModel, createLtcModel, createWiredCfcModel, lnnStateSize } from '../../../src/services/lnn/model';
+import { type CfcMode, type LnnModel } from '../../../src/kernels/lnn-model';
 import { autoNcpWiring, fullyConnectedWiring, wiringFromConfig } from '../../../src/services/lnn/wirings';
 import { TOLERANCE, maxRelDiff, withGpu } from '../../helpers/gpu';
 

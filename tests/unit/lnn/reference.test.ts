@@ -3,7 +3,7 @@ import { cfcSequenceCpu } from '../../../src/services/lnn/cfc-cpu';
 import { ltcSequenceCpu } from '../../../src/services/lnn/ltc-cpu';
 import { lnnSequenceGpu } from '../../../src/services/lnn/gpu-model';
 import { loadNcpsModel } from '../../../src/services/lnn/ncps-format';
-import type { CfcModel, LtcModel } from '../../../src/services/lnn/model';
+import type { CfcModel, LtcModel } from '../../../src/kernels/lnn-model';
 import { withGpu } from '../../helpers/gpu';
 
 // Hand-worked values from ncps's equations (cfc_cell.py, ltc_cell.py), loaded under ncps's own names.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { autoNcpShape, autoNcpWiring, fullyConnectedWiring, wiringFromConfig, wiringToConfig, type LnnWiring } from '../../../src/services/lnn/wirings';
+import { autoNcpShape, autoNcpWiring, fullyConnectedWiring, wiringFromConfig, wiringToConfig } from '../../../src/services/lnn/wirings';
+import { type LnnWiring } from '../../../src/kernels/lnn-model';
 import { LnnModelFormatError } from '../../../src/services/lnn/errors';
 import { InvalidInputError } from '../../../src/errors';
 

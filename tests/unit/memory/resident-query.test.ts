@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../../src/errors';
 import { STORAGE, Usage, bufferFrom } from '../../../src/gpu/buffers';
 import { acquireGpu } from '../../../src/gpu/device';
 import { MEMORY_MAX_K } from '../../../src/kernels/memory-vector-search';
-import type { GpuTensor } from '../../../src/pipeline/packet';
+import type { GpuTensor } from '../../../src/gpu/tensor';
 import { MemoryQueryTensorError, MemoryService, memoryQueryInfoCpu, memoryQueryInfoGpu, type MemoryMetric } from '../../../src/services/memory/index';
 import { TOLERANCE, maxRelDiff, testGpu, withGpu } from '../../helpers/gpu';
 

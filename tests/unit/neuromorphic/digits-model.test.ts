@@ -75,8 +75,8 @@ describe('the default spiking digit classifier (public/models/aura-snn-digits)',
 
 describe('the neuromorphic stage with the default digit classifier', () => {
   it('a request whose series is an image\'s 64 values is answered with its digit and probability', async () => {
-    const { NeuromorphicStage } = await import('../../../src/pipeline/stages/neuromorphic-stage');
-    const { validateRequest } = await import('../../../src/pipeline/request');
+    const { NeuromorphicStage } = await import('../../../src/services/neuromorphic/stage');
+    const { validateRequest } = await import('../../../src/core/request');
     const snn = new NeuromorphicService(null, { backend: 'cpu', classifier: await loadDefaultSnnClassifier() });
     const stage = new NeuromorphicStage(snn);
     const r = await stage.run({ request: validateRequest({ series: fixture.images[0] }) });

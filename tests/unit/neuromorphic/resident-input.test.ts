@@ -3,7 +3,7 @@ import { GpuValidationError, InvalidInputError } from '../../../src/errors';
 import { STORAGE, Usage, bufferFrom, readFloat32 } from '../../../src/gpu/buffers';
 import { acquireGpu, type GpuContext } from '../../../src/gpu/device';
 import { shapeSeriesCpu, shapeSeriesGpu } from '../../../src/kernels/series-shape';
-import type { GpuTensor } from '../../../src/pipeline/packet';
+import type { GpuTensor } from '../../../src/gpu/tensor';
 import { SnnEncodingRangeError, SnnResidentLearningError } from '../../../src/services/neuromorphic/errors';
 import { NeuromorphicService, type NeuromorphicRequest, type NeuromorphicResponse } from '../../../src/services/neuromorphic/service';
 import { TOLERANCE, maxAbsDiff, withGpu } from '../../helpers/gpu';

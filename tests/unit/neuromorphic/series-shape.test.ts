@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../../src/errors';
 import { STORAGE, bufferFrom, readFloat32, readUint32 } from '../../../src/gpu/buffers';
 import type { GpuContext } from '../../../src/gpu/device';
 import { SERIES_SHAPE_MAX_LENGTH, SERIES_SHAPE_WORKGROUP_SIZE, resample, shapeSeriesCpu, shapeSeriesGpu, unitScale } from '../../../src/kernels/series-shape';
-import type { GpuTensor } from '../../../src/pipeline/packet';
+import type { GpuTensor } from '../../../src/gpu/tensor';
 import { TOLERANCE, maxAbsDiff, withGpu } from '../../helpers/gpu';
 
 /** A GPU tensor holding `values`, `pad` floats into its buffer (a non-zero byte offset when pad > 0). */

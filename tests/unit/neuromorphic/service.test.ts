@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BufferTooLargeError, GpuUnavailableError, InvalidInputError } from '../../../src/errors';
 import { createFeedForwardSnn } from '../../../src/services/neuromorphic/network';
-import { SNN_E_AC_PJ, SNN_E_MAC_PJ } from '../../../src/services/neuromorphic/energy';
+import { SNN_E_AC_PJ, SNN_E_MAC_PJ } from '../../../src/metrics/energy';
 import { SnnEncodingRangeError } from '../../../src/services/neuromorphic/errors';
 import { NeuromorphicService, type NeuromorphicRequest } from '../../../src/services/neuromorphic/service';
 import { withGpu } from '../../helpers/gpu';

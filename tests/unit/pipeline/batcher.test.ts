@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Batcher } from '../../../src/pipeline/batcher';
+import { Batcher } from '../../../src/core/batcher';
 
 describe('Batcher', () => {
   it('joins concurrent calls into batches of at most maxBatch, each caller gets its own result', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { STORAGE, bufferFrom } from '../../../src/gpu/buffers';
-import { rowsOnDevice, SharedTensor } from '../../../src/pipeline/handoff';
-import { tensorValues, type CpuTensor, type GpuTensor } from '../../../src/pipeline/packet';
+import { SharedTensor } from '../../../src/pipeline/handoff';
+import { rowsOnDevice } from '../../../src/gpu/tensor';
+import { tensorValues, type CpuTensor, type GpuTensor } from '../../../src/gpu/tensor';
 import { withGpu } from '../../helpers/gpu';
 
 const width = 3;

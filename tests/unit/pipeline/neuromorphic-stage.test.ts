@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { STORAGE, bufferFrom } from '../../../src/gpu/buffers';
-import { tensorRow, type Packet, type Tensor } from '../../../src/pipeline/packet';
-import { validateRequest } from '../../../src/pipeline/request';
-import { NeuromorphicStage } from '../../../src/pipeline/stages/neuromorphic-stage';
+import { tensorRow, type Tensor } from '../../../src/gpu/tensor';
+import { type Packet } from '../../../src/services/service-stage';
+import { validateRequest } from '../../../src/core/request';
+import { NeuromorphicStage } from '../../../src/services/neuromorphic/stage';
 import { NeuromorphicService } from '../../../src/services/neuromorphic/service';
 import { withGpu } from '../../helpers/gpu';
 
 const hidden = 128;
 const embeddings = Float32Array.from({ length: 3 * hidden }, (_, i) => Math.sin(i / 7) * 0.1);
-const packet = (tensor: Tensor): Packet => ({ id: 't', timestamp: 0, source: 'language', target: 'neuromorphic', tensor, metadata: {} });
+const packet = (tensor: Tensor): Packet => ({ tensor });
 
 /**
  * A text-only request reaches the spiking network as its embedding. On the GPU path an embedding that

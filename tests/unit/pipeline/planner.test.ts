@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planBackends, type PlannableStage } from '../../../src/pipeline/planner';
-import { filePlanStore } from '../../../src/pipeline/plan-store';
+import { planBackends } from '../../../src/runtime/planner';
+import { type PlannableStage } from '../../../src/core/plan';
+import { filePlanStore } from '../../../src/runtime/plan-store';
 import type { AdapterSummary } from '../../../src/gpu/device';
 
 const swiftshader: AdapterSummary = { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallback: true, host: 'node' };

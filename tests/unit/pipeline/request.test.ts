@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateRequest } from '../../../src/pipeline/request';
-import { Deadline } from '../../../src/pipeline/deadline';
+import { validateRequest } from '../../../src/core/request';
+import { Deadline } from '../../../src/core/deadline';
 import { InvalidInputError } from '../../../src/errors';
 
 describe('validateRequest', () => {

@@ -69,7 +69,7 @@ describe('a timed-out request', () => {
     const series = Array.from({ length: 5_000 }, (_, t) => Math.sin(t / 30) + 0.1 * Math.cos(t / 7));
     const response = await aura.infer({ series });
     const output = response.services.lnn!.output as { forecast: number; prediction: number[]; dynamics: unknown };
-    const { standardise } = await import('../../../src/pipeline/stages/features');
+    const { standardise } = await import('../../../src/services/lnn/standardise');
     const { z, mean, scale } = standardise(Float32Array.from(series));
     const whole = await aura.services.lnn!.infer({ sequence: [Array.from(z, (v) => [v])], returnDynamics: true });
     expect(output.forecast).toBe(whole.output[(whole.shape[1] - 1) * whole.shape[2]] * scale + mean);
@@ -90,7 +90,7 @@ describe('on the GPU path (Dawn)', () => {
       expect(infer.mock.calls.length).toBeGreaterThan(1); // chunks: a timed-out request stops submitting between them
       infer.mockRestore();
       const output = response.services.lnn!.output as { forecast: number; dynamics: { mean: number } };
-      const { standardise } = await import('../../../src/pipeline/stages/features');
+      const { standardise } = await import('../../../src/services/lnn/standardise');
       const { z, mean, scale } = standardise(Float32Array.from(series));
       const whole = await lnn.infer({ sequence: [Array.from(z, (v) => [v])], returnDynamics: true });
       expect(output.forecast).toBeCloseTo(whole.output[(whole.shape[1] - 1) * whole.shape[2]] * scale + mean, 5);

@@ -6,7 +6,7 @@ import { constantBufferCount } from '../../../src/gpu/constant-buffers';
 import { gatingCpu } from '../../../src/kernels/gating-cpu';
 import { gatingGpu } from '../../../src/kernels/gating-gpu';
 import { ROUTER_LOGITS_WORKGROUP_SIZE, ROUTER_NO_ROW, routerLogitsCpu, routerLogitsGpu, type RouterLogitsShape } from '../../../src/kernels/router-logits';
-import type { GpuTensor } from '../../../src/pipeline/packet';
+import type { GpuTensor } from '../../../src/gpu/tensor';
 import { TOLERANCE, maxAbsDiff, withGpu } from '../../helpers/gpu';
 
 function seeded(n: number, seed: number): Float32Array {

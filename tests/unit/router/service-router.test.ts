@@ -8,10 +8,11 @@ import { LanguageService } from '../../../src/services/language/language-service
 import { parseRouterWeights } from '../../../src/services/router/model';
 import { NoServiceAvailableError, RouterWeightsError } from '../../../src/services/router/errors';
 import { InvalidInputError } from '../../../src/errors';
-import { SERVICE_NAMES, type Breaker, type RequestRouter } from '../../../src/pipeline/stages';
+import { type Breaker, type RequestRouter } from '../../../src/services/service-stage';
+import { SERVICE_NAMES } from '../../../src/core/names';
 import { TOLERANCE, maxAbsDiff, testGpu } from '../../helpers/gpu';
 import { STORAGE, bufferFrom } from '../../../src/gpu/buffers';
-import { tensorRow, type GpuTensor } from '../../../src/pipeline/packet';
+import { tensorRow, type GpuTensor } from '../../../src/gpu/tensor';
 
 const examples = parseLabelledRequests(readFileSync(new URL('../../../data/router/requests.jsonl', import.meta.url), 'utf8'));
 const test = examples.filter((e) => e.split === 'test');

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { LanguageStage } from '../../../src/pipeline/stages/language-stage';
-import { MemoryStage } from '../../../src/pipeline/stages/memory-stage';
+import { LanguageStage } from '../../../src/services/language/stage';
+import { MemoryStage } from '../../../src/services/memory/stage';
 import { SharedTensor } from '../../../src/pipeline/handoff';
-import { tensorValues, type Tensor } from '../../../src/pipeline/packet';
+import { tensorValues, type Tensor } from '../../../src/gpu/tensor';
 import { bertMeanPoolCpu } from '../../../src/kernels/bert-pooling';
 import { LanguageService } from '../../../src/services/language/language-service';
 import { MemoryService } from '../../../src/services/memory/memory-service';
@@ -59,8 +59,8 @@ describe('language and memory stages on a Hugging Face model directory', () => {
       const made = await stage.embed(TEXTS);
       const shared = new SharedTensor(made.tensor, TEXTS.length, made.release);
       for (const [i, text] of TEXTS.entries()) {
-        const { tensor, handoff } = await shared.row(i, 'cpu');
-        const result = await recallStage.run({ request: request(text, i), embedding: { id: `r${i}`, timestamp: 0, source: 'language', target: 'memory', tensor, metadata: { handoff } } });
+        const { tensor } = await shared.row(i, 'cpu');
+        const result = await recallStage.run({ request: request(text, i), embedding: { tensor } });
         const handed = await tensorValues(query.mock.calls.at(-1)![0] as Tensor);
         const ids = language.tokenizer.encode(text).ids;
         const S = ids.length;

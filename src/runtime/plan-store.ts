@@ -1,5 +1,5 @@
 import { createStore, get, set } from 'idb-keyval';
-import type { PlanStore, StagePlan } from './planner';
+import type { PlanStore, StagePlan } from '../core/plan';
 
 function isStagePlan(value: unknown): value is StagePlan {
   const v = value as StagePlan;

@@ -1,7 +1,7 @@
 import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
-import type { MemoryService } from '../../services/memory/memory-service';
-import { elementsOf } from '../packet';
-import type { ServiceStage, StageInput, StageResult } from '../stages';
+import type { MemoryService } from './memory-service';
+import { elementsOf } from '../../gpu/tensor';
+import type { ServiceStage, StageInput, StageResult } from '../service-stage';
 import type { MemoryNotes } from './memory-notes';
 
 /**

@@ -1,11 +1,12 @@
-import type { Deadline } from './deadline';
-import type { Packet, Tensor } from './packet';
-import type { ValidRequest } from './request';
+import type { ExecutionPath, ServiceName } from '../core/names';
+import type { Deadline } from '../core/deadline';
+import type { Tensor } from '../gpu/tensor';
+import type { ValidRequest } from '../core/request';
 
-export const SERVICE_NAMES = ['language', 'neuromorphic', 'lnn', 'memory', 'consensus'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-
-export type ExecutionPath = 'gpu' | 'cpu';
+/** What travels between stages: a tensor (the request's text embedding), where the stage asked for it. */
+export interface Packet {
+  tensor: Tensor;
+}
 
 /** What a service returns to the pipeline for one request. */
 export interface StageResult {

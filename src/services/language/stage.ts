@@ -1,7 +1,7 @@
 import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
-import type { LanguageClassResult, LanguageService } from '../../services/language/language-service';
-import type { Tensor } from '../packet';
-import type { ServiceStage, StageInput, StageResult, TextEmbedder } from '../stages';
+import type { LanguageClassResult, LanguageService } from './language-service';
+import type { Tensor } from '../../gpu/tensor';
+import type { ServiceStage, StageInput, StageResult, TextEmbedder } from '../service-stage';
 
 interface BertDims {
   hiddenSize: number;

@@ -1,5 +1,6 @@
-import type { MemoryService, MemoryTier } from '../../services/memory/memory-service';
-import { hashedBagOfWords, routerWords } from '../../services/router/text-features';
+import type { MemoryService } from './memory-service';
+import type { MemoryTier } from './memory-types';
+import { hashedBagOfWords, routerWords } from '../router/text-features';
 
 /** What a text request asks of memory: to store a fact, or to recall what was said about a topic. */
 export type MemoryIntent = { kind: 'remember'; fact: string } | { kind: 'recall'; about: string };

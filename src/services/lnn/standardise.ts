@@ -1,4 +1,4 @@
-/** Turns a request's numbers into the inputs a series stage needs. */
+/** Turns a request's numbers into the inputs the liquid network reads. */
 
 /** z-scores, with the mean and scale to undo them. */
 export function standardise(values: ArrayLike<number>): { z: Float32Array; mean: number; scale: number } {

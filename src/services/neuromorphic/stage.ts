@@ -1,11 +1,11 @@
 import type { GpuContext } from '../../gpu/device';
 import { shapeSeriesCpu, shapeSeriesGpu } from '../../kernels/series-shape';
-import type { NeuromorphicService } from '../../services/neuromorphic/service';
+import type { NeuromorphicService } from './service';
+import { tensorValues } from '../../gpu/tensor';
+import type { ValidRequest } from '../../core/request';
+import type { ServiceStage, StageInput, StageResult } from '../service-stage';
 import { macEnergyPj } from '../../metrics/energy';
-import type { SnnNetwork } from '../../services/neuromorphic/network';
-import { tensorValues } from '../packet';
-import type { ValidRequest } from '../request';
-import type { ServiceStage, StageInput, StageResult } from '../stages';
+import type { SnnNetwork } from './network';
 
 export const SPIKE_TIME_STEPS = 25;
 

@@ -1,10 +1,10 @@
 import { MAC_ENERGY_MODEL, macEnergyPj } from '../../metrics/energy';
-import type { LnnModel } from '../../services/lnn/model';
-import { lnnDynamics } from '../../services/lnn/dynamics';
-import type { LnnService } from '../../services/lnn/service';
-import type { Deadline } from '../deadline';
-import type { ServiceStage, StageInput, StageResult } from '../stages';
-import { standardise } from './features';
+import type { LnnModel } from '../../kernels/lnn-model';
+import { lnnDynamics } from './dynamics';
+import type { LnnService } from './service';
+import type { Deadline } from '../../core/deadline';
+import type { ServiceStage, StageInput, StageResult } from '../service-stage';
+import { standardise } from './standardise';
 import { Z95, applyCorrection, fitOneStepCorrection, formatValue } from './lnn-forecast';
 
 /** Multiply-accumulates of one CfC step: every weight of every linear layer is used once (LTC: not counted). */

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors';
-import { readFloat32 } from '../gpu/buffers';
+import { STORAGE, readFloat32 } from './buffers';
 
 /** A float32 tensor on a GPU device: a stage hands it to the next without a CPU round trip. */
 export interface GpuTensor {
@@ -27,16 +27,6 @@ export type Tensor = GpuTensor | CpuTensor;
  * read back because the plan switched to the CPU ('gpu→cpu'), or uploaded because it switched to the GPU ('cpu→gpu').
  */
 export type Handoff = 'gpu' | 'cpu' | 'gpu→cpu' | 'cpu→gpu';
-
-/** What travels between stages. */
-export interface Packet {
-  id: string;
-  timestamp: number;
-  source: string;
-  target: string;
-  tensor: Tensor;
-  metadata: Record<string, unknown>;
-}
 
 /** Whether `input` is a Tensor (rather than an array or typed array of numbers). */
 export function isTensor(input: unknown): input is Tensor {
@@ -83,4 +73,22 @@ export function tensorRow(tensor: Tensor, row: number): Tensor {
 export async function tensorValues(tensor: Tensor): Promise<Float32Array> {
   if (tensor.kind === 'cpu') return tensor.data;
   return readFloat32(tensor.device, tensor.buffer, elementsOf(tensor), tensor.byteOffset);
+}
+
+/**
+ * Rows of width `width` on `device`, gathered for a kernel that reads each at its own start: rows
+ * that share one buffer are used in place; rows from several buffers are copied into one, on the device.
+ */
+export function rowsOnDevice(device: GPUDevice, rows: GpuTensor[], width: number): { tensor: GpuTensor; starts: number[]; release(): void } {
+  const first = rows[0];
+  if (rows.every((r) => r.buffer === first.buffer)) {
+    return { tensor: { ...first, byteOffset: 0, shape: [first.buffer.size / 4] }, starts: rows.map((r) => r.byteOffset / 4), release() {} };
+  }
+  const rowBytes = width * 4;
+  const buffer = device.createBuffer({ size: rows.length * rowBytes, usage: STORAGE, label: 'gathered rows' });
+  const encoder = device.createCommandEncoder();
+  rows.forEach((row, i) => encoder.copyBufferToBuffer(row.buffer, row.byteOffset, buffer, i * rowBytes, rowBytes));
+  device.queue.submit([encoder.finish()]);
+  const tensor: GpuTensor = { kind: 'gpu', buffer, device, byteOffset: 0, dtype: 'float32', shape: [rows.length, width] };
+  return { tensor, starts: rows.map((_, i) => i * width), release: () => buffer.destroy() };
 }
