@@ -12,6 +12,8 @@ import { LineChart } from './line-chart';
 import { progressBar } from './progress-bar';
 import { drawRaster } from './raster';
 import { renderConsensus, renderMemory, type KnownNote } from './status-panels';
+import { barcodeCanvas, type BarcodeDiagram } from './barcode';
+import { watchRejections, type RejectionEntry } from '../services/consensus/rejections';
 
 /**
  * The web app: the request first (a large input, examples from held-out data, a digit pad), the
@@ -77,7 +79,20 @@ function buildPage(aura: Aura): HTMLElement[] {
   const energy = new LineChart(energyHost, 'Energy', ['total'], 'request', 'µJ');
   const memoryPanel = section('Memory', 'memory');
   const memoryBody = el('div');
-  memoryPanel.append(memoryBody);
+  const barcodeHost = el('div', { testId: 'memory-barcode' });
+  memoryPanel.append(memoryBody, barcodeHost);
+  // A series' shape as memory sees it: the H0 (clusters) and H1 (loops) bars of its delay embedding.
+  const showShape = async (r: AnsweredResponse, values?: number[]) => {
+    const memory = aura.services.memory;
+    const fromStage = (r.services.memory?.output as { diagram?: BarcodeDiagram } | undefined)?.diagram;
+    if (!fromStage && (!values || !memory)) return;
+    try {
+      const diagram = fromStage ?? (await memory!.signatureOf({ series: values! })).diagram;
+      barcodeHost.replaceChildren(el('h3', { text: 'Shape of the series (persistence barcode)' }), barcodeCanvas(diagram));
+    } catch (error) {
+      barcodeHost.replaceChildren(el('p', { className: 'muted', text: `No barcode: ${(error as Error).message}` }));
+    }
+  };
   const consensusPanel = section('Consensus between tabs', 'consensus');
   const consensusBody = el('div');
   consensusPanel.append(consensusBody);
@@ -103,11 +118,19 @@ function buildPage(aura: Aura): HTMLElement[] {
   device.addEventListener('toggle', () => device.open && !probing && !bandwidthPanel.hasChildNodes() && void probe());
 
   const notes: KnownNote[] = [];
+  let rejections: RejectionEntry[] = [];
   const refresh = async () => {
     await renderMemory(memoryBody, aura, notes);
-    renderConsensus(consensusBody, aura);
+    renderConsensus(consensusBody, aura, rejections);
   };
   void refresh();
+  // Messages the replicas refused (rate-limited per kind by watchRejections), shown as they come.
+  if (aura.services.consensus) {
+    watchRejections(aura.services.consensus, (entries) => {
+      rejections = entries;
+      renderConsensus(consensusBody, aura, rejections);
+    });
+  }
 
   let count = 0;
   const show = (r: AnsweredResponse, values?: number[]) => {
@@ -126,6 +149,7 @@ function buildPage(aura: Aura): HTMLElement[] {
       const pad = (a: Array<number | null>) => [...a, ...Array(xs.length - a.length).fill(null)];
       trajectory.set(xs, [pad(values), pad([null, ...lnn.prediction.slice(0, n - 1)]), [...Array(n - 1).fill(null), values[n - 1], ...lnn.next.map((x) => x.value)]]);
     }
+    void showShape(r, values);
     const stored = r.services.memory?.output as { stored?: { key: string }; intent?: { kind: string; fact?: string } } | undefined;
     if (stored?.stored && stored.intent?.fact) notes.push({ key: stored.stored.key, text: stored.intent.fact });
     void refresh();

@@ -1,4 +1,5 @@
 import type { Aura } from '../runtime/create-aura';
+import type { RejectionEntry } from '../services/consensus/rejections';
 import { TIER_NAMES } from '../services/memory/memory-notes';
 import { el } from './dom';
 
@@ -32,8 +33,8 @@ export async function renderMemory(panel: HTMLElement, aura: Aura, notes: KnownN
   );
 }
 
-/** Consensus: replicas, view, leader, faults. */
-export function renderConsensus(panel: HTMLElement, aura: Aura): void {
+/** Consensus: replicas, view, leader, faults, and the messages the replicas rejected (by kind, newest first). */
+export function renderConsensus(panel: HTMLElement, aura: Aura, rejections: readonly RejectionEntry[] = []): void {
   const c = aura.services.consensus?.status();
   if (!c) {
     panel.replaceChildren(el('p', { text: 'Consensus is not running here.', testId: 'consensus-status' }));
@@ -49,6 +50,8 @@ export function renderConsensus(panel: HTMLElement, aura: Aura): void {
       el('dt', { text: 'leader' }), el('dd', { text: String(c.leader) }),
       el('dt', { text: 'agreed' }), el('dd', { text: `${c.lastExecuted} decisions, stable checkpoint ${c.stableCheckpoint}` }),
       el('dt', { text: 'faults seen' }), el('dd', { text: faults.length ? faults.map(([k, n]) => `${k} ${n}`).join(', ') : 'none' }),
+      el('dt', { text: 'rejected messages' }),
+      el('dd', { testId: 'consensus-rejections' }, rejections.length ? el('ul', {}, ...rejections.map((r) => el('li', { text: r.text }))) : 'none'),
     ),
   );
 }
