@@ -14,7 +14,7 @@ export * from './services/memory/index';
 export * from './services/lnn/index';
 export * from './services/consensus/index';
 export { createAura, PLANNED_STAGES, type Aura, type AuraOptions, type AuraProgress, type PlannedStage } from './runtime/create-aura';
-export { createLocalConsensusGroup } from './runtime/local-consensus';
+export { createLocalConsensusGroup } from './services/consensus/default-group';
 export type { AnsweredResponse } from './runtime/answers';
 export { answerOf, formatEnergy, NO_FIT_ANSWER, type Answer, type EnergyRow } from './pipeline/answer';
 export { validateRequest, REQUEST_LIMITS, type AuraRequest, type ValidRequest } from './core/request';

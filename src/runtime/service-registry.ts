@@ -4,7 +4,7 @@ import { lnnDescriptor } from '../services/lnn/descriptor';
 import { memoryDescriptor } from '../services/memory/descriptor';
 import { neuromorphicDescriptor } from '../services/neuromorphic/descriptor';
 import type { ServiceDescriptor } from '../services/service-descriptor';
-import { consensusDescriptor } from './consensus-descriptor';
+import { consensusDescriptor } from '../services/consensus/descriptor';
 
 /**
  * Every service the runtime can run, in the order it builds them and their stages: createAura

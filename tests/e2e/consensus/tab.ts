@@ -6,7 +6,7 @@ import {
 } from '../../../src/services/consensus/index';
 import { MetricsRegistry } from '../../../src/metrics/registry';
 import { countConsensus } from '../../../src/runtime/consensus-metrics';
-import { createDefaultConsensus } from '../../../src/runtime/local-consensus';
+import { createDefaultConsensus } from '../../../src/services/consensus/default-group';
 
 type Json = Parameters<ConsensusService['propose']>[0];
 

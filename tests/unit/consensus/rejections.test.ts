@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLocalConsensusGroup } from '../../../src/runtime/local-consensus';
+import { createLocalConsensusGroup } from '../../../src/services/consensus/default-group';
 import { watchRejections, type RejectionEntry } from '../../../src/services/consensus/rejections';
 
 describe('watchRejections (the consensus panel feed)', () => {

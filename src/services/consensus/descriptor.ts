@@ -1,7 +1,7 @@
-import { ConsensusStage } from '../pipeline/stages/consensus-stage';
-import type { ConsensusService } from '../services/consensus/service';
-import type { ServiceDescriptor } from '../services/service-descriptor';
-import { createDefaultConsensus } from './local-consensus';
+import { ConsensusStage } from './stage';
+import type { ConsensusService } from './service';
+import type { ServiceDescriptor } from '../service-descriptor';
+import { createDefaultConsensus } from './default-group';
 
 /**
  * Consensus, as the runtime builds it: the group the caller gave, or (the default, where

@@ -1,5 +1,5 @@
-import type { ConsensusService } from '../../services/consensus/service';
-import type { ServiceStage, StageInput, StageResult } from '../../services/service-stage';
+import type { ConsensusService } from './service';
+import type { ServiceStage, StageInput, StageResult } from '../service-stage';
 
 /**
  * Consensus as a pipeline stage: once the other services have decided, the replicas (tabs, peers,

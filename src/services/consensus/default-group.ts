@@ -1,8 +1,8 @@
-import { createConsensus, type ConsensusService } from '../services/consensus/service';
-import { BroadcastChannelTransport } from '../services/consensus/broadcast-transport';
-import { loadOrCreateIdentity } from '../services/consensus/identity-store';
-import { generateEd25519Identity } from '../services/consensus/signer';
-import { joinTabGroup } from '../services/consensus/tab-group';
+import { createConsensus, type ConsensusService } from './service';
+import { BroadcastChannelTransport } from './broadcast-transport';
+import { loadOrCreateIdentity } from './identity-store';
+import { generateEd25519Identity } from './signer';
+import { joinTabGroup } from './tab-group';
 
 /**
  * A PBFT group of n = 3f+1 replicas inside this page or process, over a BroadcastChannel of its own
