@@ -5,7 +5,7 @@ import type { MemoryEvent, MemoryQueryOptions, MemoryQueryResult, MemoryRetrieve
 import { InvalidInputError } from '../../errors';
 import type { GpuContext } from '../../gpu/device';
 import { encodeMemoryData, sha256Hex, type EncodedData } from './codec';
-import { MemoryNotFoundError } from './errors';
+import { MemoryNotFoundError, MemoryQuotaError } from './errors';
 import { memoryStorageEstimate, type MemoryIndexRecord } from './idb-tier';
 import type { EvictionPolicy, PolicyName } from './policy';
 import { L2Space } from './l2-space';
@@ -227,11 +227,15 @@ export class MemoryService {
     }
   }
 
-  /** Writes access counts changed since the last flush, in one transaction. */
+  /** Writes access counts changed since the last flush, in one transaction: the policy's hints, not stored data, so on a full disk they wait for a later flush. */
   async flush(): Promise<void> {
-    const puts = [...this.dirty].filter((k) => this.entries.has(k)).map((k) => ({ record: this.entries.get(k)!.record }));
+    const keys = [...this.dirty].filter((k) => this.entries.has(k));
     this.dirty.clear();
-    if (puts.length) await this.l2.writeBatch({ puts });
+    if (keys.length) await this.l2.writeBatch({ puts: keys.map((k) => ({ record: this.entries.get(k)!.record })) }).catch((error: unknown) => {
+      if (!(error instanceof MemoryQuotaError)) throw error;
+      for (const k of keys) this.dirty.add(k);
+      this.counters.quotaErrors++;
+    });
   }
 
   async stats() {
