@@ -83,8 +83,8 @@ test("the README's snippet runs in Chromium from the consumer's build", async ({
   const answer = logged.find((l) => typeof l[0] === 'object' && l[0] !== null && 'service' in (l[0] as object));
   expect(answer?.[0]).toMatchObject({ service: expect.any(String) });
   expect(answer?.[1]).toEqual(expect.any(Number));
-  // Progress named the language model's files as loaded from the network, never a failed one.
-  expect(logged.some((l) => l[0] === 'language' && /loaded tokenizer-.*\.json 100%/.test(String(l[1])))).toBe(true);
+  // Progress (status, file, progress, stage) named the language model's files as loaded in full.
+  expect(logged.some((l) => l[0] === 'done' && /^tokenizer-.*\.json$/.test(String(l[1])) && l[2] === 100 && l[3] === 'language')).toBe(true);
 });
 
 test("createAuraWorker, typed errors and env work from the consumer's build", async ({ page }) => {
@@ -113,9 +113,9 @@ test("the README's snippet runs in a plain Node script with Dawn, its models fro
   expect(existsSync(join(dir, `node_modules/aura-webgpu/public/models/${DEFAULT_LANGUAGE_MODEL}/tokenizer.json`))).toBe(true);
   // No XDG_RUNTIME_DIR, as on a headless server; no colours (Playwright sets FORCE_COLOR for its workers).
   const { stdout, stderr } = await run('node', ['node/readme.mjs'], { cwd: dir, timeout: 300_000, env: { ...process.env, XDG_RUNTIME_DIR: '', FORCE_COLOR: '0' } });
-  expect(stdout).toMatch(/^ready ready$/m);
+  expect(stdout).toMatch(/^ready undefined undefined ready$/m);
   expect(stdout).toMatch(/service: '\w+'/);
   expect(stdout).toContain('# HELP');
-  expect(stdout).toMatch(/loaded tokenizer\.json 100% \(file\)/);
+  expect(stdout).toMatch(/^done tokenizer\.json 100 language$/m);
   expect(stderr).not.toContain('XDG_RUNTIME_DIR');
 });
