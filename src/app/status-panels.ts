@@ -45,7 +45,7 @@ export function renderConsensus(panel: HTMLElement, aura: Aura, rejections: read
     el(
       'dl',
       { testId: 'consensus-status' },
-      el('dt', { text: 'replicas' }), el('dd', { text: `${c.replicas} (tolerates f = ${c.f}) over ${c.transport}` }),
+      el('dt', { text: 'replicas' }), el('dd', { text: `${c.replicas} over ${c.transport}, ${c.faultsTolerated === 0 ? 'all in this page: no fault tolerated' : `tolerating ${c.faultsTolerated} faulty`}` }),
       el('dt', { text: 'view' }), el('dd', { text: String(c.view) }),
       el('dt', { text: 'leader' }), el('dd', { text: String(c.leader) }),
       el('dt', { text: 'agreed' }), el('dd', { text: `${c.lastExecuted} decisions, stable checkpoint ${c.stableCheckpoint}` }),

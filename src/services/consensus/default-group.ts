@@ -14,7 +14,7 @@ export async function createLocalConsensusGroup(replicas = 4): Promise<{ propose
   const members = identities.map((id) => id.publicKeyHex);
   const channel = `aura-local-consensus-${crypto.randomUUID()}`;
   const group = identities.map((identity, id) =>
-    createConsensus({ id, members, privateKey: identity.privateKey, transport: new BroadcastChannelTransport(id, channel) }),
+    createConsensus({ id, members, privateKey: identity.privateKey, transport: new BroadcastChannelTransport(id, channel), allInOnePlace: true }),
   );
   return {
     proposer: group[0],

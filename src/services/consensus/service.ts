@@ -15,6 +15,8 @@ export interface ConsensusOptions {
   /** This replica's Ed25519 private key (WebCrypto). */
   privateKey: CryptoKey;
   transport: ConsensusTransport;
+  /** Every replica of the group runs in this page or process, so one crash takes them all: no fault is tolerated. */
+  allInOnePlace?: boolean;
   /** PBFT tuning (batching, checkpoints, timeouts); quorum is fixed at 2f+1 here. */
   config?: Omit<ReplicaConfig, 'n' | 'id' | 'quorum'>;
   /** Overrides for tests: a different signer/verifier (same interface). */
@@ -39,6 +41,8 @@ export interface ConsensusStatus {
   active: boolean;
   replicas: number;
   f: number;
+  /** f, or 0 when every replica runs in this page or process (`allInOnePlace`). */
+  faultsTolerated: number;
   lastExecuted: number;
   stableCheckpoint: number;
   pending: number;
@@ -154,7 +158,7 @@ export class ConsensusService {
   status(): ConsensusStatus {
     const r = this.replica;
     return {
-      id: r.id, view: r.view, leader: r.primary, active: r.active, replicas: r.n, f: r.f,
+      id: r.id, view: r.view, leader: r.primary, active: r.active, replicas: r.n, f: r.f, faultsTolerated: this.options.allInOnePlace ? 0 : r.f,
       lastExecuted: r.lastExecuted, stableCheckpoint: r.stableSeq, pending: r.pendingCount,
       transport: this.options.transport.kind, connectedPeers: this.options.transport.connectedPeers(),
       faults: { ...r.faults },

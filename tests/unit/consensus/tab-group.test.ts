@@ -17,6 +17,7 @@ describe('joinTabGroup', () => {
     const r = await joined[1].service.propose('across tabs', { timeoutMs: 5_000 });
     expect(r.value).toBe('across tabs');
     expect(joined[1].service.status().f).toBe(1);
+    expect(joined[1].service.status().faultsTolerated).toBe(1);
 
     // Reload: the tab closes and comes back with the same key; it gets the adopted roster from the others.
     await joined[2].close();
