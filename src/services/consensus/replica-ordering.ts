@@ -99,34 +99,40 @@ export abstract class ReplicaOrdering extends ReplicaBase {
     this.checkPrepared(b.seq);
   }
 
-  protected onPrepare(env: Envelope<PrepareBody>): void {
+  /**
+   * Keeps one prepare or commit per sender, within the watermarks and (ahead of this view) the
+   * sender's byte budget; a second vote with another digest is equivocation. True when stored.
+   */
+  private storeVote<B extends PrepareBody | CommitBody>(env: Envelope<B>, votes: Map<number, Envelope<B>>): boolean {
     const b = env.body;
-    if (env.from === this.primaryOf(b.view)) return this.fault('wrongSender');
     const window = this.voteWindow(b);
-    if (window) return this.fault(window);
-    const votes = this.votesFor(b.view, b.seq).prepares;
+    if (window) {
+      this.fault(window);
+      return false;
+    }
     const prior = votes.get(env.from);
     if (prior) {
       if (prior.body.digest !== b.digest) this.fault('equivocation');
-      return;
+      return false;
     }
-    if ((b.view > this.view || !this.active) && !this.chargeAhead(env.from, VOTE_BYTES)) return this.fault('overBudget');
+    if ((b.view > this.view || !this.active) && !this.chargeAhead(env.from, VOTE_BYTES)) {
+      this.fault('overBudget');
+      return false;
+    }
     votes.set(env.from, env);
-    this.checkPrepared(b.seq);
+    return true;
+  }
+
+  protected onPrepare(env: Envelope<PrepareBody>): void {
+    const b = env.body;
+    if (env.from === this.primaryOf(b.view)) return this.fault('wrongSender');
+    if (this.storeVote(env, this.votesFor(b.view, b.seq).prepares)) this.checkPrepared(b.seq);
   }
 
   protected onCommit(env: Envelope<CommitBody>): void {
     const b = env.body;
-    const window = this.voteWindow(b);
-    if (window) return this.fault(window);
     const votes = this.votesFor(b.view, b.seq).commits;
-    const prior = votes.get(env.from);
-    if (prior) {
-      if (prior.body.digest !== b.digest) this.fault('equivocation');
-      return;
-    }
-    if ((b.view > this.view || !this.active) && !this.chargeAhead(env.from, VOTE_BYTES)) return this.fault('overBudget');
-    votes.set(env.from, env);
+    if (!this.storeVote(env, votes)) return;
     this.checkCommitted(b.seq);
     // f+1 replicas committed a batch whose pre-prepare this replica never saw: at least one honest
     // replica holds it with its certificate, so fetch it rather than wait for a checkpoint.
