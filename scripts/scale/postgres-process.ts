@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { watchServer } from './server-process';
 import { userInfo } from 'node:os';
 
 export const PG_BIN = process.env.AURA_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -28,31 +29,14 @@ export async function startPostgres(port: number, dir: string, readyMs = 30_000)
   const init = spawnSync(`${PG_BIN}/initdb`, ['-D', dir, '-U', 'aura', '-A', 'trust', '--no-instructions', '-E', 'UTF8'], { ...asUser, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}${init.stderr}`);
   const child = spawn(`${PG_BIN}/postgres`, ['-D', dir, '-h', '127.0.0.1', '-p', String(port), '-k', dir, '-c', 'max_connections=50'], { ...asUser, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const started = Date.now();
-  while (!output.includes('ready to accept connections')) {
-    if (child.exitCode !== null) throw new Error(`postgres on port ${port} exited (${child.exitCode}):\n${output}`);
-    if (Date.now() - started > readyMs) {
-      child.kill('SIGKILL');
-      throw new Error(`postgres on port ${port} did not start within ${readyMs} ms:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const server = watchServer(child, `postgres on port ${port}`);
+  await server.until((output) => output.includes('ready to accept connections'), readyMs, 100);
   const created = spawnSync(`${PG_BIN}/createdb`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'aura', 'aura'], { encoding: 'utf8' });
   if (created.status !== 0) throw new Error(`createdb failed: ${created.stderr}`);
   return {
     url: `postgres://aura@127.0.0.1:${port}/aura`,
     port,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => server.stop('SIGINT', 5000),
   };
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { watchServer } from './server-process';
 
 export const PROMETHEUS = process.env.AURA_PROMETHEUS ?? '/usr/bin/prometheus';
 
@@ -33,25 +34,9 @@ export async function startPrometheus(dir: string, listen: string, targets: read
   const child = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${listen}`, '--log.level=warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  let spawnError: Error | undefined;
-  child.once('error', (e) => (spawnError = e));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const server = watchServer(child, 'prometheus');
   const url = `http://${listen}`;
-  const started = Date.now();
-  for (;;) {
-    if (spawnError) throw new Error(`${PROMETHEUS} did not start (${spawnError.message}): run npm run setup:system`);
-    if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${output}`);
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
-    if (ready) break;
-    if (Date.now() - started > readyMs) {
-      child.kill('SIGKILL');
-      throw new Error(`prometheus was not ready within ${readyMs} ms:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await server.until(() => fetch(`${url}/-/ready`).then((r) => r.ok, () => false), readyMs, 200);
   return {
     url,
     async query(promql) {
@@ -61,13 +46,7 @@ export async function startPrometheus(dir: string, listen: string, targets: read
       if (body.data!.resultType !== 'vector') throw new Error(`PromQL ${promql} gave a ${body.data!.resultType}, not a vector`);
       return body.data!.result;
     },
-    log: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    log: server.output,
+    stop: () => server.stop('SIGTERM', 10_000),
   };
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
+import { watchServer } from './server-process';
 
 export const REDIS_SERVER = process.env.AURA_REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -20,30 +21,9 @@ export async function startRedis(port: number, options: { maxmemory?: string; di
     '--save', '', '--appendonly', 'no', '--protected-mode', 'yes',
     '--maxmemory', options.maxmemory ?? '64mb', '--maxmemory-policy', 'allkeys-lfu',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const started = Date.now();
-  while (!(await answers(port))) {
-    if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited (${child.exitCode}):\n${output}`);
-    if (Date.now() - started > (options.readyMs ?? 10_000)) {
-      child.kill('SIGKILL');
-      throw new Error(`redis-server on port ${port} did not start:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  const server = watchServer(child, `redis-server on port ${port}`);
+  await server.until(() => answers(port), options.readyMs ?? 10_000);
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => server.stop() };
 }
 
 function answers(port: number): Promise<boolean> {
