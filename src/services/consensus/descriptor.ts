@@ -6,7 +6,7 @@ import { createDefaultConsensus } from './default-group';
 /**
  * Consensus, as the runtime builds it: the group the caller gave, or (the default, where
  * BroadcastChannel exists) other tabs of this origin when 3+ are there, else 4 replicas in this page. It has one path (signatures on the CPU), so no
- * trial. It lives here rather than in src/services/consensus/ while that folder is being split.
+ * trial.
  */
 export const consensusDescriptor: ServiceDescriptor<ConsensusService, ConsensusService | 'local' | false, 'consensus'> = {
   name: 'consensus',
@@ -21,7 +21,7 @@ export const consensusDescriptor: ServiceDescriptor<ConsensusService, ConsensusS
         group = await createDefaultConsensus({ tabs: given !== 'local' });
         return group.proposer;
       },
-      stage: (service) => new ConsensusStage(service, undefined, service === group?.proposer && group.inPage),
+      stage: (service) => new ConsensusStage(service),
       // A group the caller gave is theirs to close.
       destroy: () => group?.close(),
     };

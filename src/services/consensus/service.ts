@@ -41,7 +41,9 @@ export interface ConsensusStatus {
   active: boolean;
   replicas: number;
   f: number;
-  /** f, or 0 when every replica runs in this page or process (`allInOnePlace`). */
+  /** Every replica runs in this page or process (the option of that name). */
+  allInOnePlace: boolean;
+  /** f, or 0 when every replica runs in one place: one crash takes them all. */
   faultsTolerated: number;
   lastExecuted: number;
   stableCheckpoint: number;
@@ -158,7 +160,7 @@ export class ConsensusService {
   status(): ConsensusStatus {
     const r = this.replica;
     return {
-      id: r.id, view: r.view, leader: r.primary, active: r.active, replicas: r.n, f: r.f, faultsTolerated: this.options.allInOnePlace ? 0 : r.f,
+      id: r.id, view: r.view, leader: r.primary, active: r.active, replicas: r.n, f: r.f, allInOnePlace: this.options.allInOnePlace ?? false, faultsTolerated: this.options.allInOnePlace ? 0 : r.f,
       lastExecuted: r.lastExecuted, stableCheckpoint: r.stableSeq, pending: r.pendingCount,
       transport: this.options.transport.kind, connectedPeers: this.options.transport.connectedPeers(),
       faults: { ...r.faults },

@@ -10,24 +10,20 @@ export class ConsensusStage implements ServiceStage {
   readonly name = 'consensus' as const;
   readonly afterDecision = true;
 
-  /**
-   * `inPage`: every replica runs in this page with keys it made itself (the default local group), so
-   * one fault (this page) takes them all: the answer says it tolerates no fault.
-   */
-  constructor(private readonly consensus: ConsensusService, private readonly timeoutMs = 5_000, private readonly inPage = false) {}
+  constructor(private readonly consensus: ConsensusService, private readonly timeoutMs = 5_000) {}
 
   async run({ request, decision }: StageInput): Promise<StageResult> {
     const value = { request: request.id, decision: decision?.value ?? 'none', service: decision?.service ?? 'none' };
     const r = await this.consensus.propose(value, { timeoutMs: this.timeoutMs });
-    const { replicas, f } = this.consensus.status();
-    const faultsTolerated = this.inPage ? 0 : f;
+    // A group whose replicas all run in this page (the default local group) tolerates no fault: the answer says so.
+    const { replicas, faultsTolerated, allInOnePlace: inPage } = this.consensus.status();
     return {
-      decision: `agreed at seq ${r.seq} (view ${r.view})${this.inPage ? ', in-page group: tolerates no fault' : ''}`,
+      decision: `agreed at seq ${r.seq} (view ${r.view})${inPage ? ', in-page group: tolerates no fault' : ''}`,
       confidence: 1,
       energyPj: 0,
       energyModel: 'not counted (signatures)',
       path: 'cpu',
-      output: { seq: r.seq, view: r.view, replicas, faultsTolerated, inPage: this.inPage, certificateSize: r.certificate.length, agreedMs: r.timing.ms },
+      output: { seq: r.seq, view: r.view, replicas, faultsTolerated, inPage, certificateSize: r.certificate.length, agreedMs: r.timing.ms },
     };
   }
 }
