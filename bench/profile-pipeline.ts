@@ -24,7 +24,7 @@ const modes = ([
 ] as const).filter(([label]) => !only || label === only);
 const auras = new Map<string, Awaited<ReturnType<typeof createAura>>>();
 for (const [label, batching] of modes) {
-  auras.set(label, await createAura({ planStore: false, measure: false, batching, services: SERVICES, language: { maxBatch: batching.maxBatch, maxWaitMs: batching.maxWaitMs } }));
+  auras.set(label, await createAura({ planStore: false, measure: false, batching, services: SERVICES, language: { maxBatch: batching.maxBatch } }));
   await auras.get(label)!.infer(requests[0]);
 }
 // --profile FILE: a V8 CPU profile of the timed rounds only (not the start-up), for Chrome DevTools.
