@@ -6,6 +6,7 @@ import { cfcMacsPerStep, LnnStage } from '../../../src/services/lnn/stage';
 import { standardise } from '../../../src/services/lnn/standardise';
 import { applyCorrection, fitOneStepCorrection } from '../../../src/services/lnn/lnn-forecast';
 import type { StageInput, StageResult } from '../../../src/services/service-stage';
+import { withGpu } from '../../helpers/gpu';
 
 /**
  * The LNN stage over a batch (the trained births CfC, CPU path): series of one length share one run
@@ -64,4 +65,24 @@ describe('the LNN stage over a batch', () => {
     expect(settled[2]).toEqual({ status: 'fulfilled', value: await stage.run(inputs[2]) });
     deadlines.forEach((d) => d.dispose());
   });
+
+  it('on the GPU path too (Dawn): one batch of sequences per length gives each series what it gets alone', () =>
+    withGpu(async (ctx) => {
+      const gpu = new LnnService(ctx, { backend: 'gpu', model: await loadDefaultLnnModel() });
+      try {
+        const onGpu = new LnnStage(gpu, gpu.model);
+        const inputs = [input(wave(24, 0)), input(wave(24, 5)), input(wave(9, 2)), input(wave(24, 8))];
+        const deadlines = inputs.map(() => new Deadline(60_000));
+        const batched = await Promise.all(onGpu.runBatch(inputs, deadlines));
+        const without = (r: StageResult) => ({ ...r, gpuMs: undefined });
+        for (const [i, one] of inputs.entries()) {
+          const alone = await onGpu.run(one, deadlines[i]);
+          expect(batched[i].path).toBe('gpu');
+          expect(without(batched[i])).toEqual(without(alone));
+        }
+        deadlines.forEach((d) => d.dispose());
+      } finally {
+        gpu.destroy();
+      }
+    }));
 });
