@@ -173,9 +173,9 @@ export class Orchestrator {
     const stage = this.stages.get(service)!;
     const breaker = this.parts.breakers.get(service);
     const startedAt = performance.now();
-    const handed = members.map(({ member, front }) => {
+    const handed = members.map(async ({ member, front }) => {
       const placement = stage.embeddingPlacement?.(member.request);
-      return placement && front.embedding ? this.embeddingFor(front.embedding, placement) : Promise.resolve(undefined);
+      return placement && front.embedding ? this.embeddingFor(front.embedding, placement) : undefined;
     });
     const all = Promise.allSettled(handed).then((hand) => {
       const ready = members.flatMap((m, j) => (hand[j].status === 'fulfilled' ? [j] : []));
