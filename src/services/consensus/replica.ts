@@ -1,5 +1,5 @@
 import { digestOf, type Json } from './codec';
-import type { CheckpointBody, CommitBody, Envelope, NewViewBody, PrePrepareBody, PrepareBody, ReplyBody, RequestBody, ViewChangeBody } from './messages';
+import type { Body, CheckpointBody, CommitBody, Envelope, NewViewBody, PrePrepareBody, PrepareBody, ReplyBody, RequestBody, ViewChangeBody } from './messages';
 import { type TimerKey, type FaultKind, type Outbox } from './replica-types';
 import { ReplicaViewChange } from './replica-view-change';
 
@@ -72,6 +72,11 @@ export class PbftReplica extends ReplicaViewChange {
       default:
         return null;
     }
+  }
+
+  /** Whether `b` is the pre-prepare of the batch this view's new view assigned to its number (proven there). */
+  planned(b: Body): boolean {
+    return b.t === 'pre-prepare' && this.active && b.view === this.view && this.plan.get(b.seq) === b.digest;
   }
 
   /** A timer set through Outbox.timers has fired. */

@@ -5,6 +5,7 @@ import { PbftNode } from './node';
 import { ProofAudit } from './proof-audit';
 import { PbftReplica, type ClientResult, type Decision, type ReplicaConfig, type TimerKey } from './replica';
 import { SimulatedSigner, SimulatedVerifier } from './signer';
+import { simulatedMacs } from './authenticator';
 
 /**
  * A seeded, deterministic network simulator for PBFT (the same PbftReplica and PbftNode the browser
@@ -125,8 +126,9 @@ type Event = { at: number; order: number; run: () => Promise<void> | void };
 
 /** Runs one scenario to the end and checks it. */
 /** `audit: false` leaves only the outcome checks (divergence, duplicates, wrong results, liveness). */
-export async function runScenario(s: Scenario, options: { maxEvents?: number; settleMs?: number; audit?: boolean } = {}): Promise<ScenarioResult> {
-  const limits = { maxEvents: 200_000, settleMs: 20_000, audit: true, ...options };
+/** `macs: false` signs every message (no MAC authenticators), as before issue 21. */
+export async function runScenario(s: Scenario, options: { maxEvents?: number; settleMs?: number; audit?: boolean; macs?: boolean } = {}): Promise<ScenarioResult> {
+  const limits = { maxEvents: 200_000, settleMs: 20_000, audit: true, macs: true, ...options };
   const rnd = seededRandom(s.seed ^ 0x9e3779b9);
   const secrets = Array.from({ length: s.n }, (_, i) => `sim-${s.seed}-${i}`);
   const verifier = new SimulatedVerifier(secrets);
@@ -182,7 +184,7 @@ export async function runScenario(s: Scenario, options: { maxEvents?: number; se
         ep.decisions.set(`${d.seq}:${d.index}`, `${d.client}:${d.session}:${d.reqId}:${JSON.stringify(d.value)}`);
       },
       resolved: (r: ClientResult) => ep.results.set(r.reqId, r),
-    });
+    }, limits.macs ? { macs: simulatedMacs(id, s.n, `sim-${s.seed}`) } : undefined);
     endpoints.push(ep);
     return ep;
   };
