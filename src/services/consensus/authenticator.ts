@@ -11,7 +11,6 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
  * is never handed on as proof: see node.ts for which messages are MAC'd and which stay signed.
  */
 export const MAC_HEX = 32;
-const EMPTY_ENTRY = '0'.repeat(MAC_HEX);
 
 /** Message types that carry an authenticator on the hot path; the rest are only ever signed. */
 export const MAC_TYPES: ReadonlySet<string> = new Set(['request', 'pre-prepare', 'prepare', 'commit']);
@@ -23,7 +22,13 @@ export class PairwiseMacs {
   /** MACs made and checked (for tests and metrics). */
   readonly work = { made: 0, checked: 0 };
 
-  constructor(readonly self: number, readonly n: number) {}
+  /**
+   * The own entry is a MAC under a key only this replica holds, so it can check its own requests when
+   * a primary hands them back inside a pre-prepare.
+   */
+  constructor(readonly self: number, readonly n: number, ownKey: Uint8Array = crypto.getRandomValues(new Uint8Array(32))) {
+    this.states.set(self, hmac.create(sha256, ownKey) as _HMAC<ReturnType<typeof sha256.create>>);
+  }
 
   /** Hex length of an authenticator for this group. */
   get length(): number {
@@ -31,7 +36,7 @@ export class PairwiseMacs {
   }
 
   setKey(peer: number, key: Uint8Array): void {
-    if (peer === this.self || peer < 0 || peer >= this.n) return;
+    if (peer < 0 || peer >= this.n || peer === this.self) return;
     this.states.set(peer, hmac.create(sha256, key) as _HMAC<ReturnType<typeof sha256.create>>);
   }
 
@@ -41,20 +46,20 @@ export class PairwiseMacs {
 
   /** A key with every other member: only then can this replica authenticate a message to all. */
   ready(): boolean {
-    return this.states.size === this.n - 1;
+    return this.states.size === this.n;
   }
 
-  /** The authenticator of `text` sent by this replica: one entry per replica (its own is zeros). */
+  /** The authenticator of `text` sent by this replica: one entry per replica. */
   authenticate(text: string): string {
     const digest = sha256(utf8ToBytes(text));
     let out = '';
-    for (let to = 0; to < this.n; to++) out += to === this.self ? EMPTY_ENTRY : this.entry(this.self, to, to, digest);
+    for (let to = 0; to < this.n; to++) out += this.entry(this.self, to, to, digest);
     return out;
   }
 
   /** Whether this replica's entry of `auth` is the MAC of `text` from `from`. */
   check(from: number, text: string, auth: string): boolean {
-    if (from === this.self || auth.length !== this.length || !this.states.has(from)) return false;
+    if (auth.length !== this.length || !this.states.has(from)) return false;
     this.work.checked++;
     const expected = this.entry(from, this.self, from, sha256(utf8ToBytes(text)));
     return constantTimeEqual(expected, auth.slice(this.self * MAC_HEX, (this.self + 1) * MAC_HEX));
@@ -64,7 +69,7 @@ export class PairwiseMacs {
   private entry(from: number, to: number, peer: number, digest: Uint8Array): string {
     this.work.made++;
     const state = this.states.get(peer);
-    if (!state) return EMPTY_ENTRY;
+    if (!state) return '0'.repeat(MAC_HEX);
     const mac = state.clone().update(utf8ToBytes(`aura-pbft-mac/1|${from}|${to}|`)).update(digest).digest();
     return bytesToHex(mac.subarray(0, MAC_HEX / 2));
   }
@@ -82,9 +87,8 @@ function constantTimeEqual(a: string, b: string): boolean {
  * the MACs themselves are real HMAC-SHA-256; only the key setup (mac-keys.ts, tested on its own) is skipped.
  */
 export function simulatedMacs(self: number, n: number, seed: string): PairwiseMacs {
-  const macs = new PairwiseMacs(self, n);
-  for (let peer = 0; peer < n; peer++) {
-    if (peer !== self) macs.setKey(peer, sha256(utf8ToBytes(`sim-mac|${seed}|${Math.min(self, peer)}|${Math.max(self, peer)}`)));
-  }
+  const key = (a: number, b: number) => sha256(utf8ToBytes(`sim-mac|${seed}|${Math.min(a, b)}|${Math.max(a, b)}`));
+  const macs = new PairwiseMacs(self, n, key(self, self));
+  for (let peer = 0; peer < n; peer++) if (peer !== self) macs.setKey(peer, key(self, peer));
   return macs;
 }

@@ -120,7 +120,8 @@ export class PbftNode {
       const seenKey = tagOf(env);
       const repeats = this.seen.get(seenKey);
       if (repeats !== undefined) {
-        this.count('replay');
+        // Key offers cross (each side answers a key new to it), so a repeated one is expected: dropped, not counted.
+        if (env.body.t !== 'mac-key') this.count('replay');
         this.seen.set(seenKey, repeats + 1);
         if (env.body.t === 'request') await this.apply(this.replica.receive(env));
         else if (env.body.t === 'view-change' && repeats < NODE_LIMITS.answersPerRepeat) await this.apply(this.replica.receiveRepeatedViewChange(env as Envelope<ViewChangeBody>));
