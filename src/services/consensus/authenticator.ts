@@ -87,8 +87,12 @@ function constantTimeEqual(a: string, b: string): boolean {
  * the MACs themselves are real HMAC-SHA-256; only the key setup (mac-keys.ts, tested on its own) is skipped.
  */
 export function simulatedMacs(self: number, n: number, seed: string): PairwiseMacs {
-  const key = (a: number, b: number) => sha256(utf8ToBytes(`sim-mac|${seed}|${Math.min(a, b)}|${Math.max(a, b)}`));
-  const macs = new PairwiseMacs(self, n, key(self, self));
-  for (let peer = 0; peer < n; peer++) if (peer !== self) macs.setKey(peer, key(self, peer));
+  const macs = new PairwiseMacs(self, n, simulatedPairKey(seed, self, self));
+  for (let peer = 0; peer < n; peer++) if (peer !== self) macs.setKey(peer, simulatedPairKey(seed, self, peer));
   return macs;
+}
+
+/** The simulator's key of the pair (a, b). */
+export function simulatedPairKey(seed: string, a: number, b: number): Uint8Array {
+  return sha256(utf8ToBytes(`sim-mac|${seed}|${Math.min(a, b)}|${Math.max(a, b)}`));
 }
