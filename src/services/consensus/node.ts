@@ -58,6 +58,7 @@ export class PbftNode {
   private verifiedBytes = 0;
   private readonly rejected = new Set<string>();
   private readonly signCache = new Map<string, string>();
+  private readonly texts = new WeakMap<Envelope, string>();
   private closed = false;
   /** When this node last asked each peer for its MAC key (it sent MACs this node cannot check). */
   private readonly askedKey = new Map<number, number>();
@@ -254,7 +255,7 @@ export class PbftNode {
 
   /** One envelope: its signature (`proof`, or no MAC to check) or its MAC; verified texts are cached. */
   private async verifyOne(e: Envelope, proof: boolean): Promise<boolean> {
-    const text = signingText(e.from, e.body);
+    const text = this.textOf(e);
     const byMac = !proof && e.auth !== undefined && (this.auth?.macs.has(e.from) ?? false);
     if (!byMac && e.sig === '') return false;
     const cacheKey = byMac ? `m:${e.auth}` : `s:${e.sig}`;
@@ -278,6 +279,16 @@ export class PbftNode {
       this.verifiedBytes += text.length;
     }
     return true;
+  }
+
+  /** The signing text of an envelope, computed once per message object (a pre-prepare's MAC and signature share it). */
+  private textOf(e: Envelope): string {
+    let text = this.texts.get(e);
+    if (text === undefined) {
+      text = signingText(e.from, e.body);
+      this.texts.set(e, text);
+    }
+    return text;
   }
 
   /**
