@@ -25,7 +25,9 @@ if (!['node', 'browser', 'all'].includes(values.host!)) throw new Error(`--host 
 const only = values.only ? values.only.split(',') : [];
 
 async function inBrowser(): Promise<SuiteReport> {
-  const server = await createServer({ server: { port: 5190, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
+  // AURA_BENCH_PORT: a port of one's own where several people share the machine.
+  const port = Number(process.env.AURA_BENCH_PORT ?? 5190);
+  const server = await createServer({ server: { port, strictPort: process.env.AURA_BENCH_PORT !== undefined, host: '127.0.0.1' }, logLevel: 'warn' });
   await server.listen();
   const url = server.resolvedUrls!.local[0];
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
