@@ -19,7 +19,11 @@ export const MAC_TYPES: ReadonlySet<string> = new Set(['request', 'pre-prepare',
 export class PairwiseMacs {
   /** Per peer, an HMAC state with the key already absorbed (cloned per MAC: two compressions saved). */
   private readonly states = new Map<number, _HMAC<ReturnType<typeof sha256.create>>>();
-  /** MACs made and checked (for tests and metrics). */
+  /** Per direction, the MAC input: the header's bytes, then room for the digest. */
+  private readonly inputs = new Map<string, { bytes: Uint8Array; at: number }>();
+  private scratch: _HMAC<ReturnType<typeof sha256.create>> | undefined;
+  private readonly out = new Uint8Array(32);
+    /** MACs made and checked (for tests and metrics). */
   readonly work = { made: 0, checked: 0 };
 
   /**
@@ -70,8 +74,19 @@ export class PairwiseMacs {
     this.work.made++;
     const state = this.states.get(peer);
     if (!state) return '0'.repeat(MAC_HEX);
-    const mac = state.clone().update(utf8ToBytes(`aura-pbft-mac/1|${from}|${to}|`)).update(digest).digest();
-    return bytesToHex(mac.subarray(0, MAC_HEX / 2));
+    const key = `${from}|${to}`;
+    let input = this.inputs.get(key);
+    if (!input) {
+      const header = utf8ToBytes(`aura-pbft-mac/1|${key}|`);
+      input = { bytes: new Uint8Array(header.length + 32), at: header.length };
+      input.bytes.set(header);
+      this.inputs.set(key, input);
+    }
+    input.bytes.set(digest, input.at);
+    // The keyed state is copied into one scratch object (no allocation per MAC), then finished.
+    this.scratch = state._cloneInto(this.scratch);
+    this.scratch.update(input.bytes).digestInto(this.out);
+    return bytesToHex(this.out.subarray(0, MAC_HEX / 2));
   }
 }
 

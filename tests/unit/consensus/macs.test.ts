@@ -125,6 +125,23 @@ describe('PBFT MAC authenticators on the hot path', () => {
   });
 });
 
+describe('authenticator entries', () => {
+  it('are HMAC-SHA-256 (RFC 2104, checked against node:crypto) truncated to 128 bits, over the header and the SHA-256 of the text', async () => {
+    const { createHash, createHmac } = await import('node:crypto');
+    const keys = [1, 2, 3].map((k) => new Uint8Array(32).fill(k));
+    const macs = new PairwiseMacs(0, 4);
+    keys.forEach((key, k) => macs.setKey(k + 1, key));
+    for (const text of ['aura-pbft/1|0|{}', `aura-pbft/1|0|${'x'.repeat(5000)}`]) {
+      const auth = macs.authenticate(text);
+      const digest = createHash('sha256').update(text).digest();
+      for (let to = 1; to < 4; to++) {
+        const expected = createHmac('sha256', keys[to - 1]).update(`aura-pbft-mac/1|0|${to}|`).update(digest).digest('hex').slice(0, 32);
+        expect(auth.slice(to * 32, to * 32 + 32)).toBe(expected);
+      }
+    }
+  });
+});
+
 describe('pairwise MAC keys from Ed25519-signed X25519 keys', () => {
   async function member(id: number, ids: Awaited<ReturnType<typeof generateEd25519Identity>>[], sent: Array<{ to: number | 'all'; env: Envelope }>) {
     const macs = new PairwiseMacs(id, 4);
