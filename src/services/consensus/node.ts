@@ -3,6 +3,7 @@ import { MalformedMessageError } from './errors';
 import { withinCertificateLimits } from './certificate-limits';
 import { MAC_TYPES, type PairwiseMacs } from './authenticator';
 import type { MacKeyExchange } from './mac-keys';
+import { VerifiedTexts } from './verified-texts';
 import { collectEnvelopes, MESSAGE_LIMITS, nestedToVerify, parseEnvelope, type Body, type Envelope, type MacKeyBody, type PrePrepareBody, type ViewChangeBody } from './messages';
 import type { ClientResult, Decision, FaultKind, Outbox, PbftReplica, TimerKey } from './replica';
 import type { ConsensusSigner, ConsensusVerifier } from './signer';
@@ -54,11 +55,12 @@ export const NODE_LIMITS = {
 export class PbftNode {
   private queue: Promise<void> = Promise.resolve();
   private readonly seen = new Map<string, number>();
-  private readonly verified = new Map<string, string>();
-  private verifiedBytes = 0;
+  private readonly verified = new VerifiedTexts(NODE_LIMITS.verifiedBytes, NODE_LIMITS.verifiedTextBytes);
   private readonly rejected = new Set<string>();
   private readonly signCache = new Map<string, string>();
   private readonly texts = new WeakMap<Envelope, string>();
+  /** MAC-checked votes whose signature is checked when the replica takes them, if still needed. */
+  private readonly signatureDue = new WeakSet<Envelope>();
   private closed = false;
   /** When this node last asked each peer for its MAC key (it sent MACs this node cannot check). */
   private readonly askedKey = new Map<number, number>();
@@ -126,6 +128,10 @@ export class PbftNode {
         this.seen.set(seenKey, repeats + 1);
         if (env.body.t === 'request') await this.apply(this.replica.receive(env));
         else if (env.body.t === 'view-change' && repeats < NODE_LIMITS.answersPerRepeat) await this.apply(this.replica.receiveRepeatedViewChange(env as Envelope<ViewChangeBody>));
+        return;
+      }
+      if (this.signatureDue.has(env) && !this.replica.settled(env.body) && !(await this.verifyOne(env, true))) {
+        this.count('badSignature');
         return;
       }
       this.remember(seenKey);
@@ -249,6 +255,12 @@ export class PbftNode {
       if (canCheck && !(await this.verifyOne(env, false))) return false;
       if (!canCheck) this.askForKey(env.from);
       if (!canCheck && env.sig === '') return false;
+      // A vote's signature is checked when the replica takes it (deliver), and only if its slot is
+      // not yet prepared (committed): after that it can never enter a certificate, and its MAC suffices.
+      if (canCheck && (env.body.t === 'prepare' || env.body.t === 'commit')) {
+        this.signatureDue.add(env);
+        return true;
+      }
     }
     return env.sig === '' || this.verifyOne(env, true);
   }
@@ -259,7 +271,7 @@ export class PbftNode {
     const byMac = !proof && e.auth !== undefined && (this.auth?.macs.has(e.from) ?? false);
     if (!byMac && e.sig === '') return false;
     const cacheKey = byMac ? `m:${e.auth}` : `s:${e.sig}`;
-    if (this.verified.get(cacheKey) === text) return true;
+    if (this.verified.holds(cacheKey, text)) return true;
     if (byMac) {
       this.work.macChecks++;
       if (!this.auth!.macs.check(e.from, text, e.auth!)) return false;
@@ -267,17 +279,7 @@ export class PbftNode {
       this.work.verifications++;
       if (!(await this.verifier.verify(e.from, text, e.sig))) return false;
     }
-    if (text.length <= NODE_LIMITS.verifiedTextBytes) {
-      while (this.verifiedBytes + text.length > NODE_LIMITS.verifiedBytes) {
-        const [oldKey, oldText] = this.verified.entries().next().value!;
-        this.verified.delete(oldKey);
-        this.verifiedBytes -= oldText.length;
-      }
-      const prior = this.verified.get(cacheKey);
-      if (prior !== undefined) this.verifiedBytes -= prior.length;
-      this.verified.set(cacheKey, text);
-      this.verifiedBytes += text.length;
-    }
+    this.verified.add(cacheKey, text);
     return true;
   }
 

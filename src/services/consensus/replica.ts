@@ -79,6 +79,17 @@ export class PbftReplica extends ReplicaViewChange {
     return b.t === 'pre-prepare' && this.active && b.view === this.view && this.plan.get(b.seq) === b.digest;
   }
 
+  /**
+   * A prepare (commit) for a slot already prepared (committed) in its view: certificates are taken
+   * when the slot gets there, so this vote can never be part of one.
+   */
+  settled(b: Body): boolean {
+    if (b.t !== 'prepare' && b.t !== 'commit') return false;
+    const slot = this.slots.get(b.seq);
+    if (!slot || slot.view !== b.view) return false;
+    return b.t === 'prepare' ? slot.prepared : slot.committed;
+  }
+
   /** A timer set through Outbox.timers has fired. */
   timeout(key: TimerKey): Outbox {
     if (key === 'retransmit') {

@@ -47,7 +47,10 @@ describe('PBFT MAC authenticators on the hot path', () => {
     const votes = { ...prepare, body: { ...prepare.body, seq: 2 } };
     await target.deliver(votes); // tampered body: the MAC no longer matches
     await target.deliver({ ...prepare, auth: flip(prepare.auth!, 2 * 32) });
-    expect(target.replica.faults.badSignature - before).toBe(4);
+    // A vote for a slot not yet prepared here, with a valid MAC and a signature of another text: refused.
+    const fresh = { ...prepare.body, seq: 3 };
+    await target.deliver({ from: 3, body: fresh, sig: prepare.sig, auth: simulatedMacs(3, 4, 'harness').authenticate(signingText(3, fresh)) });
+    expect(target.replica.faults.badSignature - before).toBe(5);
     await target.deliver({ ...request, auth: request.auth!.slice(0, 96) });
     expect(target.replica.faults.malformed).toBe(1); // the wrong length is caught by the parser
     expect(target.replica.pendingCount).toBe(0);
