@@ -44,13 +44,17 @@ async function measure(ctx: BenchContext, kind: Kind, batching: boolean, macs = 
     for (let k = 0; k < 5; k++) await services[1].propose(`warm-${k}`);
     const latencies: number[] = [];
     for (let k = 0; k < sequential; k++) latencies.push((await services[1].propose(`seq-${k}`)).timing.ms);
+    // Process CPU time (Node only): what a decision costs, less sensitive than wall time to other jobs.
+    const cpu = typeof process !== 'undefined' && typeof process.cpuUsage === 'function' ? process.cpuUsage() : null;
     const started = performance.now();
     await Promise.all([...Array(concurrent).keys()].map((k) => services[k % 4].propose(`c-${k}`, { timeoutMs: 60_000 })));
     const seconds = (performance.now() - started) / 1000;
+    const cpuUs = cpu ? (({ user, system }) => (user + system) / concurrent)(process.cpuUsage(cpu)) : null;
     const p50 = quantile(latencies, 0.5);
     const p95 = quantile(latencies, 0.95);
     const rate = concurrent / seconds;
-    ctx.log(`${label}: latency p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (${sequential} one at a time from a backup); ${rate.toFixed(0)} decisions/s (${concurrent} proposed at once from all 4)`);
+    ctx.log(`${label}: latency p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (${sequential} one at a time from a backup); ${rate.toFixed(0)} decisions/s (${concurrent} proposed at once from all 4)${cpuUs === null ? '' : `, ${cpuUs.toFixed(0)} µs of CPU per decision`}`);
+    if (cpuUs !== null) ctx.record(`${label}.cpuMicrosecondsPerDecision`, cpuUs);
     ctx.record(`${label}.latencyP50Ms`, p50);
     ctx.record(`${label}.latencyP95Ms`, p95);
     ctx.record(`${label}.decisionsPerSecond`, rate);
