@@ -1,6 +1,6 @@
-import { hmac, type _HMAC } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { HmacDigestKey } from './hmac-digest';
 
 /**
  * PBFT's authenticators (Castro & Liskov, TOCS 2002, section 3.2): a vector of MACs, one per
@@ -17,13 +17,9 @@ export const MAC_TYPES: ReadonlySet<string> = new Set(['request', 'pre-prepare',
 
 /** The pairwise MAC keys of one replica: peer id → key (32 bytes), set up by mac-keys.ts. */
 export class PairwiseMacs {
-  /** Per peer, an HMAC state with the key already absorbed (cloned per MAC: two compressions saved). */
-  private readonly states = new Map<number, _HMAC<ReturnType<typeof sha256.create>>>();
-  /** Per direction, the MAC input: the header's bytes, then room for the digest. */
-  private readonly inputs = new Map<string, { bytes: Uint8Array; at: number }>();
-  private scratch: _HMAC<ReturnType<typeof sha256.create>> | undefined;
-  private readonly out = new Uint8Array(32);
-    /** MACs made and checked (for tests and metrics). */
+  /** Per peer (this replica included), its key ready for MACs. */
+  private readonly keys = new Map<number, HmacDigestKey>();
+  /** MACs made and checked (for tests and metrics). */
   readonly work = { made: 0, checked: 0 };
 
   /**
@@ -31,7 +27,7 @@ export class PairwiseMacs {
    * a primary hands them back inside a pre-prepare.
    */
   constructor(readonly self: number, readonly n: number, ownKey: Uint8Array = crypto.getRandomValues(new Uint8Array(32))) {
-    this.states.set(self, hmac.create(sha256, ownKey) as _HMAC<ReturnType<typeof sha256.create>>);
+    this.keys.set(self, new HmacDigestKey(ownKey));
   }
 
   /** Hex length of an authenticator for this group. */
@@ -41,16 +37,16 @@ export class PairwiseMacs {
 
   setKey(peer: number, key: Uint8Array): void {
     if (peer < 0 || peer >= this.n || peer === this.self) return;
-    this.states.set(peer, hmac.create(sha256, key) as _HMAC<ReturnType<typeof sha256.create>>);
+    this.keys.set(peer, new HmacDigestKey(key));
   }
 
   has(peer: number): boolean {
-    return this.states.has(peer);
+    return this.keys.has(peer);
   }
 
   /** A key with every other member: only then can this replica authenticate a message to all. */
   ready(): boolean {
-    return this.states.size === this.n;
+    return this.keys.size === this.n;
   }
 
   /** The authenticator of `text` sent by this replica: one entry per replica. */
@@ -63,7 +59,7 @@ export class PairwiseMacs {
 
   /** Whether this replica's entry of `auth` is the MAC of `text` from `from`. */
   check(from: number, text: string, auth: string): boolean {
-    if (auth.length !== this.length || !this.states.has(from)) return false;
+    if (auth.length !== this.length || !this.keys.has(from)) return false;
     this.work.checked++;
     const expected = this.entry(from, this.self, from, sha256(utf8ToBytes(text)));
     return constantTimeEqual(expected, auth.slice(this.self * MAC_HEX, (this.self + 1) * MAC_HEX));
@@ -72,21 +68,8 @@ export class PairwiseMacs {
   /** The MAC binds the direction (from, to) as well as the digest, so an entry cannot be reflected back. */
   private entry(from: number, to: number, peer: number, digest: Uint8Array): string {
     this.work.made++;
-    const state = this.states.get(peer);
-    if (!state) return '0'.repeat(MAC_HEX);
-    const key = `${from}|${to}`;
-    let input = this.inputs.get(key);
-    if (!input) {
-      const header = utf8ToBytes(`aura-pbft-mac/1|${key}|`);
-      input = { bytes: new Uint8Array(header.length + 32), at: header.length };
-      input.bytes.set(header);
-      this.inputs.set(key, input);
-    }
-    input.bytes.set(digest, input.at);
-    // The keyed state is copied into one scratch object (no allocation per MAC), then finished.
-    this.scratch = state._cloneInto(this.scratch);
-    this.scratch.update(input.bytes).digestInto(this.out);
-    return bytesToHex(this.out.subarray(0, MAC_HEX / 2));
+    const key = this.keys.get(peer);
+    return key ? key.mac128(from, to, digest) : '0'.repeat(MAC_HEX);
   }
 }
 

@@ -129,7 +129,7 @@ describe('PBFT MAC authenticators on the hot path', () => {
 });
 
 describe('authenticator entries', () => {
-  it('are HMAC-SHA-256 (RFC 2104, checked against node:crypto) truncated to 128 bits, over the header and the SHA-256 of the text', async () => {
+  it('are HMAC-SHA-256 (RFC 2104, checked against node:crypto) truncated to 128 bits, over the tag, the ids and the SHA-256 of the text', async () => {
     const { createHash, createHmac } = await import('node:crypto');
     const keys = [1, 2, 3].map((k) => new Uint8Array(32).fill(k));
     const macs = new PairwiseMacs(0, 4);
@@ -138,10 +138,19 @@ describe('authenticator entries', () => {
       const auth = macs.authenticate(text);
       const digest = createHash('sha256').update(text).digest();
       for (let to = 1; to < 4; to++) {
-        const expected = createHmac('sha256', keys[to - 1]).update(`aura-pbft-mac/1|0|${to}|`).update(digest).digest('hex').slice(0, 32);
+        const ids = Buffer.from([0, 0, 0, to]); // from, to: 2 bytes each, big-endian
+        const expected = createHmac('sha256', keys[to - 1]).update('aura-pbft-mac/1').update(ids).update(digest).digest('hex').slice(0, 32);
         expect(auth.slice(to * 32, to * 32 + 32)).toBe(expected);
       }
     }
+    // Ids above 255 and keys of any bytes (here 0xff, so both pads flip every bit) follow the same layout.
+    const wide = new PairwiseMacs(700, 1000);
+    const key = new Uint8Array(32).fill(0xff);
+    wide.setKey(999, key);
+    const text = 'aura-pbft/1|700|{"t":"commit"}';
+    const entry = wide.authenticate(text).slice(999 * 32, 1000 * 32);
+    const ids = Buffer.from([700 >> 8, 700 & 255, 999 >> 8, 999 & 255]);
+    expect(entry).toBe(createHmac('sha256', key).update('aura-pbft-mac/1').update(ids).update(createHash('sha256').update(text).digest()).digest('hex').slice(0, 32));
   });
 });
 
