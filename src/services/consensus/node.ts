@@ -59,8 +59,6 @@ export class PbftNode {
   private readonly rejected = new Set<string>();
   private readonly signCache = new Map<string, string>();
   private readonly texts = new WeakMap<Envelope, string>();
-  /** MAC-checked votes whose signature is checked when the replica takes them, if still needed. */
-  private readonly signatureDue = new WeakSet<Envelope>();
   private closed = false;
   /** When this node last asked each peer for its MAC key (it sent MACs this node cannot check). */
   private readonly askedKey = new Map<number, number>();
@@ -128,10 +126,6 @@ export class PbftNode {
         this.seen.set(seenKey, repeats + 1);
         if (env.body.t === 'request') await this.apply(this.replica.receive(env));
         else if (env.body.t === 'view-change' && repeats < NODE_LIMITS.answersPerRepeat) await this.apply(this.replica.receiveRepeatedViewChange(env as Envelope<ViewChangeBody>));
-        return;
-      }
-      if (this.signatureDue.has(env) && !this.replica.settled(env.body) && !(await this.verifyOne(env, true))) {
-        this.count('badSignature');
         return;
       }
       this.remember(seenKey);
@@ -255,12 +249,9 @@ export class PbftNode {
       if (canCheck && !(await this.verifyOne(env, false))) return false;
       if (!canCheck) this.askForKey(env.from);
       if (!canCheck && env.sig === '') return false;
-      // A vote's signature is checked when the replica takes it (deliver), and only if its slot is
-      // not yet prepared (committed): after that it can never enter a certificate, and its MAC suffices.
-      if (canCheck && (env.body.t === 'prepare' || env.body.t === 'commit')) {
-        this.signatureDue.add(env);
-        return true;
-      }
+      // A vote for a slot already prepared (committed) here can never enter a certificate: its MAC
+      // suffices. Checked on arrival, so signatures are still verified in parallel, off the queue.
+      if (canCheck && this.replica.settled(env.body)) return true;
     }
     return env.sig === '' || this.verifyOne(env, true);
   }
