@@ -97,9 +97,11 @@ test('2 tabs and 2 edge nodes decide together; with one edge node killed the oth
     const after = await allLogs(survivors);
     for (const log of after.slice(1)) expect(log).toEqual(after[0]);
     expect(after[0].slice(0, 6)).toEqual(logs[0]);
-    const status = (await edgeConsensus(nodes[1])).status;
-    expect(status.view).toBeGreaterThan(0);
-    expect(status.connectedPeers).toEqual([1, 2]);
+    expect((await edgeConsensus(nodes[1])).status.view).toBeGreaterThan(0);
+    // The dead node's links are seen to be gone once ICE consent to it lapses (about 30 s in Chromium and werift).
+    const started = Date.now();
+    await expect.poll(async () => [...(await tabPeers()), (await edgeConsensus(nodes[1])).status.connectedPeers], { timeout: 90_000 }).toEqual([[2, 3], [1, 3], [1, 2]]);
+    console.log(`links to the killed node dropped after ${Date.now() - started} ms more`);
   } finally {
     await context.close();
     await Promise.all(nodes.map((n) => n.stop()));
