@@ -23,7 +23,7 @@ async function edgeConsensus(node: EdgeProcess): Promise<{ status: { connectedPe
   return (await fetch(`${node.url}/consensus`)).json();
 }
 
-async function inferThrough(node: EdgeProcess): Promise<{ seq: number; replicas: number; faultsTolerated: number }> {
+async function inferThrough(node: EdgeProcess): Promise<{ seq: number; replicas: number; faultsTolerated: number; agreedMs: number }> {
   const res = await fetch(`${node.url}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: LOAD_BODY, signal: AbortSignal.timeout(60_000) });
   const body = await res.json();
   expect(res.status, JSON.stringify(body)).toBe(200);
@@ -66,19 +66,23 @@ test('2 tabs and 2 edge nodes decide together; with one edge node killed the oth
     }
     expect(nodes[0].log()).toContain('consensus peer: replica 0 of 4');
     expect(nodes[1].log()).toContain('consensus peer: replica 3 of 4');
+    const meshStart = Date.now();
     await Promise.all(tabs.map((p, k) => p.evaluate((o) => (window as unknown as TabWindow).consensusTab.start(o), {
       id: k + 1, members: roster.members, transport: 'webrtc' as const, group: GROUP, signalingUrl: server.url, config: { requestTimeoutMs: 1_000 },
     })));
     const tabPeers = () => Promise.all(tabs.map((p) => p.evaluate(() => (window as unknown as TabWindow).consensusTab.connectedPeers())));
     await expect.poll(async () => [...(await tabPeers()), ...(await Promise.all(nodes.map(async (n) => (await edgeConsensus(n)).status.connectedPeers)))], { timeout: 60_000 })
       .toEqual([[0, 2, 3], [0, 1, 3], [1, 2, 3], [0, 1, 2]]);
+    console.log(`full mesh of 4 (2 tabs, 2 edge nodes) ${Date.now() - meshStart} ms after the tabs started`);
 
     // All four propose: the tabs directly, the edge nodes through /infer (the pipeline's consensus stage).
-    const [fromEdges] = await Promise.all([
+    const roundStart = Date.now();
+    const [fromEdges, ...fromTabs] = await Promise.all([
       Promise.all(nodes.map(inferThrough)),
       ...tabs.map((p, k) => p.evaluate((v) => (window as unknown as TabWindow).consensusTab.proposeMany(v), [`tab${k}-a`, `tab${k}-b`])),
     ]);
     for (const r of fromEdges) expect(r).toMatchObject({ replicas: 4, faultsTolerated: 1 });
+    console.log(`6 values from 4 proposers decided in ${Date.now() - roundStart} ms; agreement as each proposer saw it: edges ${fromEdges.map((r) => `${Math.round(r.agreedMs)} ms`).join(', ')}, tabs ${fromTabs.flat().map((r) => `${Math.round(r.ms)} ms`).join(', ')}`);
     const tabDecisions = () => Promise.all(tabs.map((p) => p.evaluate(() => (window as unknown as TabWindow).consensusTab.decisions())));
     const allLogs = async (live: EdgeProcess[]) => [...(await tabDecisions()), ...(await Promise.all(live.map(async (n) => (await edgeConsensus(n)).decisions)))];
     await expect.poll(async () => (await allLogs(nodes)).map((l) => l.length), { timeout: 60_000 }).toEqual([6, 6, 6, 6]);
@@ -87,12 +91,14 @@ test('2 tabs and 2 edge nodes decide together; with one edge node killed the oth
 
     // Kill edge 0 (the primary of view 0): a crash, no goodbye. The other three change view and go on.
     await nodes[0].kill();
+    const killedAt = Date.now();
     const survivors = [nodes[1]];
     const [afterKill] = await Promise.all([
       inferThrough(nodes[1]),
       ...tabs.map((p, k) => p.evaluate((v) => (window as unknown as TabWindow).consensusTab.proposeMany(v, 60_000), [`tab${k}-after-kill`])),
     ]);
     expect(afterKill.seq).toBeGreaterThan(0);
+    console.log(`after the primary was killed: 3 values decided in view ${(await edgeConsensus(nodes[1])).status.view}, ${Date.now() - killedAt} ms after the kill`);
     await expect.poll(async () => (await allLogs(survivors)).map((l) => l.length), { timeout: 60_000 }).toEqual([9, 9, 9]);
     const after = await allLogs(survivors);
     for (const log of after.slice(1)) expect(log).toEqual(after[0]);
