@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { InvalidInputError } from '../errors';
 import { Ed25519Signer, signRoster, verifyRoster, type SignedRoster } from '../services/consensus/index';
 import { loadOrCreateKeyFile } from './consensus-key';
 import { readRosterFile } from './consensus-peer';
@@ -23,6 +24,10 @@ if (command === 'key') {
   console.log(me.publicKeyHex);
 } else if (command === 'init' && values.out && values.group && values.members) {
   const members = values.members.split(',').filter(Boolean);
+  const n = members.length;
+  if (n < 4 || (n - 1) % 3 !== 0 || new Set(members).size !== n || !members.every((k) => /^[0-9a-f]{64}$/.test(k))) {
+    throw new InvalidInputError(`--members lists ${n} keys (or repeats one, or one is not a 32-byte hex key)`, 'list n = 3f+1 distinct public keys (4, 7, …), in replica-id order, as `key` prints them');
+  }
   const signed: SignedRoster = { roster: { group: values.group, version: 1, members }, signatures: members.map(() => '') };
   writeFileSync(values.out, `${JSON.stringify(signed, null, 2)}\n`, { flag: 'wx' });
   console.log(`${values.out}: ${members.length} members, no signature yet`);
@@ -30,7 +35,7 @@ if (command === 'key') {
   const me = await loadOrCreateKeyFile(values.key!);
   const signed = readRosterFile(values.roster);
   const id = signed.roster.members.indexOf(me.publicKeyHex);
-  if (id < 0) throw new Error(`${me.publicKeyHex} is not a member of ${values.roster}`);
+  if (id < 0) throw new InvalidInputError(`${me.publicKeyHex} is not a member of ${values.roster}`, 'sign with the key of one of its members (--key FILE)');
   const signatures = signed.roster.members.map((_, k) => signed.signatures[k] ?? '');
   signatures[id] = await signRoster(signed.roster, new Ed25519Signer(id, me.privateKey));
   writeFileSync(values.roster, `${JSON.stringify({ roster: signed.roster, signatures }, null, 2)}\n`);

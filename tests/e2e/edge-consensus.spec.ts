@@ -23,13 +23,18 @@ async function edgeConsensus(node: EdgeProcess): Promise<{ status: { connectedPe
   return (await fetch(`${node.url}/consensus`)).json();
 }
 
-async function inferThrough(node: EdgeProcess): Promise<{ seq: number; replicas: number; faultsTolerated: number; agreedMs: number }> {
+/**
+ * POST /infer on an edge node: its consensus stage proposes through the group. The stage waits 5 s; on
+ * this loaded machine a view change can take longer, and then the stage answers CONSENSUS_TIMEOUT while
+ * the request stays pending and commits later (the decision logs below show it): both are accepted here.
+ */
+async function inferThrough(node: EdgeProcess): Promise<{ request: string; output?: { seq: number; replicas: number; faultsTolerated: number; agreedMs: number } }> {
   const res = await fetch(`${node.url}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: LOAD_BODY, signal: AbortSignal.timeout(60_000) });
   const body = await res.json();
   expect(res.status, JSON.stringify(body)).toBe(200);
   const consensus = body.services?.consensus;
-  expect(consensus?.status, JSON.stringify(body.services)).toBe('ok');
-  return consensus.output;
+  if (consensus?.status !== 'ok') expect(consensus?.error?.code, JSON.stringify(body.services)).toBe('CONSENSUS_TIMEOUT');
+  return { request: body.id, output: consensus?.status === 'ok' ? consensus.output : undefined };
 }
 
 test('2 tabs and 2 edge nodes decide together; with one edge node killed the other three keep deciding', async ({ browser }) => {
@@ -81,13 +86,14 @@ test('2 tabs and 2 edge nodes decide together; with one edge node killed the oth
       Promise.all(nodes.map(inferThrough)),
       ...tabs.map((p, k) => p.evaluate((v) => (window as unknown as TabWindow).consensusTab.proposeMany(v), [`tab${k}-a`, `tab${k}-b`])),
     ]);
-    for (const r of fromEdges) expect(r).toMatchObject({ replicas: 4, faultsTolerated: 1 });
-    console.log(`6 values from 4 proposers decided in ${Date.now() - roundStart} ms; agreement as each proposer saw it: edges ${fromEdges.map((r) => `${Math.round(r.agreedMs)} ms`).join(', ')}, tabs ${fromTabs.flat().map((r) => `${Math.round(r.ms)} ms`).join(', ')}`);
+    for (const r of fromEdges) if (r.output) expect(r.output).toMatchObject({ replicas: 4, faultsTolerated: 1 });
     const tabDecisions = () => Promise.all(tabs.map((p) => p.evaluate(() => (window as unknown as TabWindow).consensusTab.decisions())));
     const allLogs = async (live: EdgeProcess[]) => [...(await tabDecisions()), ...(await Promise.all(live.map(async (n) => (await edgeConsensus(n)).decisions)))];
     await expect.poll(async () => (await allLogs(nodes)).map((l) => l.length), { timeout: 60_000 }).toEqual([6, 6, 6, 6]);
+    console.log(`6 values from 4 proposers decided by all ${Date.now() - roundStart} ms after they were proposed; agreement as each proposer saw it: edges ${fromEdges.map((r) => (r.output ? `${Math.round(r.output.agreedMs)} ms` : 'over 5 s (stage timeout)')).join(', ')}, tabs ${fromTabs.flat().map((r) => `${Math.round(r.ms)} ms`).join(', ')}`);
     const logs = await allLogs(nodes);
     for (const log of logs.slice(1)) expect(log).toEqual(logs[0]);
+    for (const r of fromEdges) expect(logs[0].some((entry) => entry.includes(`"request":${JSON.stringify(r.request)}`)), `${r.request} decided`).toBe(true);
 
     // Kill edge 0 (the primary of view 0): a crash, no goodbye. The other three change view and go on.
     await nodes[0].kill();
@@ -97,10 +103,10 @@ test('2 tabs and 2 edge nodes decide together; with one edge node killed the oth
       inferThrough(nodes[1]),
       ...tabs.map((p, k) => p.evaluate((v) => (window as unknown as TabWindow).consensusTab.proposeMany(v, 60_000), [`tab${k}-after-kill`])),
     ]);
-    expect(afterKill.seq).toBeGreaterThan(0);
-    console.log(`after the primary was killed: 3 values decided in view ${(await edgeConsensus(nodes[1])).status.view}, ${Date.now() - killedAt} ms after the kill`);
     await expect.poll(async () => (await allLogs(survivors)).map((l) => l.length), { timeout: 60_000 }).toEqual([9, 9, 9]);
+    console.log(`after the primary was killed: 3 values decided by the other three in view ${(await edgeConsensus(nodes[1])).status.view}, ${Date.now() - killedAt} ms after the kill`);
     const after = await allLogs(survivors);
+    expect(after[0].some((entry) => entry.includes(`"request":${JSON.stringify(afterKill.request)}`))).toBe(true);
     for (const log of after.slice(1)) expect(log).toEqual(after[0]);
     expect(after[0].slice(0, 6)).toEqual(logs[0]);
     expect((await edgeConsensus(nodes[1])).status.view).toBeGreaterThan(0);
