@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { InvalidInputError } from '../errors';
 import {
   ConsensusConfigError, Ed25519Signer, Ed25519Verifier, WebRtcTransport, WebSocketSignaling, createConsensus, verifyRoster,
   type ConsensusService, type ConsensusStatus, type Ed25519Identity, type PbftReplicaConfig, type Roster, type SignedRoster,
@@ -63,18 +61,3 @@ export async function startConsensusPeer(options: ConsensusPeerOptions): Promise
   };
 }
 
-/** Reads a signed roster file ({ roster: { group, version, members }, signatures }); shape only, verifyRoster checks the signatures. */
-export function readRosterFile(path: string): SignedRoster {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new InvalidInputError(`roster file ${path} cannot be read as JSON (${(error as Error).message})`, 'pass the signed roster: { "roster": { "group", "version", "members" }, "signatures": [...] }');
-  }
-  const o = parsed as { roster?: { group?: unknown; version?: unknown; members?: unknown }; signatures?: unknown };
-  const strings = (x: unknown): x is string[] => Array.isArray(x) && x.length <= 1024 && x.every((s) => typeof s === 'string' && s.length <= 256);
-  if (!o?.roster || typeof o.roster.group !== 'string' || typeof o.roster.version !== 'number' || !strings(o.roster.members) || !strings(o.signatures)) {
-    throw new InvalidInputError(`roster file ${path} is not a signed roster`, 'it holds { "roster": { "group": string, "version": number, "members": [hex keys] }, "signatures": [hex, one per member] }');
-  }
-  return { roster: { group: o.roster.group, version: o.roster.version, members: o.roster.members }, signatures: o.signatures };
-}

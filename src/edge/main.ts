@@ -25,7 +25,8 @@ import { RedisHotTier } from './redis-hot-tier';
 import { EventStream } from './event-stream';
 import { PgMemoryStore } from './pg-memory-store';
 import { loadOrCreateKeyFile } from './consensus-key';
-import { readRosterFile, startConsensusPeer } from './consensus-peer';
+import { startConsensusPeer } from './consensus-peer';
+import { readRosterFile } from './roster-file';
 
 const config = parseEdgeArgs(process.argv.slice(2));
 prepareDataDirs(config);

@@ -5,12 +5,9 @@
  *   npm run edge:roster -- sign --key edge-data/consensus-key.json --roster roster.json   adds this key's signature
  * A roster is valid once every member signed it (verifyRoster); a tab signs with signRoster() in the page.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { InvalidInputError } from '../errors';
-import { Ed25519Signer, signRoster, verifyRoster, type SignedRoster } from '../services/consensus/index';
 import { loadOrCreateKeyFile } from './consensus-key';
-import { readRosterFile } from './consensus-peer';
+import { signRosterFile, writeUnsignedRoster } from './roster-file';
 
 const { positionals, values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -20,28 +17,14 @@ const { positionals, values } = parseArgs({
 
 const command = positionals[0];
 if (command === 'key') {
-  const me = await loadOrCreateKeyFile(values.key!);
-  console.log(me.publicKeyHex);
+  console.log((await loadOrCreateKeyFile(values.key!)).publicKeyHex);
 } else if (command === 'init' && values.out && values.group && values.members) {
-  const members = values.members.split(',').filter(Boolean);
-  const n = members.length;
-  if (n < 4 || (n - 1) % 3 !== 0 || new Set(members).size !== n || !members.every((k) => /^[0-9a-f]{64}$/.test(k))) {
-    throw new InvalidInputError(`--members lists ${n} keys (or repeats one, or one is not a 32-byte hex key)`, 'list n = 3f+1 distinct public keys (4, 7, …), in replica-id order, as `key` prints them');
-  }
-  const signed: SignedRoster = { roster: { group: values.group, version: 1, members }, signatures: members.map(() => '') };
-  writeFileSync(values.out, `${JSON.stringify(signed, null, 2)}\n`, { flag: 'wx' });
-  console.log(`${values.out}: ${members.length} members, no signature yet`);
+  const { roster } = writeUnsignedRoster(values.out, values.group, values.members.split(',').filter(Boolean));
+  console.log(`${values.out}: ${roster.members.length} members, no signature yet`);
 } else if (command === 'sign' && values.roster) {
-  const me = await loadOrCreateKeyFile(values.key!);
-  const signed = readRosterFile(values.roster);
-  const id = signed.roster.members.indexOf(me.publicKeyHex);
-  if (id < 0) throw new InvalidInputError(`${me.publicKeyHex} is not a member of ${values.roster}`, 'sign with the key of one of its members (--key FILE)');
-  const signatures = signed.roster.members.map((_, k) => signed.signatures[k] ?? '');
-  signatures[id] = await signRoster(signed.roster, new Ed25519Signer(id, me.privateKey));
-  writeFileSync(values.roster, `${JSON.stringify({ roster: signed.roster, signatures }, null, 2)}\n`);
-  const complete = await verifyRoster({ roster: signed.roster, signatures }).then(() => true, () => false);
-  console.log(`signed as member ${id}; ${complete ? 'every member has signed: the roster is valid' : `${signatures.filter(Boolean).length} of ${signatures.length} signed`}`);
+  const { id, signed, valid } = await signRosterFile(values.roster, await loadOrCreateKeyFile(values.key!));
+  console.log(`signed as member ${id}; ${valid ? 'every member has signed: the roster is valid' : `${signed} signatures so far`}`);
 } else {
-  console.error('usage: roster-main key [--key FILE] | init --out FILE --group NAME --members K0,K1,… | sign [--key FILE] --roster FILE');
+  console.error('usage: edge:roster -- key [--key FILE] | init --out FILE --group NAME --members K0,K1,… | sign [--key FILE] --roster FILE');
   process.exit(2);
 }

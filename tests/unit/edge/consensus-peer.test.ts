@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateKeyFile } from '../../../src/edge/consensus-key';
-import { readRosterFile, startConsensusPeer, type ConsensusPeer } from '../../../src/edge/consensus-peer';
+import { startConsensusPeer, type ConsensusPeer } from '../../../src/edge/consensus-peer';
+import { readRosterFile, signRosterFile, writeUnsignedRoster } from '../../../src/edge/roster-file';
 import { startSignalingServer, type SignalingServer } from '../../../src/edge/signaling';
 import {
   ConsensusConfigError, Ed25519Signer, Ed25519Verifier, WebRtcTransport, WebSocketSignaling, consensusSigningText, generateEd25519Identity,
-  signRoster, type ConsensusMessageBody, type Ed25519Identity, type SignedRoster,
+  type ConsensusMessageBody, type Ed25519Identity, type SignedRoster,
 } from '../../../src/services/consensus/index';
 
 // Edge consensus peers in one Node process: werift data channels over loopback, the ws relay, real Ed25519.
@@ -17,15 +18,13 @@ let keys: (Ed25519Identity & { created: boolean })[];
 let signed: SignedRoster;
 const peers: ConsensusPeer[] = [];
 
-async function rosterOf(ids: Ed25519Identity[], group: string): Promise<SignedRoster> {
-  const roster = { group, version: 1, members: ids.map((k) => k.publicKeyHex) };
-  return { roster, signatures: await Promise.all(ids.map((k, id) => signRoster(roster, new Ed25519Signer(id, k.privateKey)))) };
-}
-
 beforeAll(async () => {
   server = await startSignalingServer({ port: 5382 });
   keys = await Promise.all([0, 1, 2, 3].map((k) => loadOrCreateKeyFile(join(dir, `key-${k}.json`))));
-  signed = await rosterOf(keys, 'edge-unit');
+  // The roster file as `edge:roster -- init` and `sign` make it: unsigned, then each member in turn.
+  writeUnsignedRoster(join(dir, 'roster.json'), 'edge-unit', keys.map((k) => k.publicKeyHex));
+  for (const k of keys) await signRosterFile(join(dir, 'roster.json'), k);
+  signed = readRosterFile(join(dir, 'roster.json'));
 });
 afterAll(async () => {
   await Promise.all(peers.map((p) => p.close()));
@@ -45,9 +44,18 @@ describe('edge consensus peer (werift WebRTC in Node)', () => {
     await expect(loadOrCreateKeyFile(join(dir, 'swapped.json'))).rejects.toThrow(/not the private key's/);
   });
 
-  it('joins only from a roster every member signed, and only if its key is in it', async () => {
-    writeFileSync(join(dir, 'roster.json'), JSON.stringify(signed));
-    expect(readRosterFile(join(dir, 'roster.json'))).toEqual(signed);
+  it('makes the roster file step by step; joins only from a roster every member signed, and only if its key is in it', async () => {
+    const steps = join(dir, 'steps.json');
+    writeUnsignedRoster(steps, 'edge-unit', keys.map((k) => k.publicKeyHex));
+    expect(() => writeUnsignedRoster(steps, 'edge-unit', keys.map((k) => k.publicKeyHex))).toThrow();
+    expect(() => writeUnsignedRoster(join(dir, 'three.json'), 'g', keys.slice(0, 3).map((k) => k.publicKeyHex))).toThrow(/3 keys/);
+    expect(await signRosterFile(steps, keys[2])).toEqual({ id: 2, signed: 1, valid: false });
+    for (const k of [0, 1]) await signRosterFile(steps, keys[k]);
+    expect(await signRosterFile(steps, keys[3])).toEqual({ id: 3, signed: 4, valid: true });
+    expect(readRosterFile(steps)).toEqual(signed);
+    await expect(signRosterFile(steps, await generateEd25519Identity())).rejects.toThrow(/not a member/);
+    writeFileSync(join(dir, 'junk.json'), '{"roster":{"group":"g","version":1,"members":[1]},"signatures":[]}');
+    expect(() => readRosterFile(join(dir, 'junk.json'))).toThrow(/not a signed roster/);
     const unsigned = { ...signed, signatures: [...signed.signatures.slice(0, 3), ''] };
     await expect(startConsensusPeer({ identity: keys[0], signed: unsigned, signalingUrl: server.url })).rejects.toBeInstanceOf(ConsensusConfigError);
     const outsider = await generateEd25519Identity();
