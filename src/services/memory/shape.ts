@@ -76,6 +76,8 @@ export function shapePointCloud(input: ShapeInput, options: ShapeOptions): Shape
     const dim = input.dimension ?? options.dimension;
     requireInteger('dimension', dim, 1, 64);
     requireFiniteArray('series', input.series);
+    // The values view has a point per sample: checked before any O(n²) work (the delay, the period search).
+    requireRipsSize(input.series.length, options.maxPoints);
     const smoothed = options.smooth > 0 ? movingAverage(input.series, options.smooth) : input.series;
     const series = options.normalize ? zNormalize(smoothed) : smoothed;
     const delayOption = input.delay ?? options.delay;

@@ -88,6 +88,10 @@ describe('delay embedding and landscapes', () => {
     expect(() => shapePointCloud({ series: [1] }, o)).toThrow(/embedded points/);
     expect(() => shapePointCloud({ series: new Array(o.maxPoints + 5).fill(0) }, o)).toThrow(/maxPoints/);
     expect(() => shapePointCloud({ series: new Array(o.maxPoints + 5).fill(0) }, o)).toThrow(ShapeTooLargeError);
+    // A huge series is refused before any work that grows with its length squared (delay, period search).
+    const start = performance.now();
+    expect(() => shapePointCloud({ series: new Float64Array(1_000_000).map((_, t) => Math.sin(t / 7)) }, o)).toThrow(ShapeTooLargeError);
+    expect(performance.now() - start).toBeLessThan(2000);
     expect(() => shapePointCloud({ series: [1, 2, 3], dimension: 3, delay: 2 }, o)).toThrow(InvalidInputError);
     expect(() => shapePointCloud({ series: [1, Infinity, 3, 4] }, o)).toThrow(/finite/);
     expect(() => requireShapeOptions({ ...o, maxPoints: 4096 })).toThrow(/maxPoints/);
