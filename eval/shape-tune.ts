@@ -5,6 +5,8 @@
  * the template views weighted by the template's strength) for a few multipliers of the template views'
  * weight (0: the template views left out), overall and for the classes that were confused. The
  * chosen multiplier is 1 (the views' weight is the strength itself). Diagrams are computed once per seed.
+ * The other options (smoothing, landscape levels, scale range, H0 and statistics weights) are version 3's,
+ * chosen on seed 1 by this script's earlier grid (in git history before signature version 4).
  */
 import { DEFAULT_SHAPE_OPTIONS, persistenceDiagram, shapePointCloud, type ShapeDiagram } from '../src/services/memory/shape';
 import { shapeSignature } from '../src/services/memory/shape-signature';
