@@ -131,6 +131,12 @@ export class PgMemoryStore {
     return rows.map((r) => ({ key: r.key, depth: r.depth, via: r.via.split(',') as MemoryEdgeKind[] })).sort((x, y) => x.depth - y.depth || x.key.localeCompare(y.key));
   }
 
+  /** An item's outgoing edges of one kind, heaviest first. */
+  async edgesFrom(key: string, kind: MemoryEdgeKind): Promise<Array<{ dst: string; weight: number }>> {
+    const { rows } = await this.pool.query<{ dst: string; weight: number }>('SELECT dst, weight FROM memory_edges WHERE src = $1 AND kind = $2 ORDER BY weight DESC, dst', [key, kind]);
+    return rows.map((r) => ({ dst: r.dst, weight: Number(r.weight) }));
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
