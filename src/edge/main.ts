@@ -38,6 +38,7 @@ const peer = config.consensus ? await startConsensusPeer({
   host: config.host,
 }) : undefined;
 if (peer) console.log(`consensus peer: replica ${peer.id} of ${peer.roster.members.length} in group ${peer.roster.group}, signaling ${config.consensus!.signalingUrl}`);
+const postgres = config.postgres ? await PgMemoryStore.open(config.postgres) : undefined;
 const aura = await createAura({
   backend: config.backend,
   services: config.services,
@@ -45,13 +46,12 @@ const aura = await createAura({
   consensus: peer?.service,
   // The memory service's L2 in an embedded database under --data; L3 at --remote, where given.
   memory: { l2Store: lmdbStore(config.dataDir), remote: config.remote ? { baseUrl: config.remote, token: config.blobToken } : undefined },
-  // The plan is measured once per adapter and model, then read from this file.
-  planStore: filePlanStore(config.planFile),
+  // The plan is measured once per adapter and model, then read from PostgreSQL (shared by the nodes) or this file.
+  planStore: postgres ? postgres.planStore() : filePlanStore(config.planFile),
   onProgress: (e) => console.log(`[${e.stage}] ${e.message}`),
 });
 const redis = config.redis ? await RedisHotTier.connect({ url: config.redis }) : undefined;
 const events = config.nats ? await EventStream.connect({ url: config.nats }) : undefined;
-const postgres = config.postgres ? await PgMemoryStore.open(config.postgres) : undefined;
 const node = await startEdgeNode({
   aura,
   redis,
