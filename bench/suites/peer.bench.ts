@@ -22,48 +22,50 @@ interface Runner {
  * and throughput at 32 concurrent requests. transformers.js runs as its users run it, one pipeline
  * call per request; AURA's language service batches concurrent calls. Node: the peer on
  * onnxruntime-node (its default; AURA_PEER_DEVICE=wasm puts it on onnxruntime-web's WASM EP, as AURA);
- * Chromium: the peer on WASM and on WebGPU, AURA on the path `auto` picks.
+ * Chromium: the peer on WASM and on WebGPU, AURA on the path `auto` picks. The two take turns call by
+ * call, so a shared machine's load falls on both alike.
  */
 export const suite: BenchSuite = {
   name: 'peer',
   hosts: ['node', 'browser'],
   async run(ctx) {
     const small = ctx.size === 'small';
-    const aura = await auraRunner(ctx, 'fp32', undefined);
     const peers: PeerDevice[] = ctx.host === 'node' ? [nodePeerDevice()] : ['wasm', 'webgpu'];
-    try {
-      for (const device of peers) {
-        const slowGpu = device === 'webgpu' && ctx.gpu.adapter.isFallback;
-        const peer = await peerRunner(ctx, device);
-        try {
-          await agreement(ctx, aura, peer);
-          // SwiftShader's WebGPU: one 200-token run takes seconds, a wave of 32 minutes; batch-1 once only.
-          const rounds = slowGpu ? 1 : small ? 3 : 20;
-          const auraFigures = await measure(ctx, aura, rounds, slowGpu ? 0 : rounds);
-          const peerFigures = await measure(ctx, peer, rounds, slowGpu ? 0 : rounds);
-          const latencyRatio = auraFigures.p50 / peerFigures.p50;
-          const throughputRatio = auraFigures.perSecond / peerFigures.perSecond;
-          const throughput = Number.isFinite(throughputRatio) ? `${throughputRatio.toFixed(2)}×` : 'not measured';
-          ctx.log(`AURA vs ${peer.name}: throughput at ${CONCURRENCY} concurrent ${throughput} (target ≥ 1.5×), batch-1 p50 latency ${latencyRatio.toFixed(2)}× (target ≤ 1.1×)`);
-          ctx.record(`vs.${device}`, { aura: auraFigures, peer: peerFigures, throughputRatio, latencyRatio, runtime: peer.name });
-        } finally {
-          await peer.dispose();
-        }
-      }
-    } finally {
-      await aura.dispose();
-    }
-    // AURA's own variants, for context: its default int8 weights, and finer sequence buckets.
-    for (const [dtype, buckets] of [['q8', undefined], ['fp32', FINE_BUCKETS]] as const) {
-      const variant = await auraRunner(ctx, dtype, buckets);
+    for (const device of peers) {
+      const slowGpu = device === 'webgpu' && ctx.gpu.adapter.isFallback;
+      const peer = await peerRunner(ctx, device);
       try {
-        await measure(ctx, variant, small ? 3 : 20, small ? 3 : 20);
+        // AURA as compared (the same f32 file), then for context its default int8 weights and finer buckets.
+        const variants = slowGpu ? VARIANTS.slice(0, 1) : VARIANTS;
+        for (const [index, [dtype, buckets]] of variants.entries()) {
+          const aura = await auraRunner(ctx, dtype, buckets);
+          try {
+            if (index === 0) await agreement(ctx, aura, peer);
+            // SwiftShader's WebGPU: one 200-token run takes seconds, a wave of 32 minutes; batch-1 once only.
+            const rounds = slowGpu ? 1 : small ? 3 : 20;
+            const { ours, theirs } = await measurePair(ctx, aura, peer, rounds, slowGpu ? 0 : rounds);
+            const latencyRatio = ours.p50 / theirs.p50;
+            const throughputRatio = ours.perSecond / theirs.perSecond;
+            const throughput = Number.isFinite(throughputRatio) ? `${throughputRatio.toFixed(2)}×` : 'not measured';
+            ctx.log(`${aura.name} vs ${peer.name}: throughput at ${CONCURRENCY} concurrent ${throughput} (target ≥ 1.5×), batch-1 p50 latency ${latencyRatio.toFixed(2)}× (target ≤ 1.1×)`);
+            ctx.record(`vs.${device}.${aura.name}`, { aura: ours, peer: theirs, throughputRatio, latencyRatio, runtime: peer.name });
+          } finally {
+            await aura.dispose();
+          }
+        }
       } finally {
-        await variant.dispose();
+        await peer.dispose();
       }
     }
   },
 };
+
+/** AURA's variants: the compared one (f32, default buckets), its default int8 weights, finer buckets. */
+const VARIANTS: Array<['fp32' | 'q8', typeof FINE_BUCKETS | undefined]> = [
+  ['fp32', undefined],
+  ['q8', undefined],
+  ['fp32', FINE_BUCKETS],
+];
 
 /** The repository's model folders (f32 weights included): a path in Node, the dev server's /models/ in Chromium. */
 function modelRoot(ctx: BenchContext): string {
@@ -122,28 +124,48 @@ async function agreement(ctx: BenchContext, aura: Runner, peer: Runner): Promise
   ctx.record(`agreement.${peer.name}`, { texts: PEER_TEXTS.length, sameLabel, maxScoreDiff });
 }
 
-/** Batch-1 latency (each text in turn, `rounds` times) and 32 concurrent requests (`waves` times; 0: not measured). */
-async function measure(ctx: BenchContext, runner: Runner, rounds: number, waveCount: number) {
-  const latencies: number[] = [];
+/**
+ * Batch-1 latency (each text in turn, `rounds` times) and 32 concurrent requests (`waveCount` waves;
+ * 0: not measured), AURA and the peer taking turns call by call and wave by wave, so that both see the
+ * same load on a shared machine. In Node also the process's CPU time per request in the waves.
+ */
+async function measurePair(ctx: BenchContext, ours: Runner, theirs: Runner, rounds: number, waveCount: number) {
+  const runners = [ours, theirs];
+  const latencies: number[][] = [[], []];
+  const waves: number[][] = [[], []];
+  const cpuMs = [0, 0];
   for (let r = 0; r < rounds; r++) {
     for (const t of PEER_TEXTS) {
-      const start = performance.now();
-      await runner.classify(t.text);
-      latencies.push(performance.now() - start);
+      for (const [i, runner] of runners.entries()) {
+        const start = performance.now();
+        await runner.classify(t.text);
+        latencies[i].push(performance.now() - start);
+      }
     }
   }
   const requests = peerRequests(CONCURRENCY);
-  const waves: number[] = [];
+  const cpu = (globalThis as { process?: { cpuUsage?: (since?: NodeJS.CpuUsage) => NodeJS.CpuUsage } }).process?.cpuUsage;
   for (let r = 0; r < waveCount; r++) {
-    const start = performance.now();
-    await Promise.all(requests.map((t) => runner.classify(t)));
-    waves.push(performance.now() - start);
+    for (const [i, runner] of runners.entries()) {
+      const cpuStart = cpu?.();
+      const start = performance.now();
+      await Promise.all(requests.map((t) => runner.classify(t)));
+      waves[i].push(performance.now() - start);
+      if (cpu && cpuStart) {
+        const used = cpu(cpuStart);
+        cpuMs[i] += (used.user + used.system) / 1000;
+      }
+    }
   }
-  const p50 = quantile(latencies, 0.5);
-  const wave = waves.length > 0 ? quantile(waves, 0.5) : NaN;
-  const perSecond = (CONCURRENCY * 1000) / wave;
-  const concurrent = waves.length > 0 ? `${perSecond.toFixed(1)} req/s (median of ${waves.length} waves, ${wave.toFixed(0)} ms each)` : 'not measured';
-  ctx.log(`${runner.name}: batch-1 p50 ${p50.toFixed(1)} ms (p95 ${quantile(latencies, 0.95).toFixed(1)}, ${latencies.length} calls); ${CONCURRENCY} concurrent ${concurrent}`);
-  ctx.record(`runner.${runner.name}`, { p50, p95: quantile(latencies, 0.95), perSecond, waveMs: wave, calls: latencies.length, waves: waves.length });
-  return { p50, perSecond };
+  const [a, b] = runners.map((runner, i) => {
+    const p50 = quantile(latencies[i], 0.5);
+    const p95 = quantile(latencies[i], 0.95);
+    const wave = waves[i].length > 0 ? quantile(waves[i], 0.5) : NaN;
+    const perSecond = (CONCURRENCY * 1000) / wave;
+    const cpuPerRequest = cpu && waves[i].length > 0 ? cpuMs[i] / (waves[i].length * CONCURRENCY) : NaN;
+    const concurrent = waves[i].length > 0 ? `${perSecond.toFixed(1)} req/s (median of ${waves[i].length} waves, ${wave.toFixed(0)} ms each${Number.isFinite(cpuPerRequest) ? `, ${cpuPerRequest.toFixed(1)} ms CPU per request` : ''})` : 'not measured';
+    ctx.log(`${runner.name}: batch-1 p50 ${p50.toFixed(1)} ms (p95 ${p95.toFixed(1)}, ${latencies[i].length} calls); ${CONCURRENCY} concurrent ${concurrent}`);
+    return { p50, p95, perSecond, waveMs: wave, cpuMsPerRequest: cpuPerRequest, calls: latencies[i].length, waves: waves[i].length };
+  });
+  return { ours: a, theirs: b };
 }
