@@ -1,4 +1,5 @@
 import { env } from '../../env';
+import { wasmThreadCount } from '../../core/isolation';
 import { GpuUnavailableError } from '../../errors';
 import { isNode } from '../../gpu/device';
 
@@ -23,13 +24,13 @@ let loaded: Promise<Ort> | undefined;
 /**
  * onnxruntime-web, once per JS realm: in Node the WASM-only build (`onnxruntime-web` resolves to
  * ort.node there); in a browser the WebGPU build (`onnxruntime-web/webgpu`, whose WebGPU EP uses the
- * asyncify wasm) which also has the WASM EP. Single-threaded WASM: pages here are not cross-origin
- * isolated, so threads are unavailable anyway. The wasm paths are read at the first call.
+ * asyncify wasm) which also has the WASM EP. The WASM EP runs one thread per core where threads exist
+ * (a cross-origin isolated page or worker, or Node), else one. The wasm paths are read at the first call.
  */
 export function loadOrt(options: OrtLoadOptions = {}): Promise<Ort> {
   loaded ??= (async () => {
     const ort: Ort = isNode() ? await import(/* @vite-ignore */ NODE_ORT) : ((await import('onnxruntime-web/webgpu')) as unknown as Ort);
-    ort.env.wasm.numThreads = 1;
+    ort.env.wasm.numThreads = wasmThreadCount();
     ort.env.logLevel = 'error';
     const wasmPaths = options.wasmPaths ?? env.wasmPaths;
     if (!isNode() && wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
