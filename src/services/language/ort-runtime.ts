@@ -30,7 +30,7 @@ let loaded: Promise<Ort> | undefined;
 export function loadOrt(options: OrtLoadOptions = {}): Promise<Ort> {
   loaded ??= (async () => {
     const ort: Ort = isNode() ? await import(/* @vite-ignore */ NODE_ORT) : ((await import('onnxruntime-web/webgpu')) as unknown as Ort);
-    ort.env.wasm.numThreads = wasmThreadCount();
+    ort.env.wasm.numThreads = env.wasmThreads ?? wasmThreadCount();
     ort.env.logLevel = 'error';
     const wasmPaths = options.wasmPaths ?? env.wasmPaths;
     if (!isNode() && wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
