@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { createServer } from 'vite';
+import { build, createServer, preview } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
 import type { BertThroughput } from './first-start-bert';
 import type { SuiteReport } from './run-suites';
@@ -37,7 +37,7 @@ const TARGET = { freshMs: 3000, cachedMs: 1500, threads: 2, speedup: 1.6 };
 async function open<T>(context: BrowserContext, url: string, timeoutMs: number): Promise<T> {
   const page = await context.newPage();
   try {
-    await page.goto(url);
+    await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
     await page.waitForFunction(() => 'firstStart' in window || 'firstStartError' in window, undefined, { timeout: timeoutMs, polling: 100 });
     const error = await page.evaluate(() => (window as unknown as { firstStartError?: string }).firstStartError);
     if (error) throw new Error(`${url}: ${error}`);
@@ -57,20 +57,46 @@ async function nodeBert(threads: number | undefined, runs: number): Promise<Bert
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as BertThroughput;
 }
 
+/**
+ * The page as a user gets it: built by `vite build` (the repository's app config: models copied as
+ * the code names them) and served by `vite preview` with the config's isolation headers. With
+ * AURA_FIRST_START_SERVE=dev the dev server serves it unbundled instead.
+ */
+async function servePage(log: (line: string) => void): Promise<{ resolvedUrls: { local: string[] } | null; close(): Promise<void> }> {
+  const server = { port: PORT, strictPort: false, host: '127.0.0.1' };
+  if (process.env.AURA_FIRST_START_SERVE === 'dev') {
+    const dev = await createServer({ server, logLevel: 'warn' });
+    await dev.listen();
+    log('first start: page served by the Vite dev server (unbundled modules)');
+    return dev;
+  }
+  const outDir = mkdtempSync(join(tmpdir(), 'aura-first-start-build-'));
+  const t0 = performance.now();
+  await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: 'bench/first-start.html' } } });
+  log(`first start: page built by vite build in ${s(performance.now() - t0)}, served by vite preview`);
+  const served = await preview({ preview: server, build: { outDir }, logLevel: 'warn' });
+  return {
+    resolvedUrls: served.resolvedUrls,
+    close: async () => {
+      await served.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function runFirstStart(size: BenchSize, print: (line: string) => void): Promise<SuiteReport> {
   const lines: string[] = [];
   const log = (line: string) => (lines.push(line), print(line));
   const results: Record<string, unknown> = {};
   const failures: SuiteReport['failures'] = [];
-  const repeats = size === 'small' ? 3 : 5;
+  const repeats = Number(process.env.AURA_FIRST_START_REPEATS ?? (size === 'small' ? 3 : 5));
   const runs = size === 'small' ? 10 : 30;
-  const server = await createServer({ server: { port: PORT, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
-  await server.listen();
+  const server = await servePage(log);
   const base = new URL('bench/first-start.html', server.resolvedUrls!.local[0]).href;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   let adapter = '';
   try {
-    // Loads every module once so the dev server's transforms are not part of a profile's first start.
+    // Loads the page once: the dev server's transforms (AURA_FIRST_START_SERVE=dev) are then not part of a profile's first start.
     const warm = await browser.newContext();
     await open<StartResult>(warm, `${base}?mode=start`, 300_000).finally(() => warm.close());
 
@@ -89,7 +115,8 @@ export async function runFirstStart(size: BenchSize, print: (line: string) => vo
         const measured = Object.entries(first.measured?.measured ?? {}).map(([k, v]) => `${k} gpu ${v.gpuMs.toFixed(1)} / cpu ${v.cpuMs.toFixed(1)} ms → ${v.path}`).join('; ');
         log(`first start #${i + 1}: fresh profile ${s(first.answerMs)} to the first answer (ready ${s(first.readyMs)}; plan ${plan(first)}); background measurement done at ${s(first.measuredMs)}: ${measured || 'nothing measured'}`);
         log(`  cached profile ${s(second.answerMs)} (ready ${s(second.readyMs)}; plan ${plan(second)}); isolated: ${first.crossOriginIsolated}`);
-        const steps = (r: StartResult) => r.marks.map((m) => `${(m.atMs / 1000).toFixed(2)} ${m.stage}: ${m.message}`).join(' | ');
+        // The steps of the start, without each file's percentages.
+        const steps = (r: StartResult) => r.marks.filter((m) => !/^loading .*%/.test(m.message)).map((m) => `${(m.atMs / 1000).toFixed(2)} ${m.stage}: ${m.message}`).join(' | ');
         log(`  fresh steps: ${steps(first)}`);
         log(`  cached steps: ${steps(second)}`);
         results[`start${i + 1}`] = { fresh: first, cached: second };
