@@ -43,7 +43,7 @@ export async function bertBatchThroughput(runs: number, batch = 32): Promise<Ber
     const p50Ms = times[Math.floor(times.length / 2)];
     const config = service.config as { num_hidden_layers?: number; hidden_size?: number };
     return {
-      threads: (await loadOrt()).env.wasm.numThreads ?? 1,
+      threads: (await loadOrt({ build: 'wasm' })).env.wasm.numThreads ?? 1,
       crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated,
       model: `default BERT (${config.num_hidden_layers} layers, hidden ${config.hidden_size})`,
       batch,

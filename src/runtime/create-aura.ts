@@ -113,10 +113,11 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   };
   const prepare = async (name: ServiceName) => {
     const descriptor = SERVICE_REGISTRY.find((d) => d.name === name)!;
-    const kit = await descriptor.prepare(options[name as keyof AuraOptions] as never, envFor(name));
-    if (kit) kits.set(name, kit as ServiceKit<unknown>);
-    return kit;
+    return (await descriptor.prepare(options[name as keyof AuraOptions] as never, envFor(name))) as ServiceKit<unknown> | undefined;
   };
+  // The other services read their trained default models while BERT loads (they need no device to).
+  const preparing = SERVICE_REGISTRY.filter(({ name }) => name !== 'language' && wanted.has(name)).map(({ name }) => [name, prepare(name)] as const);
+  for (const [, pending] of preparing) pending.catch(() => {}); // awaited below; a failure there fails the start
 
   // One device: onnxruntime-web's where BERT may run on the WebGPU EP (DESIGN.md: adopt ORT's device), else our own.
   progress({ stage: 'device', message: 'acquiring the WebGPU device' });
@@ -132,6 +133,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   const cachedLanguagePath =
     wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() ? await knownPath(await platformAdapter(), store, measure, 'language', languageSignature) : undefined;
   const languageKit = wanted.has('language') ? await prepare('language') : undefined;
+  if (languageKit) kits.set('language', languageKit);
   const buildLanguage = languageKit ? build('language', languageKit) : undefined;
   // The GPU runtime owns the device (or adopts ORT's, never destroying it) and recovers a lost one;
   // `gpu` is its view, which follows the current device.
@@ -155,7 +157,10 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   if (anyLanguage) shared.hiddenSize = ((await (anyLanguage.gpu ?? anyLanguage.cpu)) as ServiceOf<'language'>).hiddenSize;
 
   // The other services read what both their paths share (their trained default models) once.
-  for (const { name } of SERVICE_REGISTRY) if (name !== 'language' && wanted.has(name)) await prepare(name);
+  for (const [name, pending] of preparing) {
+    const kit = await pending;
+    if (kit) kits.set(name, kit);
+  }
 
   progress({ stage: 'plan', message: measure === true ? 'measuring each stage on the GPU and the CPU' : 'choosing each stage\'s path' });
   const trials: PlannableStage[] = [];
@@ -178,15 +183,24 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   // Keep the planned path of each service and release the other; build it where no trial did.
   const services = {} as Aura['services'];
   const stageList: ServiceStage[] = [];
-  for (const [name, kit] of kits) {
+  // Every kept service is built at once (the consensus group's tab discovery waits, the others load);
+  // each is then staged in the registry's order.
+  const keeping = [...kits].map(([name, kit]) => {
     const path = name === 'consensus' ? 'cpu' : pathOf(name);
     const set = candidates.get(name) ?? {};
     const other = set[path === 'gpu' ? 'cpu' : 'gpu'];
+    let released: Promise<unknown> | undefined;
     if (other && other !== set[path]) {
       delete set[path === 'gpu' ? 'cpu' : 'gpu'];
-      await kit.destroy(await other);
+      released = other.then((service) => kit.destroy(service));
     }
-    const service = name === 'language' ? await set[path] : await build(name, kit)(path);
+    const pending = name === 'language' ? set[path] : build(name, kit)(path);
+    pending?.catch(() => {}); // awaited below
+    return { name, kit, pending, released };
+  });
+  for (const { name, kit, pending, released } of keeping) {
+    await released;
+    const service = await pending;
     if (service === undefined) continue;
     (services as Record<string, unknown>)[name] = service;
     const env = envFor(name);

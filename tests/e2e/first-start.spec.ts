@@ -5,7 +5,7 @@ import { test, expect, type AuraWindow } from './fixtures';
 test('the page and its worker are cross-origin isolated, and the WASM EP runs on every core', async ({ auraPage }) => {
   const r = await auraPage.evaluate(async () => {
     const { loadOrt } = (window as unknown as AuraWindow).aura;
-    const ort = await loadOrt();
+    const ort = await loadOrt({ build: 'wasm' });
     const source = `postMessage({ isolated: self.crossOriginIsolated, sab: typeof SharedArrayBuffer })`;
     const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
     const inWorker = await new Promise<{ isolated: boolean; sab: string }>((resolve) => (worker.onmessage = (e) => resolve(e.data)));
