@@ -116,7 +116,7 @@ export async function runFirstStart(size: BenchSize, print: (line: string) => vo
         log(`first start #${i + 1}: fresh profile ${s(first.answerMs)} to the first answer (ready ${s(first.readyMs)}; plan ${plan(first)}); background measurement done at ${s(first.measuredMs)}: ${measured || 'nothing measured'}`);
         log(`  cached profile ${s(second.answerMs)} (ready ${s(second.readyMs)}; plan ${plan(second)}); isolated: ${first.crossOriginIsolated}`);
         // The steps of the start, without each file's percentages.
-        const steps = (r: StartResult) => r.marks.filter((m) => !/^loading .*%/.test(m.message)).map((m) => `${(m.atMs / 1000).toFixed(2)} ${m.stage}: ${m.message}`).join(' | ');
+        const steps = (r: StartResult) => r.marks.filter((m) => !/^loading .*\((network|cache)\)$/.test(m.message)).map((m) => `${(m.atMs / 1000).toFixed(2)} ${m.stage}: ${m.message.slice(0, 60)}`).join(' | ');
         log(`  fresh steps: ${steps(first)}`);
         log(`  cached steps: ${steps(second)}`);
         results[`start${i + 1}`] = { fresh: first, cached: second };
