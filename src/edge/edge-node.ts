@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { EDGE_HEADERS } from '../core/isolation';
 import type { AddressInfo } from 'node:net';
 import type { Aura } from '../runtime/create-aura';
 import { handleBlobRequest, type BlobServerOptions } from './blob-server';
@@ -70,6 +71,7 @@ export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode>
   const edgeMetrics = new EdgeMetrics(options.build ?? nodeBuildInfo());
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://edge').pathname;
+    for (const [name, value] of Object.entries(EDGE_HEADERS)) res.setHeader(name, value);
     edgeMetrics.track(req, res, path);
     try {
       const allowed = ROUTES[path];
