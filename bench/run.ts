@@ -25,7 +25,7 @@ if (!['node', 'browser', 'all'].includes(values.host!)) throw new Error(`--host 
 const only = values.only ? values.only.split(',') : [];
 
 async function inBrowser(): Promise<SuiteReport> {
-  const server = await createServer({ server: { port: 5190, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
+  const server = await createServer({ server: { port: Number(process.env.AURA_BENCH_PORT ?? 5190), strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
   await server.listen();
   const url = server.resolvedUrls!.local[0];
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
