@@ -1,4 +1,5 @@
 import { vectorNorm, type MemoryMetric } from './memory-vector-search';
+import type { WasmRowStore } from './wasm-row-scan';
 
 /**
  * The fast CPU vector search: one pass over contiguous Float32 rows, bit-exact with the reference
@@ -12,11 +13,18 @@ import { vectorNorm, type MemoryMetric } from './memory-vector-search';
  * per element. Scores are rounded to f32 (as the reference stores them) before selection.
  *
  * Rows are read in blocks small enough to stay in cache while every query of a batch is scored
- * against them, so a batch of queries still streams the vectors from memory once.
+ * against them, so a batch of queries still streams the vectors from memory once. Where the rows
+ * live in a WasmRowStore (VectorIndex puts them there), the same sums run in WebAssembly SIMD
+ * (wasm-row-scan.ts, equally exact); the JS loops take the rest of a block and every other case.
  */
 
-/** Bytes of rows scored against every query before moving on: stays in a core's L2 cache. */
-const BLOCK_BYTES = 64 * 1024;
+/** Bytes of rows scored against every query before moving on: stays in a core's L2 cache (2 MiB here). */
+const BLOCK_BYTES = 512 * 1024;
+
+/** Rows per block for this dimension: a multiple of 8 (the SIMD scan's step), at least 8. */
+export function cpuSearchBlockRows(dim: number): number {
+  return Math.max(8, Math.floor(BLOCK_BYTES / (4 * Math.max(dim, 1))) & ~7);
+}
 
 /**
  * Bounded top-k with the reference's semantics (topKCpu): best first, equal scores keep the lower
@@ -140,20 +148,29 @@ export function vectorSearchCpu(
   k: number,
   metric: MemoryMetric,
   rowNorms?: Float64Array,
+  /** The store `vectors` is the `rows` view of: its SIMD scan is used (it must hold this dim). */
+  store?: WasmRowStore,
 ): Array<{ indices: Uint32Array; scores: Float32Array }> {
   if (metric === 'cosine' && (!rowNorms || rowNorms.length < rows)) throw new RangeError(`cosine needs the norms of all ${rows} rows`);
   const selectors = Array.from({ length: queryCount }, () => new TopKSelector(Math.min(k, rows)));
   if (rows === 0 || k === 0) return selectors.map((s) => s.result());
   const queryNorms = new Float64Array(queryCount);
   for (let qi = 0; qi < queryCount; qi++) queryNorms[qi] = vectorNorm(queries.subarray(qi * dim, (qi + 1) * dim));
-  const blockRows = Math.max(4, Math.floor(BLOCK_BYTES / (4 * Math.max(dim, 1))) & ~3);
+  if (store && (store.rows !== vectors || store.dim !== dim)) throw new RangeError('the row store does not hold these vectors');
+  const blockRows = store ? store.maxBlockRows : cpuSearchBlockRows(dim);
   const sums = new Float64Array(blockRows);
   const l2 = metric === 'l2';
   const cosine = metric === 'cosine';
   for (let r0 = 0; r0 < rows; r0 += blockRows) {
     const r1 = Math.min(rows, r0 + blockRows);
     for (let qi = 0; qi < queryCount; qi++) {
-      rowSums(vectors, dim, queries, qi * dim, r0, r1, l2, sums);
+      const simdRows = store ? (r1 - r0) & ~7 : 0;
+      if (simdRows > 0) {
+        if (queryCount > 1 || r0 === 0) store!.setQuery(queries, qi * dim);
+        store!.sums(r0, simdRows, l2, sums);
+      }
+      // The tail, summed into the same scratch after the SIMD rows.
+      if (r0 + simdRows < r1) rowSums(vectors, dim, queries, qi * dim, r0 + simdRows, r1, l2, sums.subarray(simdRows));
       const selector = selectors[qi];
       const qNorm = queryNorms[qi];
       for (let r = r0; r < r1; r++) {

@@ -3,6 +3,7 @@ import { topKCpu, vectorScoresCpu, type MemoryMetric } from '../../../src/kernel
 import { TopKSelector, rowNormsCpu, vectorSearchCpu } from '../../../src/kernels/memory-vector-search-cpu';
 import { measureCpuBandwidth, streamingSum } from '../../../src/kernels/cpu-bandwidth';
 import { VectorIndex } from '../../../src/services/memory/vector-index';
+import { WasmRowStore, wasmRowScanAvailable } from '../../../src/kernels/wasm-row-scan';
 import { TOLERANCE, maxAbsDiff } from '../../helpers/gpu';
 
 /** Uniform floats in [−0.5, 0.5): sums round, so a change of summation order would show. */
@@ -71,6 +72,44 @@ describe('vectorSearchCpu equals the reference (vectorScoresCpu + topKCpu) bit f
   });
 });
 
+describe('the WebAssembly SIMD row scan (WasmRowStore) gives the reference bit for bit', () => {
+  it('is available in this Node (the CPU path uses it wherever dim is a multiple of 4)', () => {
+    expect(wasmRowScanAvailable()).toBe(true);
+  });
+  // Blocks of 16 rows: rows 0, 1, 7, 8, 9 (SIMD step 8), k±1, one block, a block and a tail.
+  const rowCounts = [0, 1, 7, 8, 9, K - 1, K, K + 1, 16, 16 * 3 + 5];
+  for (const metric of METRICS) {
+    for (const dim of [4, 12, 384]) {
+      it(`${metric}, dim ${dim}, rows ${rowCounts.join('/')}, one and three queries`, () => {
+        for (const rows of rowCounts) {
+          const store = new WasmRowStore(dim, 16, 1);
+          store.ensureRows(rows);
+          const vectors = store.rows;
+          vectors.set(randomFloats(rows * dim, 31 * rows + dim));
+          for (const count of [1, 3]) {
+            const queries = randomFloats(count * dim, 7 + dim + count);
+            const got = vectorSearchCpu(vectors, rows, dim, queries, count, K, metric, norms(vectors, rows, dim), store);
+            for (let q = 0; q < count; q++) {
+              const want = reference(vectors, rows, dim, queries.subarray(q * dim, (q + 1) * dim), K, metric);
+              expect([...got[q].indices]).toEqual([...want.indices]);
+              expect(maxAbsDiff(got[q].scores, want.scores)).toBe(TOLERANCE.exact);
+            }
+          }
+        }
+      });
+    }
+  }
+
+  it('keeps its rows when the memory grows, and refuses vectors it does not hold', () => {
+    const store = new WasmRowStore(8, 8, 1);
+    store.ensureRows(2);
+    store.rows.set([1, 2, 3, 4, 5, 6, 7, 8], 8);
+    store.ensureRows(100_000);
+    expect([...store.rows.subarray(8, 16)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(() => vectorSearchCpu(new Float32Array(16), 2, 8, new Float32Array(8), 1, 1, 'dot', undefined, store)).toThrow(RangeError);
+  });
+});
+
 describe('TopKSelector keeps topKCpu semantics', () => {
   it('ranks by score, ties by lower index, −Infinity admitted while not full', () => {
     const scores = new Float32Array([1, 3, 3, -Infinity, 2, 3, -1]);
@@ -84,8 +123,7 @@ describe('TopKSelector keeps topKCpu semantics', () => {
   });
 });
 
-describe('VectorIndex on the CPU path uses the one-pass search', () => {
-  const dim = 13;
+for (const dim of [13, 12]) describe(`VectorIndex on the CPU path uses the one-pass search (dim ${dim}: ${dim % 4 ? 'JS loops' : 'SIMD rows'})`, () => {
   const make = () => new VectorIndex(dim, { gpu: null, chunkRows: 1024, budgetBytes: 1 << 24, label: 'test' });
 
   it('after upserts, a replacement and removals (norms move with rows), search and searchMany equal the reference', async () => {
