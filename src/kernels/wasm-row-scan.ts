@@ -10,38 +10,8 @@
  * false and the JS loops run.
  */
 
-const I32 = 0x7f;
-const V128 = 0x7b;
+import { I32, V128, compileOrNull, f64x2Add, f64x2Mul, f64x2Sub, get, i32c, load, moduleBytes, promoteLow, set, simd, store, tee, uleb, vec, zero } from './wasm-asm';
 
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const str = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
-
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const tee = (i: number) => [0x22, ...uleb(i)];
-/** i32.const takes a signed LEB128: 0 ≤ n < 8,192 is one or two bytes, bit 6 of the last one clear. */
-const i32c = (n: number) => (n < 64 ? [0x41, n] : [0x41, (n & 0x7f) | 0x80, n >>> 7]);
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
-const load = (offset: number) => simd(0x00, 0, ...uleb(offset));
-const store = (offset: number) => simd(0x0b, 0, ...uleb(offset));
-const zero = simd(0x0c, ...new Array(16).fill(0));
-const promoteLow = simd(0x5f);
-const f64x2Add = simd(0xf0);
-const f64x2Sub = simd(0xf1);
-const f64x2Mul = simd(0xf2);
 /** Lanes [a_k, b_k, …] of two f32x4 vectors a, b: row pair element k in the low 8 bytes. */
 const pairLane = (k: number) => {
   const a = [0, 1, 2, 3].map((x) => 4 * k + x);
@@ -91,30 +61,11 @@ function body(l2: boolean): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
-function moduleBytes(): Uint8Array {
-  const type = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0x00];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, 0x01]])),
-    ...section(3, vec([[0], [0]])),
-    ...section(7, vec([[...str('dot'), 0x00, 0], [...str('l2'), 0x00, 1]])),
-    ...section(10, vec([body(false), body(true)])),
-  ];
-  return new Uint8Array(bytes);
-}
-
 let compiled: WebAssembly.Module | null | undefined;
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable. */
 function rowScanModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(moduleBytes() as Uint8Array<ArrayBuffer>) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileOrNull(moduleBytes(5, [{ name: 'dot', body: body(false) }, { name: 'l2', body: body(true) }]));
   return compiled;
 }
 

@@ -1,5 +1,6 @@
 import type { SnnCounts } from '../../kernels/snn-counters';
 import { transposeSnnWeights, type SynapseShape } from '../../kernels/snn-synapse';
+import { WasmSpikeRows, wasmSpikeRowsAvailable } from '../../kernels/wasm-spike-rows';
 
 /**
  * The CPU path's synapse pass, bit-exact with the reference synapseCpu (kernels/snn-synapse.ts).
@@ -10,11 +11,15 @@ import { transposeSnnWeights, type SynapseShape } from '../../kernels/snn-synaps
  * layout) and each ACTIVE input adds its contiguous weight row to all outputs' sums: only the rows
  * of inputs that spiked are read, front to back. Each output's sum still adds the active inputs in
  * ascending order, with the same f32 rounding after every product and sum, so the result is the
- * reference's bit for bit. Scratch space is preallocated: a step allocates nothing.
+ * reference's bit for bit. Scratch space is preallocated: a step allocates nothing. Where
+ * WebAssembly SIMD runs, the rows are added four outputs at a time (wasm-spike-rows.ts, equally exact).
  */
 export class SynapsePass {
   /** in × out: W transposed, made on the first pass and kept (see `invalidate`). */
   private transposed: Float32Array | null = null;
+  /** The SIMD rows, where available; `simdLoaded` says whether they hold the current weights. */
+  private readonly simd: WasmSpikeRows | null;
+  private simdLoaded = false;
   private readonly active: Int32Array;
   private readonly sums: Float32Array;
 
@@ -23,14 +28,18 @@ export class SynapsePass {
     private readonly weights: Float32Array,
     readonly inWidth: number,
     readonly outWidth: number,
+    /** The SIMD rows where WebAssembly SIMD runs; false forces the JS loops (tests cover both). */
+    useSimd = wasmSpikeRowsAvailable(),
   ) {
     this.active = new Int32Array(inWidth);
     this.sums = new Float32Array(outWidth);
+    this.simd = useSimd && inWidth > 0 && outWidth > 0 ? new WasmSpikeRows(inWidth, outWidth) : null;
   }
 
   /** The weights changed in place (R-STDP): the transposed copy is made again on the next pass. */
   invalidate(): void {
     this.transposed = null;
+    this.simdLoaded = false;
   }
 
   /** current = (accumulate ? current : bias) + scale·Σ W[o, i]·x[b, i] for every row b (see synapseCpu). */
@@ -39,23 +48,41 @@ export class SynapsePass {
     const inW = this.inWidth;
     const outW = this.outWidth;
     if (s.inWidth !== inW || s.outWidth !== outW) throw new RangeError(`synapse pass is ${inW} → ${outW}, asked for ${s.inWidth} → ${s.outWidth}`);
-    const wT = (this.transposed ??= transposeSnnWeights(this.weights, outW, inW));
+    const simd = this.simd;
+    if (simd && !this.simdLoaded) {
+      simd.loadWeights(this.weights);
+      this.simdLoaded = true;
+    }
+    const wT = simd ? null : (this.transposed ??= transposeSnnWeights(this.weights, outW, inW));
     const off = s.xOffset ?? 0;
     const scale = f(s.inputScale ?? 1);
-    const active = this.active;
-    const sums = this.sums;
+    const active = simd ? simd.list : this.active;
+    const sums = simd ? simd.sums : this.sums;
     for (let b = 0; b < s.batch; b++) {
       const xRow = off + b * inW;
       let n = 0;
-      for (let i = 0; i < inW; i++) if (x[xRow + i] !== 0) active[n++] = i;
-      sums.fill(0);
-      for (let e = 0; e < n; e++) {
+      if (simd) {
+        let allSpikes = true;
+        for (let i = 0; i < inW; i++) {
+          const xi = x[xRow + i];
+          if (xi !== 0) {
+            simd.xs[n] = xi;
+            active[n++] = i;
+            allSpikes &&= xi === 1;
+          }
+        }
+        simd.accumulate(n, allSpikes);
+      } else {
+        for (let i = 0; i < inW; i++) if (x[xRow + i] !== 0) active[n++] = i;
+        sums.fill(0);
+      }
+      for (let e = 0; !simd && e < n; e++) {
         const i = active[e];
         const xi = x[xRow + i];
         const row = i * outW;
         // A spike (1) leaves w·x = w exactly; storing into the Float32Array rounds each sum to f32.
-        if (xi === 1) for (let o = 0; o < outW; o++) sums[o] += wT[row + o];
-        else for (let o = 0; o < outW; o++) sums[o] += f(wT[row + o] * xi);
+        if (xi === 1) for (let o = 0; o < outW; o++) sums[o] += wT![row + o];
+        else for (let o = 0; o < outW; o++) sums[o] += f(wT![row + o] * xi);
       }
       const k0 = b * outW;
       for (let o = 0; o < outW; o++) {

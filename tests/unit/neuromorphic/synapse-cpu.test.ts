@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptySnnCounts } from '../../../src/kernels/snn-counters';
 import { synapseCpu, type SynapseShape } from '../../../src/kernels/snn-synapse';
 import { SynapsePass, synapsePassFor } from '../../../src/services/neuromorphic/synapse-cpu';
+import { wasmSpikeRowsAvailable } from '../../../src/kernels/wasm-spike-rows';
 import { TOLERANCE, maxAbsDiff } from '../../helpers/gpu';
 
 /** Weights and real inputs in [−1, 1] with 3 decimals (products and sums round in f32); spikes 0/1. */
@@ -23,8 +24,8 @@ describe('SynapsePass (transposed, active rows only) equals synapseCpu bit for b
     ['4 × 13 → 5, mixed inputs, x offset, scale 1/25', { batch: 4, inWidth: 13, outWidth: 5, xOffset: 13, inputScale: 1 / 25 }, 'mixed'],
     ['2 × 9 → 3, no input active', { batch: 2, inWidth: 9, outWidth: 3 }, 'spikes'],
   ];
-  for (const [name, shape, kind] of cases) {
-    it(name, () => {
+  for (const [name, shape, kind] of cases) for (const simd of [true, false]) {
+    it(`${name} (${simd ? 'WebAssembly SIMD' : 'JS loops'})`, () => {
       const w = values(shape.inWidth * shape.outWidth, 1, 'real');
       const bias = values(shape.outWidth, 2, 'real');
       const x = name.includes('no input') ? new Float32Array(shape.batch * shape.inWidth) : values((shape.xOffset ?? 0) + shape.batch * shape.inWidth, 3, kind);
@@ -34,7 +35,7 @@ describe('SynapsePass (transposed, active rows only) equals synapseCpu bit for b
       synapseCpu(shape, w, bias, x, want, wantCounts);
       const got = start.slice();
       const gotCounts = emptySnnCounts();
-      const pass = new SynapsePass(w, shape.inWidth, shape.outWidth);
+      const pass = new SynapsePass(w, shape.inWidth, shape.outWidth, simd);
       pass.run(shape, bias, x, got, gotCounts);
       expect(maxAbsDiff(got, want)).toBe(TOLERANCE.exact);
       expect([...got]).toEqual([...want]); // also −0 against +0 and NaN positions
@@ -62,6 +63,8 @@ describe('SynapsePass (transposed, active rows only) equals synapseCpu bit for b
     synapseCpu(shape, w, bias, x, want, emptySnnCounts());
     expect([...got]).toEqual([...want]);
   });
+
+  it('WebAssembly SIMD is available in this Node', () => expect(wasmSpikeRowsAvailable()).toBe(true));
 
   it('refuses a shape other than its own', () => {
     expect(() => new SynapsePass(new Float32Array(6), 3, 2).run({ batch: 1, inWidth: 2, outWidth: 3 }, new Float32Array(3), new Float32Array(2), new Float32Array(3), emptySnnCounts())).toThrow(RangeError);
