@@ -38,7 +38,8 @@ export async function runSuites(host: 'node' | 'browser', size: BenchSize, only:
   log(`[${host}] bandwidth probe: ${probe.gbPerSecond.toFixed(2)} GB/s (${(probe.bytesPerIteration / 2 ** 20).toFixed(0)} MiB × ${probe.iterations}, timed by ${probe.timingSource})`);
   log(
     `[${host}] CPU bandwidth probe (one thread): ${cpuProbe.gbPerSecond.toFixed(2)} GB/s (copy ${cpuProbe.copyGBps.toFixed(2)} GB/s read+written, ` +
-      `streaming sum ${cpuProbe.readGBps.toFixed(2)} GB/s; ${(cpuProbe.bytes / 2 ** 20).toFixed(0)} MiB, best of ${cpuProbe.iterations})`,
+      `streaming sum ${cpuProbe.readGBps.toFixed(2)} GB/s; ${(cpuProbe.bytes / 2 ** 20).toFixed(0)} MiB, best of ${cpuProbe.iterations})` +
+      (cpuProbe.cpuTime ? `; per second of process CPU time: ${cpuProbe.cpuTime.gbPerSecond.toFixed(2)} GB/s (copy ${cpuProbe.cpuTime.copyGBps.toFixed(2)}, sum ${cpuProbe.cpuTime.readGBps.toFixed(2)})` : ''),
   );
   for (const [path, load] of Object.entries(modules).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const { suite } = await load();
@@ -49,6 +50,7 @@ export async function runSuites(host: 'node' | 'browser', size: BenchSize, only:
       gpu,
       bandwidthGBps: probe.gbPerSecond,
       cpuBandwidthGBps: cpuProbe.gbPerSecond,
+      cpuBandwidthCpuTimeGBps: cpuProbe.cpuTime?.gbPerSecond ?? null,
       log: (line) => log(`[${host}] ${suite.name}: ${line}`),
       record: (name, value) => (results[`${suite.name}.${name}`] = value),
     };

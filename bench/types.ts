@@ -12,6 +12,8 @@ export interface BenchContext {
   bandwidthGBps: number;
   /** GB/s one CPU thread streams (src/kernels/cpu-bandwidth.ts), same run: report CPU kernels as a fraction of it. */
   cpuBandwidthGBps: number;
+  /** The same per second of process CPU time (Node; null in a browser): for kernels timed by CPU time on a shared machine. */
+  cpuBandwidthCpuTimeGBps: number | null;
   /** Prints one line of the human-readable report. */
   log(line: string): void;
   /** Adds a named result to the JSON result file. */

@@ -173,5 +173,6 @@ describe('CPU bandwidth probe', () => {
     expect(r.readGBps).toBeGreaterThan(0);
     expect(r.gbPerSecond).toBe(Math.max(r.copyGBps, r.readGBps));
     expect(Number.isFinite(r.gbPerSecond)).toBe(true);
+    expect(r.cpuTime?.gbPerSecond).toBeGreaterThan(0); // Node reports its CPU time
   });
 });
