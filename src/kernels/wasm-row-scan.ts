@@ -20,19 +20,22 @@ const pairLane = (k: number) => {
 };
 
 // Parameters: v (row 0's byte address), rows (a multiple of 8), rowBytes (dim·4, a multiple of 16), q2 (the query as
-// f64 pairs [q_j, q_j]), out (f64 per row). Locals after them: r, jb, qp, base0..7, acc0..3, a, b, t.
+// f64 pairs [q_j, q_j]), out (f64 per row). Locals after them: r, jb, qp, base0..7, acc0..3, a, b, t, q0..3.
 const [V, ROWS, ROW_BYTES, Q2, OUT, R, JB, QP] = [0, 1, 2, 3, 4, 5, 6, 7];
 const BASE = 8;
 const ACC = 16;
 const [A, B, T] = [20, 21, 22];
+/** The chunk's four query pairs, loaded once and used by all four row pairs. */
+const Q = 23;
 
 function body(l2: boolean): number[] {
   const chunk: number[] = [];
+  for (let k = 0; k < 4; k++) chunk.push(...get(QP), ...load(16 * k), ...set(Q + k));
   for (let p = 0; p < 4; p++) {
     chunk.push(...get(BASE + 2 * p), ...get(JB), 0x6a, ...load(0), ...set(A));
     chunk.push(...get(BASE + 2 * p + 1), ...get(JB), 0x6a, ...load(0), ...set(B));
     for (let k = 0; k < 4; k++) {
-      chunk.push(...get(ACC + p), ...get(A), ...get(B), ...pairLane(k), ...promoteLow, ...get(QP), ...load(16 * k));
+      chunk.push(...get(ACC + p), ...get(A), ...get(B), ...pairLane(k), ...promoteLow, ...get(Q + k));
       if (l2) chunk.push(...f64x2Sub, ...tee(T), ...get(T), ...f64x2Mul);
       else chunk.push(...f64x2Mul);
       chunk.push(...f64x2Add, ...set(ACC + p));
@@ -56,7 +59,7 @@ function body(l2: boolean): number[] {
   for (let p = 0; p < 4; p++) rowLoop.push(...get(OUT), ...get(R), ...i32c(3), 0x74, 0x6a, ...get(ACC + p), ...store(16 * p));
   rowLoop.push(...get(R), ...i32c(8), 0x6a, ...set(R), 0x0c, 0);
   const code = [...i32c(0), ...set(R), 0x02, 0x40, 0x03, 0x40, ...rowLoop, 0x0b, 0x0b, 0x0b];
-  const locals = vec([[...uleb(11), I32], [...uleb(7), V128]]);
+  const locals = vec([[...uleb(11), I32], [...uleb(11), V128]]);
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
 }
