@@ -2,6 +2,7 @@ import type { BenchContext, BenchSuite } from '../types';
 import { vectorScoresCpu, topKCpu, vectorNorm } from '../../src/kernels/memory-vector-search';
 import { rowNormsCpu, vectorSearchCpu } from '../../src/kernels/memory-vector-search-cpu';
 import { cpuTimeMs } from '../../src/kernels/cpu-bandwidth';
+import { wasmRowScanAvailable } from '../../src/kernels/wasm-row-scan';
 import { VectorIndex } from '../../src/services/memory/vector-index';
 import { IdbTier, type MemoryIndexRecord } from '../../src/services/memory/idb-tier';
 import { createEvictionPolicy, hotSetWithScansTrace, simulatePolicyHitRatio } from '../../src/services/memory/policy';
@@ -68,7 +69,7 @@ async function vectorQueries(ctx: BenchContext): Promise<void> {
         `ratio GPU/JS ${(row.gpuMs / row.cpuMs).toFixed(2)}, GPU reads vectors at ${(fractionOfBandwidth * 100).toFixed(0)}% of probe bandwidth; upload ${uploadMs.toFixed(0)} ms; same top-k: ${agree}`,
     );
     ctx.log(
-      `  CPU one-pass search (the CPU path): ${cpu.ms.toFixed(1)} ms median, best ${cpu.bestMs.toFixed(1)} ms = ${cpu.gbps.toFixed(2)} GB/s = ` +
+      `  CPU one-pass search (the CPU path, ${cpu.simdRows ? 'WebAssembly SIMD rows' : 'JS loops: no WebAssembly SIMD'}): ${cpu.ms.toFixed(1)} ms median, best ${cpu.bestMs.toFixed(1)} ms = ${cpu.gbps.toFixed(2)} GB/s = ` +
         `${(cpu.fractionOfCpuBandwidth * 100).toFixed(0)}% of the CPU probe (${ctx.cpuBandwidthGBps.toFixed(2)} GB/s); ` +
         `JS loops alone ${cpu.jsLoopsMs.toFixed(1)} ms, reference loop ${cpu.referenceMs.toFixed(1)} ms (${cpu.speedupOverReference.toFixed(2)}× faster now); ${cpu.batch} queries in one pass ${cpu.batchMs.toFixed(1)} ms ` +
         `(${(cpu.batchMs / cpu.batch).toFixed(1)} ms a query); bit-exact with the reference: ${cpu.sameAsReference}` +
@@ -131,6 +132,7 @@ async function cpuOnePass(ctx: BenchContext, all: Float32Array, n: number, queri
   const gbpsCpuTime = cpuTimeBestMs !== null ? (n * DIM * 4) / (Math.max(cpuTimeBestMs, 1e-3) / 1000) / 1e9 : null;
   const fractionCpuTime = gbpsCpuTime !== null && ctx.cpuBandwidthCpuTimeGBps ? gbpsCpuTime / ctx.cpuBandwidthCpuTimeGBps : null;
   return {
+    simdRows: wasmRowScanAvailable(),
     ms,
     bestMs,
     cpuTimeBestMs,
@@ -156,7 +158,7 @@ async function cpuAtFullSize(ctx: BenchContext): Promise<void> {
   const cpu = await cpuOnePass(ctx, all, n, queries, 5);
   ctx.record(`cpu-query-${n}`, { vectors: n, dim: DIM, k: K, ...cpu });
   ctx.log(
-    `CPU one-pass search ${n} × ${DIM}, k=${K}, cosine: ${cpu.ms.toFixed(1)} ms median, best ${cpu.bestMs.toFixed(1)} ms = ${cpu.gbps.toFixed(2)} GB/s = ` +
+    `CPU one-pass search ${n} × ${DIM}, k=${K}, cosine (${cpu.simdRows ? 'WebAssembly SIMD rows' : 'JS loops: no WebAssembly SIMD'}): ${cpu.ms.toFixed(1)} ms median, best ${cpu.bestMs.toFixed(1)} ms = ${cpu.gbps.toFixed(2)} GB/s = ` +
       `${(cpu.fractionOfCpuBandwidth * 100).toFixed(0)}% of the CPU probe (${ctx.cpuBandwidthGBps.toFixed(2)} GB/s); JS loops alone ${cpu.jsLoopsMs.toFixed(1)} ms, ` +
       `reference loop ${cpu.referenceMs.toFixed(1)} ms; ${cpu.batch} queries in one pass ${cpu.batchMs.toFixed(1)} ms; bit-exact with the reference: ${cpu.sameAsReference}`,
   );
