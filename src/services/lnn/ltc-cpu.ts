@@ -23,64 +23,50 @@ export function ltcSequenceCpu(model: LtcModel, inputs: Float32Array, timespans:
   const numS = new Float32Array(U);
   const denS = new Float32Array(U);
   const next = new Float32Array(U);
-  // Per-target sums in f64 (as the reference's scalars): the loops below run over the source i
-  // outside and the target j inside, so the synapse arrays (i × U + j) are read front to back, and
-  // each target's sum still adds its sources in ascending i: the same values bit for bit.
-  const num = new Float64Array(U);
-  const den = new Float64Array(U);
   const { sigma, mu, erev, sparsityMask: mask, sensorySigma, sensoryMu, sensoryErev, sensorySparsityMask: sensoryMask, vleak } = model;
-  const { inputW, inputB, outputW, outputB, epsilon, odeUnfolds } = model;
   for (let b = 0; b < batch; b++) {
     const v = state.subarray(b * U, (b + 1) * U);
     for (let t = 0; t < steps; t++) {
       const row = b * steps + t;
       for (let i = 0; i < S; i++) {
         let value = inputs[row * S + i];
-        if (inputW) value *= inputW[i];
-        if (inputB) value += inputB[i];
+        if (model.inputW) value *= model.inputW[i];
+        if (model.inputB) value += model.inputB[i];
         x[i] = value;
       }
-      num.fill(0);
-      den.fill(0);
-      for (let i = 0; i < S; i++) {
-        const xi = x[i];
-        const base = i * U;
-        for (let j = 0; j < U; j++) {
-          const k = base + j;
-          const act = sw[k] * sigmoid(sensorySigma[k] * (xi - sensoryMu[k])) * sensoryMask[k];
-          num[j] += act * sensoryErev[k];
-          den[j] += act;
-        }
-      }
       for (let j = 0; j < U; j++) {
-        numS[j] = num[j];
-        denS[j] = den[j];
-      }
-      const dt = timespans[row] / odeUnfolds;
-      for (let u = 0; u < odeUnfolds; u++) {
-        num.fill(0);
-        den.fill(0);
-        for (let i = 0; i < U; i++) {
-          const vi = v[i];
-          const base = i * U;
-          for (let j = 0; j < U; j++) {
-            const k = base + j;
-            const act = w[k] * sigmoid(sigma[k] * (vi - mu[k])) * mask[k];
-            num[j] += act * erev[k];
-            den[j] += act;
-          }
+        let num = 0;
+        let den = 0;
+        for (let i = 0; i < S; i++) {
+          const k = i * U + j;
+          const act = sw[k] * sigmoid(sensorySigma[k] * (x[i] - sensoryMu[k])) * sensoryMask[k];
+          num += act * sensoryErev[k];
+          den += act;
         }
+        numS[j] = num;
+        denS[j] = den;
+      }
+      const dt = timespans[row] / model.odeUnfolds;
+      for (let u = 0; u < model.odeUnfolds; u++) {
         for (let j = 0; j < U; j++) {
+          let num = 0;
+          let den = 0;
+          for (let i = 0; i < U; i++) {
+            const k = i * U + j;
+            const act = w[k] * sigmoid(sigma[k] * (v[i] - mu[k])) * mask[k];
+            num += act * erev[k];
+            den += act;
+          }
           const cmt = cm[j] / dt;
-          next[j] = (cmt * v[j] + gleak[j] * vleak[j] + (num[j] + numS[j])) / (cmt + gleak[j] + (den[j] + denS[j]) + epsilon);
+          next[j] = (cmt * v[j] + gleak[j] * vleak[j] + (num + numS[j])) / (cmt + gleak[j] + (den + denS[j]) + model.epsilon);
         }
         v.set(next);
       }
       trajectory.set(v, row * U);
       for (let m = 0; m < M; m++) {
         let value = v[m];
-        if (outputW) value *= outputW[m];
-        if (outputB) value += outputB[m];
+        if (model.outputW) value *= model.outputW[m];
+        if (model.outputB) value += model.outputB[m];
         output[row * M + m] = value;
       }
     }
