@@ -155,7 +155,7 @@ export async function runFirstStart(size: BenchSize, print: (line: string) => vo
     failures.push({ suite: 'first-start (Node threads)', error: String((error as Error)?.stack ?? error) });
     log(`first-start Node threads FAILED: ${String(error)}`);
   }
-  return { host: 'browser', adapter, bandwidthGBps: 0, lines, results, failures };
+  return { host: 'browser', adapter, bandwidthGBps: 0, cpuBandwidthGBps: 0, lines, results, failures };
 }
 
 function reportThreads(log: (line: string) => void, host: string, one: BertThroughput, many: BertThroughput): void {
