@@ -47,7 +47,10 @@ describe('npm run edge, first start in new folders', () => {
       const health = await (await fetch(`${node.url}/health`)).json();
       expect(health.status).toBe('ok');
       expect(existsSync(join(root, 'elsewhere', 'blobs'))).toBe(true);
-      const plans = JSON.parse(readFileSync(join(data, 'backend-plans.json'), 'utf8'));
+      // The node answers by the adapter first and measures in idle time; the plan file follows.
+      const planFile = join(data, 'backend-plans.json');
+      for (const started = Date.now(); !existsSync(planFile) && Date.now() - started < 90_000; ) await new Promise((r) => setTimeout(r, 200));
+      const plans = JSON.parse(readFileSync(planFile, 'utf8'));
       expect(Object.keys(plans).length).toBeGreaterThan(0);
       expect(node.log()).toContain('opening the memory tiers');
       expect(existsSync(join(data, 'memory-default'))).toBe(true);
