@@ -16,23 +16,12 @@ import { parseRouterWeights } from '../src/services/router/model';
 import { ServiceRouter } from '../src/services/router/service-router';
 import { embedLabelledRequests } from '../src/services/router/text-embeddings';
 import { DEFAULT_LANGUAGE_MODEL } from '../src/models/defaults';
+import { handwrittenRequests } from '../training/router/handwritten';
 import { confusion, confusionTable, expectedCalibrationError, type Scored } from '../training/router/metrics';
 import { EvalInputError, type EvalOptions, type EvalReport } from './types';
 
 const root = new URL('../', import.meta.url);
 const CLASSES = [...SERVICE_NAMES, NO_FIT];
-
-/** The hand-written requests, with the held-out series their `attach` names (written by training/router/generate.py). */
-export function handwrittenRequests(): LabelledRequest[] {
-  const series = JSON.parse(readFileSync(new URL('data/router/handwritten-series.json', root), 'utf8')) as Record<string, number[]>;
-  const lines = readFileSync(new URL('data/router/handwritten.jsonl', root), 'utf8').split('\n').filter((l) => l.trim());
-  const rows = lines.map((line) => {
-    const r = JSON.parse(line) as { id: string; text?: string; attach?: string; services: string[] };
-    if (r.attach && !series[r.id]) throw new EvalInputError(`hand-written request ${r.id} has no attached series`, 'run /usr/bin/python3 training/router/generate.py');
-    return JSON.stringify({ id: r.id, text: r.text, series: r.attach ? series[r.id] : undefined, services: r.services, split: 'test' });
-  });
-  return parseLabelledRequests(rows.join('\n'));
-}
 
 async function scoreSet(router: ServiceRouter, language: LanguageService, examples: LabelledRequest[]): Promise<Scored[]> {
   const embeddings = await embedLabelledRequests(language, examples);
@@ -56,7 +45,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
   if (split !== 'test' && split !== 'validation') throw new EvalInputError(`unknown split ${split}`, 'use --split test or --split validation');
   const all = parseLabelledRequests(readFileSync(new URL('data/router/requests.jsonl', root), 'utf8'));
   const grounded = all.filter((e) => e.split === split);
-  const handwritten = handwrittenRequests();
+  const handwritten = handwrittenRequests('heldOut');
   const weights = parseRouterWeights(defaultRouterWeights());
   const language = await LanguageService.create({ backend: 'cpu', cache: false });
   try {

@@ -27,7 +27,9 @@ export async function cachedEmbeddings(language: LanguageService, examples: Labe
   const missing = examples.filter((e) => e.text !== undefined && !cached[textKey(e)]);
   if (missing.length > 0) {
     console.log(`embedding ${missing.length} texts (${examples.length - missing.length} cached)`);
-    const made = await embedLabelledRequests(language, missing);
+    // Shortest first: a batch is padded to its longest text, so like lengths together embed faster.
+    const byLength = [...missing].sort((a, b) => a.text!.length - b.text!.length || (a.id < b.id ? -1 : 1));
+    const made = await embedLabelledRequests(language, byLength);
     for (const e of missing) cached[textKey(e)] = Array.from(made.get(e.id)!);
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, JSON.stringify(cached));

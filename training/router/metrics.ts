@@ -21,12 +21,18 @@ export function accuracy(rows: Scored[]): number {
   return rows.filter((r) => r.label === r.predicted).length / Math.max(1, rows.length);
 }
 
-/** The threshold with the best accuracy (labels include NO_FIT); ties go to the lower threshold. */
-export function chooseThreshold(rows: Scored[]): { threshold: number; accuracy: number } {
-  const candidates = [0, ...[...new Set(rows.map((r) => r.top))].sort((a, b) => a - b)];
+/**
+ * The threshold with the best accuracy (labels include NO_FIT); ties go to the lower threshold.
+ * Given several sets (the generated validation split and the hand-written validation set), the
+ * accuracy is their mean, so the small hand-written set weighs as much as the large generated one.
+ */
+export function chooseThreshold(rows: Scored[] | Scored[][]): { threshold: number; accuracy: number } {
+  const sets = (Array.isArray(rows[0]) ? rows : [rows]) as Scored[][];
+  const candidates = [0, ...[...new Set(sets.flat().map((r) => r.top))].sort((a, b) => a - b)];
   let best = { threshold: 0, accuracy: -1 };
   for (const t of candidates) {
-    const acc = rows.filter((r) => (r.top < t ? NO_FIT : r.topService) === r.label).length / rows.length;
+    let acc = 0;
+    for (const set of sets) acc += set.filter((r) => (r.top < t ? NO_FIT : r.topService) === r.label).length / set.length / sets.length;
     if (acc > best.accuracy + 1e-12) best = { threshold: t, accuracy: acc };
   }
   // Half-way to the next candidate below, so a value equal to a validation score is not on the edge.
