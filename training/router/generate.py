@@ -32,6 +32,7 @@ import digits as digits_data  # noqa: E402
 import births as births_data  # noqa: E402
 import compose  # noqa: E402
 import compose_none  # noqa: E402
+import compose_messages  # noqa: E402
 from phrasings import (  # noqa: E402
     EMAIL_ASKS, DIGIT_ASKS, SERIES_ASKS, REMEMBER, RECALL, TOPICS, FACTS, AGREE, DECISIONS, PEERS,
     EMAIL_AGREE, DIGIT_AGREE, SERIES_AGREE, REMEMBER_EMAIL, REMEMBER_FORECAST, OFF_TOPIC, CHAT,
@@ -51,7 +52,7 @@ COUNTS = {'language': 520, 'neuromorphic': 420, 'lnn': 420, 'memory': 560, 'cons
 # short pasted excerpts of e-mails, and more requests no expert fits.
 MORE_COUNTS = {'snippet': 360, 'chat': 360}
 # Added for the hand-written bar (training/router/compose*.py): requests built from parts, with typing noise.
-COMPOSED_COUNTS = {'cmail': 420, 'cmem': 640, 'ccons': 360, 'cnone': 1000, 'cdigit': 240, 'cseries': 240, 'cmix': 160}
+COMPOSED_COUNTS = {'cmail': 420, 'cmem': 640, 'ccons': 360, 'cnone': 1000, 'cdigit': 240, 'cseries': 240, 'cmix': 160, 'smsg': 420}
 
 
 def split_of(key):
@@ -144,6 +145,7 @@ def main():
     makers['cdigit'] = lambda: {'text': compose_none.digit_ask(rng), 'series': digit(), 'services': ['neuromorphic']}
     makers['cseries'] = lambda: {'text': compose_none.series_ask(rng), 'series': series(), 'services': ['lnn']}
     makers['cmix'] = lambda: rng.choice(composed_mixtures)()
+    makers['smsg'] = lambda: {'text': ask([compose.email_ask(rng), '', ''], compose_messages.short_message(rng)), 'services': ['language']}
     rows = []
     for kind, count in list(COUNTS.items()) + list(MORE_COUNTS.items()) + list(COMPOSED_COUNTS.items()):
         for n in range(count):

@@ -70,22 +70,3 @@ export function confusionTable(matrix: number[][], classes: string[]): string {
   matrix.forEach((row, i) => lines.push(`| ${classes[i]} | ${row.join(' | ')} |`));
   return lines.join('\n');
 }
-
-/** The temperature (grid 0.25…4) that minimises the negative log-likelihood of the primary labels on `examples`. */
-export function chooseTemperature(logitsOf: (temperature: number) => Float64Array[], labels: number[]): number {
-  let best = { t: 1, nll: Infinity };
-  for (let t = 0.25; t <= 4.0001; t += 0.05) {
-    const all = logitsOf(t);
-    let nll = 0;
-    let n = 0;
-    all.forEach((l, i) => {
-      if (labels[i] < 0) return;
-      const max = Math.max(...l);
-      const lse = max + Math.log(l.reduce((a, v) => a + Math.exp(v - max), 0));
-      nll += lse - l[labels[i]];
-      n++;
-    });
-    if (nll / n < best.nll) best = { t: Number(t.toFixed(2)), nll: nll / n };
-  }
-  return best.t;
-}
