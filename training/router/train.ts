@@ -2,6 +2,7 @@
  * Trains the service router's weights: `npm run train:router` (re-run it whenever the default
  * language model changes: the router reads that model's sentence embedding).
  * `npm run train:router -- --quick`: hashed features only, no language model; prints, writes nothing.
+ * `npm run train:router -- --hashed-only`: the same, and writes weights-hashed.json alone.
  *
  * Data: data/router/requests.jsonl (dataset-grounded and composed requests, written by
  * training/router/generate.py) and data/router/validation-handwritten.jsonl (hand-written, validation only).
@@ -171,6 +172,13 @@ function featureNames(layout: RouterFeatureLayout): string[] {
 }
 
 console.log(`router data: train ${train.length}, validation ${validation.length} + hand-written validation ${handValidation.length}, test ${test.length}`);
+if (process.argv.includes('--hashed-only')) {
+  // Retrains weights-hashed.json alone (no language model), e.g. when the machine is too busy to embed.
+  const hashedOnly = train1(defaultFeatureLayout(0), undefined, `hashed words and word pairs (FNV-1a, ${DEFAULT_HASH_BUCKETS} buckets) + hashed char trigrams (${DEFAULT_CHAR_GRAM_BUCKETS} buckets) + text and series statistics; no BERT embedding`);
+  writeFileSync(new URL('src/services/router/weights-hashed.json', root), JSON.stringify(hashedOnly) + '\n');
+  console.log('wrote src/services/router/weights-hashed.json');
+  process.exit(0);
+}
 if (QUICK) {
   // Experiments: ROUTER_WORD_BUCKETS, ROUTER_CHAR_BUCKETS, ROUTER_BIGRAMS=0 change the layout of a quick run only.
   const env = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
