@@ -2,6 +2,7 @@ import MagicString from 'magic-string';
 import { defineConfig, type Plugin } from 'vite';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ISOLATION_HEADERS } from './src/core/isolation';
 
 const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependencies?: Record<string, string> };
 /** Every dependency stays an import in dist/lib, so the consumer's bundler resolves and dedupes it. */
@@ -70,7 +71,9 @@ export default defineConfig(({ mode, command }) => {
     // Tests run against the dev server: no hot reload (a file saved mid-test must not reload the page),
     // and every browser dependency pre-bundled up front (a dependency found late reloads the page).
     // onnxruntime-web is served as it is, so it finds its .wasm beside its module (as in a build).
-    server: { fs: { allow: ['.'] }, hmr: process.env.AURA_E2E ? false : undefined, watch: process.env.AURA_E2E ? null : undefined },
+    // Pages are cross-origin isolated (COOP + COEP), so the WASM EP runs on every core (src/core/isolation.ts).
+    server: { fs: { allow: ['.'] }, hmr: process.env.AURA_E2E ? false : undefined, watch: process.env.AURA_E2E ? null : undefined, headers: { ...ISOLATION_HEADERS } },
+    preview: { headers: { ...ISOLATION_HEADERS } },
     optimizeDeps: {
       include: ['comlink', 'idb-keyval', 'idb', 'uplot', '@huggingface/tokenizers', '@noble/hashes/sha2.js', '@noble/hashes/utils.js'],
       exclude: ['onnxruntime-web'],

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
+import { runFirstStart } from './first-start';
 import { runSuites, type SuiteReport } from './run-suites';
 import type { BenchSize } from './types';
 
@@ -23,9 +24,15 @@ const size = values.size as BenchSize;
 if (size !== 'small' && size !== 'full') throw new Error(`--size must be small or full, not ${values.size}`);
 if (!['node', 'browser', 'all'].includes(values.host!)) throw new Error(`--host must be node, browser or all`);
 const only = values.only ? values.only.split(',') : [];
+// 'first-start' is its own run (fresh browser profiles, threads per realm), not a suite; the suites run unless --only names only it.
+const firstStart = only.length === 0 || only.includes('first-start');
+const suitesOnly = only.filter((name) => name !== 'first-start');
+const suites = only.length === 0 || suitesOnly.length > 0;
 
 async function inBrowser(): Promise<SuiteReport> {
-  const server = await createServer({ server: { port: 5190, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
+  // AURA_BENCH_PORT: a port of one's own where several people share the machine.
+  const port = Number(process.env.AURA_BENCH_PORT ?? 5190);
+  const server = await createServer({ server: { port, strictPort: process.env.AURA_BENCH_PORT !== undefined, host: '127.0.0.1' }, logLevel: 'warn' });
   await server.listen();
   const url = server.resolvedUrls!.local[0];
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -36,7 +43,7 @@ async function inBrowser(): Promise<SuiteReport> {
     await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true);
     return await page.evaluate(
       ([s, o]) => (window as unknown as { runBench: (s: string, o: string[]) => Promise<SuiteReport> }).runBench(s, o),
-      [size, only] as const,
+      [size, suitesOnly] as const,
     );
   } finally {
     await browser.close();
@@ -46,8 +53,9 @@ async function inBrowser(): Promise<SuiteReport> {
 
 const started = new Date();
 const reports: SuiteReport[] = [];
-if (values.host !== 'browser') reports.push(await runSuites('node', size, only, (line) => console.log(line)));
-if (values.host !== 'node') reports.push(await inBrowser());
+if (suites && values.host !== 'browser') reports.push(await runSuites('node', size, suitesOnly, (line) => console.log(line)));
+if (suites && values.host !== 'node') reports.push(await inBrowser());
+if (firstStart && values.host !== 'node') reports.push(await runFirstStart(size, (line) => console.log(line)));
 
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${started.toISOString().replace(/[:.]/g, '-')}.json`;

@@ -10,6 +10,10 @@ export interface BenchContext {
   gpu: GpuContext;
   /** GB/s measured by the bandwidth probe in this same run: report kernels as a fraction of it. */
   bandwidthGBps: number;
+  /** GB/s one CPU thread streams (src/kernels/cpu-bandwidth.ts), same run: report CPU kernels as a fraction of it. */
+  cpuBandwidthGBps: number;
+  /** The same per second of process CPU time (Node; null in a browser): for kernels timed by CPU time on a shared machine. */
+  cpuBandwidthCpuTimeGBps: number | null;
   /** Prints one line of the human-readable report. */
   log(line: string): void;
   /** Adds a named result to the JSON result file. */

@@ -55,13 +55,16 @@ export function shapeSet(seed: number, perClass = 12, length = 200): LabelledSer
   return out;
 }
 
-/** Mean over queries of the fraction of the k nearest others (by `distance`) that share the query's class. */
-export function precisionAtK(items: readonly { label: string }[], distance: (a: number, b: number) => number, k = 5): number {
+/** Mean over queries (those of class `only`, when given) of the fraction of the k nearest others (by `distance`) that share the query's class. */
+export function precisionAtK(items: readonly { label: string }[], distance: (a: number, b: number) => number, k = 5, only = ''): number {
   let total = 0;
+  let queries = 0;
   for (let q = 0; q < items.length; q++) {
+    if (only && items[q].label !== only) continue;
     const others = items.map((_, i) => i).filter((i) => i !== q);
     others.sort((a, b) => distance(q, a) - distance(q, b) || a - b);
     total += others.slice(0, k).filter((i) => items[i].label === items[q].label).length / k;
+    queries++;
   }
-  return total / items.length;
+  return queries ? total / queries : 0;
 }

@@ -1,11 +1,11 @@
 /**
  * `npm run eval -- shape [--gpu]`: shape recall. Every series of the test set is stored in a memory
- * service (the runtime's shape search: z-normalised delay embedding and three more views, Rips H0 + H1,
- * landscapes and bar statistics: signature version 3), then each one queries it; precision@5 counts the five nearest others of its own class.
+ * service (the runtime's shape search: z-normalised delay embedding and five more views, among them the
+ * period-folded template and its differences; Rips H0 + H1, landscapes and bar statistics: signature version 4), then each one queries it; precision@5 counts the five nearest others of its own class.
  * Baselines in the same run: Euclidean distance between the z-normalised series, and the H0-only
  * signature the service had before (signature version 1: raw series, dimension 2, delay 1, landscape of
- * H0 on [0, 2]). The signature's options were tuned on the validation seed (eval/shape-tune.ts), never
- * on this one.
+ * H0 on [0, 2]). The signature's options were chosen on the validation seeds 1, 3 and 4
+ * (eval/shape-tune.ts), never on this one.
  */
 import 'fake-indexeddb/auto';
 import { acquireGpu } from '../src/gpu/device';
@@ -62,7 +62,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
   gpu?.destroy();
   const machine = `2-core CPU machine, Node ${process.version}` + (options.gpu ? `, Dawn adapter ${adapter || 'unknown'}` : ', CPU path');
   const rows = [
-    ['H0 + H1 signature, version 3 (memory service queryShape)', signature],
+    ['H0 + H1 signature, version 4 (memory service queryShape)', signature],
     ['Euclidean, z-normalised series', euclidean],
     ['H0-only signature (version 1)', h0Only],
   ] as const;

@@ -30,6 +30,11 @@ export interface AuraEnv {
    * Set a URL prefix (or `{ wasm, mjs }`) to serve the files yourself, e.g. from a CDN.
    */
   wasmPaths: string | { mjs?: string; wasm?: string } | undefined;
+  /**
+   * Threads for onnxruntime-web's WASM EP, read when it first loads. Default `undefined`: one per core
+   * (at most 8) where threads exist (a cross-origin isolated page or worker, or Node), else 1.
+   */
+  wasmThreads: number | undefined;
   /** Where fetched model files are kept between visits: 'indexeddb' (default), 'cache-api', or false. */
   cache: 'indexeddb' | 'cache-api' | false;
   /** The IndexedDB database, or the Cache API cache, that holds them. */
@@ -40,6 +45,7 @@ export const env: AuraEnv = {
   modelBase: undefined,
   localOnly: false,
   wasmPaths: undefined,
+  wasmThreads: undefined,
   cache: 'indexeddb',
   cacheName: 'aura-models',
 };

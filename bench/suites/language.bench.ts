@@ -1,6 +1,6 @@
 import type { BenchContext, BenchSuite } from '../types';
 import { LanguageService } from '../../src/services/language/language-service';
-import { webGpuEpAvailable } from '../../src/services/language/ort-runtime';
+import { loadOrt, webGpuEpAvailable } from '../../src/services/language/ort-runtime';
 import { quantile } from '../stats';
 
 /** Sentences of 20–30 word pieces, so every run uses the 32-token bucket. */
@@ -47,7 +47,8 @@ async function runBackend(ctx: BenchContext, backend: 'gpu' | 'cpu'): Promise<vo
     LanguageService.create({ backend, warmUp: false, cache: false, maxBatch: 32, maxWaitMs: 0, buckets: { sequenceLengths: [32], batchSizes: [1, 8, 32] } }),
   );
   try {
-    const adapter = service.gpu ? `${service.gpu.adapter.vendor} ${service.gpu.adapter.architecture}${service.gpu.adapter.isFallback ? ' (fallback)' : ''}` : 'CPU (WASM, 1 thread)';
+    const threads = (await loadOrt({ build: 'wasm' })).env.wasm.numThreads ?? 1;
+    const adapter = service.gpu ? `${service.gpu.adapter.vendor} ${service.gpu.adapter.architecture}${service.gpu.adapter.isFallback ? ' (fallback)' : ''}` : `CPU (WASM, ${threads} thread${threads === 1 ? '' : 's'})`;
     ctx.log(`${ep} EP on ${adapter}: model aura-bert-tiny (2 layers, hidden ${service.hiddenSize}), 32-token bucket; session created in ${createMs.toFixed(0)} ms`);
     const embedRows = async (batch: string[]) => {
       const e = await service.embed(batch, { rows: true });

@@ -3,6 +3,8 @@
  * L3) and a round-robin load balancer in front of edge nodes. The tests, `npm run scale` and
  * deploy/ (compose) use these same texts.
  */
+import { EDGE_HEADERS } from '../../src/core/isolation';
+
 export interface BlobStoreConfig {
   /** host:port to listen on. */
   listen: string;
@@ -67,6 +69,9 @@ export function nginxConfig(c: NginxConfig): string {
     .join('\n');
 }
 
+/** The edge's isolation headers (src/core/isolation.ts), on every answer; a location with its own add_header repeats them (it replaces the server's). */
+const ISOLATION = Object.entries(EDGE_HEADERS).map(([name, value]) => `add_header ${name} ${value} always;`).join(' ');
+
 function blobServer(b: BlobStoreConfig): string {
   const max = b.maxBlobBytes ?? 16 * 1024 * 1024;
   const verify = b.verify ?? 'njs';
@@ -82,6 +87,8 @@ function blobServer(b: BlobStoreConfig): string {
     client_max_body_size ${max};
     client_body_buffer_size ${max};
     client_body_in_single_buffer on;
+    # Cross-origin isolation: an isolated page on another origin may read blobs (CORS decides which).
+    ${ISOLATION}
     location ~ ${SHA256_PATH} {
       if ($request_method = PUT) { rewrite ^ /_put/$blob_hash last; }
       limit_except GET HEAD PUT { deny all; }
@@ -89,6 +96,7 @@ function blobServer(b: BlobStoreConfig): string {
       default_type application/octet-stream;
       # A blob's name is its content: it never changes.
       add_header cache-control "public, max-age=31536000, immutable";
+      ${ISOLATION}
     }
     ${put}
     location / { default_type application/json; return 404 '{"error":{"code":"NOT_FOUND","message":"not a blob path","hint":"use /blobs/<sha256>"}}'; }
@@ -114,6 +122,9 @@ ${b.upstreams.map((u) => `    server ${u} max_fails=1 fail_timeout=2s;`).join('\
       proxy_connect_timeout 1s;
       proxy_read_timeout 60s;
       add_header x-aura-upstream $upstream_addr always;
+      # The node sends the isolation headers itself: nginx sends them once, also on its own errors.
+      ${Object.keys(EDGE_HEADERS).map((name) => `proxy_hide_header ${name};`).join(' ')}
+      ${ISOLATION}
     }
   }`;
 }

@@ -13,13 +13,14 @@ import { progressBar } from './progress-bar';
 import { drawRaster } from './raster';
 import { renderConsensus, renderMemory, type KnownNote } from './status-panels';
 import { barcodeCanvas, type BarcodeDiagram } from './barcode';
+import { liveEventsSection } from './live-events-panel';
 import { watchRejections, type RejectionEntry } from '../services/consensus/rejections';
 
 /**
  * The web app: the request first (a large input, examples from held-out data, a digit pad), the
  * answer in plain words above its details, then charts (LNN forecast, spike raster, latency and
  * energy), memory and consensus panels; the adapter in a collapsed panel. `?backend=cpu|gpu|auto`
- * forces every stage's path.
+ * forces every stage's path; `?events=ws://host:port` shows the edge nodes' live decisions.
  */
 async function main(): Promise<void> {
   const root = document.querySelector<HTMLElement>('#app')!;
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     return;
   }
   progress.element.remove();
-  root.append(...buildPage(aura));
+  root.append(...buildPage(aura), ...liveEventsSection(new URLSearchParams(location.search)));
 }
 
 function buildPage(aura: Aura): HTMLElement[] {

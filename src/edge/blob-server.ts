@@ -1,6 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { EDGE_HEADERS } from '../core/isolation';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { sendJson, sendProblem } from './http-json';
@@ -65,6 +66,8 @@ export async function startBlobServer(options: BlobServerOptions & { port?: numb
 /** Handles one request under /blobs/. */
 export async function handleBlobRequest(options: BlobServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const origin = req.headers.origin;
+  // Isolated pages of other origins may read blobs (CORS below still decides which).
+  for (const [name, value] of Object.entries(EDGE_HEADERS)) res.setHeader(name, value);
   if (origin && options.allowOrigins?.includes(origin)) {
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-allow-methods', ALLOW);

@@ -31,6 +31,19 @@ export interface EdgeConfig {
   postgres?: string;
   /** The node's name in its events (default host:port). */
   nodeName?: string;
+  /** Consensus peer (--consensus-roster given): this node joins the roster's PBFT group over WebRTC. */
+  consensus?: EdgeConsensusConfig;
+}
+
+export interface EdgeConsensusConfig {
+  /** The signed roster file: every member's public key, each member's signature. */
+  rosterFile: string;
+  /** The node's Ed25519 key file, made on first start (default <data>/consensus-key.json). */
+  keyFile: string;
+  /** The signaling relay (default: this node's own, ws://<host>:<signaling-port>/). */
+  signalingUrl: string;
+  /** Signaling room (default: the roster's group). */
+  room?: string;
 }
 
 /** Parses the edge node's arguments; a bad value is an InvalidInputError naming the flag. */
@@ -52,6 +65,10 @@ export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       nats: { type: 'string' },
       postgres: { type: 'string' },
       'node-name': { type: 'string' },
+      'consensus-roster': { type: 'string' },
+      'consensus-key': { type: 'string' },
+      'consensus-signaling': { type: 'string' },
+      'consensus-room': { type: 'string' },
       'max-blob-bytes': { type: 'string', default: String(16 * 1024 * 1024) },
     },
     allowPositionals: true,
@@ -75,7 +92,24 @@ export function parseEdgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     nats: values.nats === undefined ? undefined : natsUrl(values.nats),
     postgres: values.postgres === undefined ? undefined : postgresUrl(values.postgres),
     nodeName: values['node-name'],
+    consensus: consensusConfig(values, dataDir, values.host!, signaling),
   };
+}
+
+function consensusConfig(values: Record<string, string | boolean | undefined>, dataDir: string, host: string, signalingPort: number | undefined): EdgeConsensusConfig | undefined {
+  const roster = values['consensus-roster'] as string | undefined;
+  const others = ['consensus-key', 'consensus-signaling', 'consensus-room'].filter((k) => values[k] !== undefined);
+  if (roster === undefined) {
+    if (others.length) throw new InvalidInputError(`--${others[0]} without --consensus-roster`, 'pass --consensus-roster FILE (the signed roster) to make this node a consensus peer');
+    return undefined;
+  }
+  const given = values['consensus-signaling'] as string | undefined;
+  if (given === undefined && signalingPort === undefined) throw new InvalidInputError('--consensus-roster with --signaling-port off and no --consensus-signaling', 'name the relay: --consensus-signaling ws://host:port/, or keep this node\'s own (--signaling-port N)');
+  const signalingUrl = given ?? `ws://${host}:${signalingPort}/`;
+  if (!/^wss?:\/\/[^/]+/.test(signalingUrl)) throw new InvalidInputError(`--consensus-signaling is '${signalingUrl}'`, 'pass a WebSocket URL such as ws://127.0.0.1:8788/');
+  const room = values['consensus-room'] as string | undefined;
+  if (room !== undefined && !/^[\w.:-]{1,64}$/.test(room)) throw new InvalidInputError(`--consensus-room is '${room}'`, 'a room is 1-64 word characters (letters, digits, _ . : -)');
+  return { rosterFile: roster, keyFile: (values['consensus-key'] as string | undefined) ?? join(dataDir, 'consensus-key.json'), signalingUrl, room };
 }
 
 /** Makes the node's folders before anything writes into them (a first start with a new --data or --blobs). */

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { EDGE_HEADERS } from '../core/isolation';
 import type { AddressInfo } from 'node:net';
 import type { Aura } from '../runtime/create-aura';
 import { handleBlobRequest, type BlobServerOptions } from './blob-server';
@@ -37,10 +38,12 @@ export interface EdgeNodeOptions {
   postgres?: PgMemoryStore;
   /** The node's name in its events (default its URL). */
   nodeName?: string;
+  /** This node's consensus peer (see consensus-peer.ts): GET /consensus reports its status and latest decisions. */
+  consensus?: { status(): unknown; decisions(): string[] };
 }
 
 /** The methods each route answers; another method gets 405 with `Allow`. */
-const ROUTES: Record<string, string> = { '/infer': 'POST', '/metrics': 'GET', '/health': 'GET' };
+const ROUTES: Record<string, string> = { '/infer': 'POST', '/metrics': 'GET', '/health': 'GET', '/consensus': 'GET' };
 
 export interface EdgeNode {
   url: string;
@@ -54,6 +57,7 @@ export interface EdgeNode {
  *   GET  /metrics   Prometheus text
  *   GET  /health    adapter and backend plan
  *   /blobs/<sha256> the memory service's remote tier (GET; PUT with the blob token set at start)
+ *   GET  /consensus this node's consensus peer (status, latest decisions), when it is one
  * Errors are JSON ({ error: { code, message, hint } }); a known path with another method is 405 with `Allow`.
  * and a WebSocket signaling relay for WebRTC peers.
  */
@@ -67,6 +71,7 @@ export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode>
   const edgeMetrics = new EdgeMetrics(options.build ?? nodeBuildInfo());
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://edge').pathname;
+    for (const [name, value] of Object.entries(EDGE_HEADERS)) res.setHeader(name, value);
     edgeMetrics.track(req, res, path);
     try {
       const allowed = ROUTES[path];
@@ -86,6 +91,8 @@ export async function startEdgeNode(options: EdgeNodeOptions): Promise<EdgeNode>
         const text = aura.metrics() + edgeMetrics.expose() + (options.redis?.metrics() ?? '') + (options.events?.metrics() ?? '');
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         res.end(text);
+      } else if (path === '/consensus' && options.consensus) {
+        sendJson(res, 200, { status: options.consensus.status(), decisions: options.consensus.decisions() });
       } else if (path === '/health') {
         sendJson(res, 200, { status: 'ok', adapter: aura.adapter, plan: aura.plan, redis: options.redis?.status() });
       } else {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { UnifiedResponse } from '../pipeline/response';
 
+/** Events are published on `aura.events.<kind>`. */
+export const EVENT_SUBJECT = 'aura.events';
+
 /**
  * One event of the edge's stream: an inference or a memory write, as published to NATS JetStream.
  * Every event is checked against this schema before it leaves the node and can be checked again by

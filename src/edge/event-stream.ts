@@ -1,9 +1,8 @@
 import { connect, nanos, RetentionPolicy, StorageType, type JetStreamClient, type NatsConnection } from 'nats';
 import { AuraError } from '../errors';
-import { EdgeEvent } from './event-schema';
+import { EdgeEvent, EVENT_SUBJECT } from './event-schema';
 
 export const EVENT_STREAM = 'AURA_EVENTS';
-export const EVENT_SUBJECT = 'aura.events';
 
 /** The stream did not acknowledge an event; the request that made it is not acknowledged either. */
 export class EventStreamError extends AuraError {

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { AuraError, InvalidInputError } from '../errors';
+import type { PlanStore } from '../core/plan';
+import { isStagePlan } from '../runtime/plan-store';
 import { migrate } from './pg-migrations';
 
 export type MemoryEdgeKind = 'stored_after' | 'similar_embedding' | 'similar_shape' | 'same_conversation';
@@ -129,6 +131,32 @@ export class PgMemoryStore {
       [key, depth, kinds],
     );
     return rows.map((r) => ({ key: r.key, depth: r.depth, via: r.via.split(',') as MemoryEdgeKind[] })).sort((x, y) => x.depth - y.depth || x.key.localeCompare(y.key));
+  }
+
+  /**
+   * The nodes' backend plans in `backend_plans`, shared: a node on an adapter another node measured
+   * starts with its plan. A plan is a cache, so a failed read measures again and a failed write is only
+   * reported. The store key (adapter#stage#model) is split at its first '#' into (adapter, model).
+   */
+  planStore(): PlanStore {
+    const split = (key: string) => [key.slice(0, key.indexOf('#')), key.slice(key.indexOf('#') + 1)];
+    return {
+      load: async (key) => {
+        const rows = await this.pool.query<{ plan: unknown }>('SELECT plan FROM backend_plans WHERE adapter = $1 AND model = $2', split(key)).then((r) => r.rows, () => []);
+        return isStagePlan(rows[0]?.plan) ? rows[0].plan : undefined;
+      },
+      save: async (key, plan) => {
+        await this.pool
+          .query('INSERT INTO backend_plans (adapter, model, plan) VALUES ($1, $2, $3) ON CONFLICT (adapter, model) DO UPDATE SET plan = $3, updated_at = now()', [...split(key), JSON.stringify(plan)])
+          .catch((error) => console.warn(`backend plan not saved to PostgreSQL: ${(error as Error).message}`));
+      },
+    };
+  }
+
+  /** An item's outgoing edges of one kind, heaviest first. */
+  async edgesFrom(key: string, kind: MemoryEdgeKind): Promise<Array<{ dst: string; weight: number }>> {
+    const { rows } = await this.pool.query<{ dst: string; weight: number }>('SELECT dst, weight FROM memory_edges WHERE src = $1 AND kind = $2 ORDER BY weight DESC, dst', [key, kind]);
+    return rows.map((r) => ({ dst: r.dst, weight: Number(r.weight) }));
   }
 
   async close(): Promise<void> {

@@ -158,6 +158,9 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
   return { ...summary, isFallback: summary.isFallback || Boolean(legacyFallback) };
 }
 
+/** Software rasterisers that describe themselves but may not set isFallbackAdapter (Dawn's Vulkan on SwiftShader or lavapipe, D3D's WARP). */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|basic render driver/i;
+
 function summaryOf(info: GPUAdapterInfo & { isFallbackAdapter?: boolean }): AdapterSummary {
   const architecture = info.architecture ?? '';
   return {
@@ -165,7 +168,7 @@ function summaryOf(info: GPUAdapterInfo & { isFallbackAdapter?: boolean }): Adap
     architecture,
     device: info.device ?? '',
     description: info.description ?? '',
-    isFallback: Boolean(info.isFallbackAdapter) || architecture === 'swiftshader',
+    isFallback: Boolean(info.isFallbackAdapter) || architecture === 'swiftshader' || SOFTWARE_ADAPTER.test(info.description ?? ''),
     host: isNode() ? 'node' : 'browser',
   };
 }

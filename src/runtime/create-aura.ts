@@ -21,7 +21,8 @@ import type { ServiceStage } from '../services/service-stage';
 import { textEmbedder, withAnswer, type AnsweredResponse } from './answers';
 import { fileProgress, progressReporter, type AuraProgress } from './progress';
 import { countConsensus } from './consensus-metrics';
-import { planBackends, planStoreKey } from './planner';
+import { adapterPath, planBackends, planStoreKey } from './planner';
+import { IdleGate, measureInBackground, type BackgroundPlanResult } from './planner-background';
 import { indexedDbPlanStore } from './plan-store';
 import { SERVICE_REGISTRY, type ServiceOf } from './service-registry';
 
@@ -32,10 +33,14 @@ export type PlannedStage = (typeof PLANNED_STAGES)[number];
 export type { AuraProgress } from './progress';
 
 export interface AuraOptions {
-  /** One choice for every stage, or per stage; 'auto' (default) measures both paths. */
+  /** One choice for every stage, or per stage; 'auto' (default) chooses by the adapter, then measures. */
   backend?: BackendChoice | Partial<Record<PlannedStage, BackendChoice>>;
-  /** With 'auto': measure (default) or choose by the adapter alone. */
-  measure?: boolean;
+  /**
+   * With 'auto': 'background' (default) starts on the adapter's paths (CPU on a fallback adapter) and
+   * measures both paths in idle time after the start, saving the faster for the next start; true
+   * measures before the first answer; false chooses by the adapter alone.
+   */
+  measure?: boolean | 'background';
   /** Where plans are cached per adapter: IndexedDB in a browser by default; false for none. */
   planStore?: PlanStore | false;
   /** Services to run (default all that can run here). */
@@ -62,6 +67,11 @@ export interface Aura {
    */
   readonly gpu: GpuContext;
   readonly services: { [K in ServiceName]?: ServiceOf<K> } & { router: ServiceRouter };
+  /**
+   * With `measure: 'background'`: what the measurement in idle time found (saved to the plan store, so
+   * the next start takes the faster path); `cancelled` when destroy() stopped it. Undefined otherwise.
+   */
+  readonly measured: Promise<BackgroundPlanResult | undefined>;
   destroy(): Promise<void>;
 }
 
@@ -103,23 +113,27 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   };
   const prepare = async (name: ServiceName) => {
     const descriptor = SERVICE_REGISTRY.find((d) => d.name === name)!;
-    const kit = await descriptor.prepare(options[name as keyof AuraOptions] as never, envFor(name));
-    if (kit) kits.set(name, kit as ServiceKit<unknown>);
-    return kit;
+    return (await descriptor.prepare(options[name as keyof AuraOptions] as never, envFor(name))) as ServiceKit<unknown> | undefined;
   };
+  // The other services read their trained default models while BERT loads (they need no device to).
+  const preparing = SERVICE_REGISTRY.filter(({ name }) => name !== 'language' && wanted.has(name)).map(({ name }) => [name, prepare(name)] as const);
+  for (const [, pending] of preparing) pending.catch(() => {}); // awaited below; a failure there fails the start
 
   // One device: onnxruntime-web's where BERT may run on the WebGPU EP (DESIGN.md: adopt ORT's device), else our own.
   progress({ stage: 'device', message: 'acquiring the WebGPU device' });
   const languageSignature = modelChoiceSignature(options.language ?? {});
+  const measure = options.measure ?? 'background';
   const store = options.planStore === false ? undefined : (options.planStore ?? (typeof indexedDB !== 'undefined' ? indexedDbPlanStore() : undefined));
-  // Where the path is known before loading (a cached plan, or the adapter rule when not measuring),
-  // BERT is not loaded on the other path: the WebGPU EP's warm-up is the slowest part of a start.
+  // Where the path is known before loading (a cached plan, or the adapter rule unless measuring first),
+  // BERT is not loaded on the other path: the WebGPU EP's warm-up is the slowest part of a start, and
+  // on a fallback adapter it is never loaded unless the caller forces it or measures first.
   // The platform is asked for an adapter once per start: to read the cached plan, then for our device.
   let requested: Promise<GPUAdapter | null> | undefined;
   const platformAdapter = () => (requested ??= platformGpu().then((g) => g.requestAdapter({ powerPreference: 'high-performance' })));
   const cachedLanguagePath =
-    wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() ? await knownPath(await platformAdapter(), store, options.measure, 'language', languageSignature) : undefined;
+    wanted.has('language') && choice('language') === 'auto' && webGpuEpAvailable() ? await knownPath(await platformAdapter(), store, measure, 'language', languageSignature) : undefined;
   const languageKit = wanted.has('language') ? await prepare('language') : undefined;
+  if (languageKit) kits.set('language', languageKit);
   const buildLanguage = languageKit ? build('language', languageKit) : undefined;
   // The GPU runtime owns the device (or adopts ORT's, never destroying it) and recovers a lost one;
   // `gpu` is its view, which follows the current device.
@@ -143,13 +157,17 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   if (anyLanguage) shared.hiddenSize = ((await (anyLanguage.gpu ?? anyLanguage.cpu)) as ServiceOf<'language'>).hiddenSize;
 
   // The other services read what both their paths share (their trained default models) once.
-  for (const { name } of SERVICE_REGISTRY) if (name !== 'language' && wanted.has(name)) await prepare(name);
+  for (const [name, pending] of preparing) {
+    const kit = await pending;
+    if (kit) kits.set(name, kit);
+  }
 
-  progress({ stage: 'plan', message: 'measuring each stage on the GPU and the CPU' });
+  progress({ stage: 'plan', message: measure === true ? 'measuring each stage on the GPU and the CPU' : 'choosing each stage\'s path' });
   const trials: PlannableStage[] = [];
   for (const [name, kit] of kits) {
-    // Language is tried only on the paths it was loaded on.
-    const get = name === 'language' ? (path: ExecutionPath) => candidates.get('language')![path]! : build(name, kit);
+    // Each path is built on first use: a measuring start loaded BERT on both paths already (unless the
+    // path was known); the background measurement builds a stage's other path only when it tries it.
+    const get = build(name, kit);
     if (kit.trial && (name !== 'language' || anyLanguage)) trials.push(await kit.trial(get, envFor(name)));
   }
   trials.push(await routerKit.trial!(build('router', routerKit) as (p: ExecutionPath) => Promise<ServiceRouter>, envFor('router')));
@@ -157,7 +175,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   for (const stage of PLANNED_STAGES) forced[stage] = choice(stage);
   // Without a WebGPU EP here, only the WASM path exists for BERT.
   if (choice('language') === 'auto' && cachedLanguagePath === undefined && !languageOnGpu) forced.language = 'cpu';
-  const plan = await planBackends(gpu.adapter, trials, { backend: forced, measure: options.measure, store });
+  const plan = await planBackends(gpu.adapter, trials, { backend: forced, measure, store });
   const pathOf = (stage: PlannedStage): ExecutionPath => plan.stages[stage]?.path ?? 'cpu';
 
   // BERT left the WebGPU EP: move the kernels onto our own device before ORT's session (and maybe its device) goes.
@@ -165,12 +183,24 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   // Keep the planned path of each service and release the other; build it where no trial did.
   const services = {} as Aura['services'];
   const stageList: ServiceStage[] = [];
-  for (const [name, kit] of kits) {
+  // Every kept service is built at once (the consensus group's tab discovery waits, the others load);
+  // each is then staged in the registry's order.
+  const keeping = [...kits].map(([name, kit]) => {
     const path = name === 'consensus' ? 'cpu' : pathOf(name);
     const set = candidates.get(name) ?? {};
     const other = set[path === 'gpu' ? 'cpu' : 'gpu'];
-    if (other && other !== set[path]) await kit.destroy(await other);
-    const service = name === 'language' ? await set[path] : await build(name, kit)(path);
+    let released: Promise<unknown> | undefined;
+    if (other && other !== set[path]) {
+      delete set[path === 'gpu' ? 'cpu' : 'gpu'];
+      released = other.then((service) => kit.destroy(service));
+    }
+    const pending = name === 'language' ? set[path] : build(name, kit)(path);
+    pending?.catch(() => {}); // awaited below
+    return { name, kit, pending, released };
+  });
+  for (const { name, kit, pending, released } of keeping) {
+    await released;
+    const service = await pending;
     if (service === undefined) continue;
     (services as Record<string, unknown>)[name] = service;
     const env = envFor(name);
@@ -196,18 +226,47 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   );
   progress({ stage: 'ready', message: 'ready' });
 
+  // The other path of each stage planned by the adapter is measured in idle time, never while a
+  // request runs; the WebGPU EP's BERT is not loaded on a fallback adapter for it.
+  const gate = new IdleGate();
+  const stopMeasuring = new AbortController();
+  const kept = (name: string) => (services as Record<string, unknown>)[name];
+  const measured =
+    measure === 'background' && Object.values(plan.stages).some((p) => p.why === 'adapter')
+      ? measureInBackground(gpu.adapter, trials, plan, {
+          store,
+          signal: stopMeasuring.signal,
+          idle: () => gate.idle(),
+          skip: (stage, path) => stage === 'language' && path === 'gpu' && (gpu.adapter.isFallback || !webGpuEpAvailable()),
+        }).finally(async () => {
+          // Release what only the measurement built: each stage's other path.
+          for (const [name, set] of candidates) {
+            for (const candidate of Object.values(set)) {
+              const service = await candidate.catch(() => undefined);
+              if (service === undefined || service === kept(name)) continue;
+              await (name === 'router' ? routerKit.destroy(service as ServiceRouter) : kits.get(name)?.destroy(service));
+            }
+          }
+        })
+      : Promise.resolve(undefined);
+  measured.catch(() => {});
+
   return {
     // A request after a device loss waits for the runtime's new device (a CPU-only plan needs none).
-    infer: async (request) => {
-      await runtime.context().catch(() => undefined);
-      return withAnswer(await orchestrator.handle(request));
-    },
+    infer: (request) =>
+      gate.during(async () => {
+        await runtime.context().catch(() => undefined);
+        return withAnswer(await orchestrator.handle(request));
+      }),
     metrics: () => metrics.expose(),
     plan,
     adapter: gpu.adapter,
     gpu,
     services,
+    measured,
     async destroy() {
+      stopMeasuring.abort();
+      await measured.catch(() => undefined);
       for (const stop of stops) await stop();
       for (const cleanup of cleanups.reverse()) await cleanup();
     },
@@ -215,10 +274,10 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
 }
 
 /** The path `stage` will take on the adapter this page would get, where known without making a device. */
-async function knownPath(adapter: GPUAdapter | null, store: PlanStore | undefined, measure: boolean | undefined, stage: string, signature: string): Promise<ExecutionPath | undefined> {
+async function knownPath(adapter: GPUAdapter | null, store: PlanStore | undefined, measure: boolean | 'background', stage: string, signature: string): Promise<ExecutionPath | undefined> {
   if (!adapter) return undefined;
   const summary = summarizeAdapter(adapter);
   const cached = await store?.load(planStoreKey(summary, stage, signature));
   if (cached) return cached.path;
-  return measure === false ? (summary.isFallback ? 'cpu' : 'gpu') : undefined;
+  return measure === true ? undefined : adapterPath(summary);
 }

@@ -1,7 +1,8 @@
 import { createStore, get, set } from 'idb-keyval';
 import type { PlanStore, StagePlan } from '../core/plan';
 
-function isStagePlan(value: unknown): value is StagePlan {
+/** Whether a stored value looks like a plan: plans are read back from storage, so they are checked, not trusted. */
+export function isStagePlan(value: unknown): value is StagePlan {
   const v = value as StagePlan;
   return (
     typeof v === 'object' && v !== null && (v.path === 'gpu' || v.path === 'cpu') &&

@@ -7,8 +7,11 @@ export interface PlannerOptions {
   backend?: Record<string, BackendChoice>;
   /** Trials per path after one warm-up (shader compilation is paid in the warm-up). */
   trials?: number;
-  /** Without measuring, choose by the adapter alone (CPU on a fallback adapter). */
-  measure?: boolean;
+  /**
+   * true (default here): measure before answering. false: choose by the adapter alone (CPU on a
+   * fallback adapter). 'background': choose by the adapter now; `measureInBackground` measures later.
+   */
+  measure?: boolean | 'background';
   store?: PlanStore;
 }
 
@@ -41,8 +44,8 @@ export async function planBackends(adapter: AdapterSummary, stages: PlannableSta
       plan.stages[stage.name] = { ...cached, why: 'cached' };
       continue;
     }
-    if (options.measure === false) {
-      plan.stages[stage.name] = { path: adapter.isFallback ? 'cpu' : 'gpu', why: 'adapter' };
+    if (options.measure === false || options.measure === 'background') {
+      plan.stages[stage.name] = { path: adapterPath(adapter), why: 'adapter' };
       continue;
     }
     const gpuMs = await medianTrial(stage, 'gpu', options.trials ?? 3);
@@ -54,10 +57,21 @@ export async function planBackends(adapter: AdapterSummary, stages: PlannableSta
   return plan;
 }
 
-async function medianTrial(stage: PlannableStage, path: ExecutionPath, trials: number): Promise<number> {
+/** The adapter's rule: a fallback (software) adapter such as SwiftShader means the CPU path. */
+export function adapterPath(adapter: Pick<AdapterSummary, 'isFallback'>): ExecutionPath {
+  return adapter.isFallback ? 'cpu' : 'gpu';
+}
+
+/**
+ * The median of `trials` warm runs of one path, after one warm-up. `beforeEach` runs before every
+ * run (the background planner waits there for idle time, and throws once cancelled).
+ */
+export async function medianTrial(stage: PlannableStage, path: ExecutionPath, trials: number, beforeEach?: () => Promise<void>): Promise<number> {
+  await beforeEach?.();
   await stage.trial(path); // warm-up: compilation and first-touch costs are not the steady state
   const times: number[] = [];
   for (let i = 0; i < trials; i++) {
+    await beforeEach?.();
     const t0 = performance.now();
     await stage.trial(path);
     times.push(performance.now() - t0);

@@ -1,15 +1,15 @@
 import { test, expect, type AuraWindow } from './fixtures';
 
-// Issue: per-stage backend choice. On SwiftShader the planner measures BERT on the WebGPU EP and on
-// WASM, and every kernel stage on Dawn-in-Chromium and on the CPU; the CPU paths measure faster here.
-// The plan is cached in IndexedDB per adapter and reused by the next start.
-test('auto measures both paths, picks the faster, and the next start reuses the cached plan', async ({ auraPage }) => {
+// Issue: per-stage backend choice. With `measure: true` the planner measures BERT on the WebGPU EP and
+// on WASM, and every kernel stage on Dawn-in-Chromium and on the CPU, before the first answer; the CPU
+// paths measure faster here. The plan is cached in IndexedDB per adapter and reused by the next start.
+test('auto with measure: true measures both paths, picks the faster, and the next start reuses the cached plan', async ({ auraPage }) => {
   const r = await auraPage.evaluate(async () => {
     const { createAura } = (window as unknown as AuraWindow).aura;
     // The generated aura-bert-tiny (a test fixture): the real model on the WebGPU EP is slow on SwiftShader.
     const tiny = '/models/aura-bert-tiny/';
     const source = { model: `${tiny}model.onnx`, tokenizer: `${tiny}tokenizer.json`, tokenizerConfig: `${tiny}tokenizer_config.json`, config: `${tiny}config.json` };
-    const options = { services: ['language' as const, 'neuromorphic' as const], language: { source } };
+    const options = { services: ['language' as const, 'neuromorphic' as const], language: { source }, measure: true };
     const first = await createAura(options);
     const measured = first.plan;
     const response = await first.infer({ text: 'is the greenhouse too warm', series: [18, 20, 23, 27, 30] });

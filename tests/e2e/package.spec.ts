@@ -49,7 +49,9 @@ test('the package fits its size budget, ships the default models, and inlines no
   expect(packed.files.filter((f) => f.endsWith('.wasm'))).toEqual([]);
   expect(filesInliningWasm(join(dir, 'node_modules/aura-webgpu'))).toEqual([]);
   const app = filesUnder(join(REPO, 'dist/app'));
-  expect(app.reduce((sum, f) => sum + f.bytes, 0), 'dist/app').toBeLessThanOrEqual(50 * MB);
+  // Two onnxruntime-web wasm files since issue 21: the asyncify one for the WebGPU EP (27 MB) and the
+  // plain one for the CPU path (14 MB; a page on a fallback adapter fetches only that one).
+  expect(app.reduce((sum, f) => sum + f.bytes, 0), 'dist/app').toBeLessThanOrEqual(60 * MB);
   expect(filesInliningWasm(join(REPO, 'dist/app'))).toEqual([]);
   // The consumer's build holds onnxruntime-web's wasm as a file of its own, once.
   expect(filesUnder(join(dir, 'dist')).filter((f) => f.path.endsWith('.wasm'))).toHaveLength(1);

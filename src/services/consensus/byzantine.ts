@@ -3,6 +3,7 @@ import type {
 } from './messages';
 import { signingText } from './node';
 import type { ConsensusSigner } from './signer';
+import type { PairwiseMacs } from './authenticator';
 import { digestRequests, GENESIS, primaryOf } from './view-change';
 
 /**
@@ -23,7 +24,14 @@ export const BYZANTINE_STRATEGIES = [
   'partial-proofs',  // checkpoint proofs of f+1 signatures (its own and f it saw), in view changes and state
   'stale-certificates', // view changes carrying the LOWEST-view genuine prepared certificate it saw per number
 ] as const;
-export type ByzantineStrategy = (typeof BYZANTINE_STRATEGIES)[number];
+/**
+ * Attacks on the MAC authenticators (issue 21), drawn apart from the list above so the scenarios of
+ * earlier seeds stay as they were: with each prepare, commit or request it sends, the member also
+ * sends one replica a vote for another batch with a valid MAC and a signature of another text, and a
+ * message in another member's name authenticated with its own keys.
+ */
+export const MAC_STRATEGIES = ['forge-macs'] as const;
+export type ByzantineStrategy = (typeof BYZANTINE_STRATEGIES)[number] | (typeof MAC_STRATEGIES)[number];
 
 type Out = (to: number | 'all', env: Envelope) => void;
 
@@ -45,6 +53,7 @@ export class ByzantineMember {
     private readonly rnd: () => number,
     private readonly strategies: ReadonlySet<ByzantineStrategy>,
     private readonly out: Out,
+    private readonly macs?: PairwiseMacs,
   ) {}
 
   /** Every message the member receives (it learns what it may replay or reuse). */
@@ -79,6 +88,7 @@ export class ByzantineMember {
     this.collect(env);
     if (has('replay')) for (let k = 0; k < 2 && this.observed.length; k++) this.out(this.target(), this.observed[Math.floor(this.rnd() * this.observed.length)]);
     if (has('future-flood') && this.rnd() < 0.3) await this.flood(b);
+    if (has('forge-macs') && (b.t === 'prepare' || b.t === 'commit' || b.t === 'request')) this.forgeMacs(env);
     if (b.t === 'pre-prepare' && has('equivocate')) return this.equivocate(env as Envelope<PrePrepareBody>);
     if ((b.t === 'prepare' || b.t === 'commit') && has('equivocate')) {
       this.out(to, env);
@@ -96,6 +106,24 @@ export class ByzantineMember {
       if (forged) return this.out(to, forged);
     }
     this.out(has('selective') && to === 'all' ? this.target() : to, env);
+  }
+
+  /** Deterministic (no draws from the shared PRNG): the target is the next replica. */
+  private forgeMacs(env: Envelope): void {
+    const macs = this.macs;
+    if (!macs) return;
+    const b = env.body;
+    const target = (this.id + 1) % this.n;
+    const victim = (this.id + 2) % this.n;
+    if (b.t === 'prepare' || b.t === 'commit') {
+      // A vote for another batch: its MAC is valid, its signature is of the genuine vote's text.
+      const other = { ...b, digest: digestRequests([]) };
+      if (other.digest !== b.digest) this.out(target, { from: this.id, body: other, sig: env.sig, auth: macs.authenticate(signingText(this.id, other)) });
+      this.out(target, { from: victim, body: b, sig: env.sig, auth: macs.authenticate(signingText(victim, b)) });
+    } else if (b.t === 'request') {
+      const forged = { ...b, client: victim, session: 1, reqId: ++this.reqId };
+      this.out(target, { from: victim, body: forged, sig: '', auth: macs.authenticate(signingText(victim, forged)) });
+    }
   }
 
   private entry(view: number, seq: number, digest: string) {

@@ -1,4 +1,5 @@
 import { requireJson, type Json } from './codec';
+import { MAC_HEX, MAC_TYPES } from './authenticator';
 import { MalformedMessageError } from './errors';
 
 /**
@@ -29,6 +30,8 @@ export interface ReplyRecord { reqId: number; seq: number; index: number; digest
 /** The replicated state at a checkpoint: enough to resume execution after it. */
 export interface Snapshot { seq: number; chain: string; sessions: SessionState[]; floors: SessionFloor[] }
 export interface CommittedEntry { view: number; seq: number; requests: Envelope<RequestBody>[]; commits: Envelope<CommitBody>[] }
+/** A member's X25519 public key for the pairwise MAC keys (mac-keys.ts); always signed. */
+export interface MacKeyBody { t: 'mac-key'; key: string; epoch: number; ask: boolean }
 export interface StateBody {
   t: 'state'; nonce: number;
   checkpoint: { snapshot: Snapshot; proof: Envelope<CheckpointBody>[] } | null;
@@ -37,9 +40,13 @@ export interface StateBody {
 
 export type Body =
   | RequestBody | PrePrepareBody | PrepareBody | CommitBody | ReplyBody | CheckpointBody
-  | ViewChangeBody | NewViewBody | FetchBody | StateBody;
+  | ViewChangeBody | NewViewBody | FetchBody | StateBody | MacKeyBody;
 
-export interface Envelope<B extends Body = Body> { from: number; body: B; sig: string }
+/**
+ * `sig`: Ed25519 signature of signingText (hex); empty only for a request that carries an
+ * authenticator instead. `auth`: PBFT's authenticator (authenticator.ts), on the hot-path types only.
+ */
+export interface Envelope<B extends Body = Body> { from: number; body: B; sig: string; auth?: string }
 
 /** Limits on what a peer may send: anything larger is malformed. */
 export const MESSAGE_LIMITS = {
@@ -85,21 +92,27 @@ const DIGEST = 64;
  * Checks the shape of an envelope received from an untrusted tab or peer and returns it typed.
  * Nested envelopes (certificates) are checked too. Signatures are checked later, by the verifier.
  */
-export function parseEnvelope(raw: unknown, path = 'message', expect?: Body['t'], sigLength?: number): Envelope {
+export function parseEnvelope(raw: unknown, path = 'message', expect?: Body['t'], sigLength?: number, authLength?: number): Envelope {
   const o = obj(raw, path);
-  onlyKeys(o, ['from', 'body', 'sig'], path);
+  onlyKeys(o, ['from', 'body', 'sig', 'auth'], path);
   const from = int(o, 'from', path, 1023);
-  if (typeof o.sig !== 'string' || o.sig.length === 0 || o.sig.length > 512 || !/^[0-9a-f]*$/.test(o.sig) || (sigLength !== undefined && o.sig.length !== sigLength)) {
+  if (typeof o.sig !== 'string' || o.sig.length > 512 || !/^[0-9a-f]*$/.test(o.sig) || (sigLength !== undefined && o.sig.length > 0 && o.sig.length !== sigLength)) {
     fail(`${path}.sig`, 'is not a hex signature');
   }
-  const body = parseBody(o.body, `${path}.body`, o.sig.length);
+  const auth = o.auth;
+  if (auth !== undefined && (typeof auth !== 'string' || auth.length === 0 || auth.length > 1024 * MAC_HEX || auth.length % MAC_HEX !== 0 || !/^[0-9a-f]*$/.test(auth) || (authLength !== undefined && auth.length !== authLength))) {
+    fail(`${path}.auth`, 'is not a hex authenticator');
+  }
+  const body = parseBody(o.body, `${path}.body`, sigLength ?? (o.sig.length || undefined), authLength);
   if (expect && body.t !== expect) fail(`${path}.body.t`, `is "${body.t}", expected "${expect}"`);
-  return { from, body, sig: o.sig };
+  if (auth !== undefined && !MAC_TYPES.has(body.t)) fail(`${path}.auth`, `is not allowed on a ${body.t} (it is signed only)`);
+  if (o.sig.length === 0 && (auth === undefined || body.t !== 'request')) fail(`${path}.sig`, 'is missing (only a request may carry an authenticator alone)');
+  return auth === undefined ? { from, body, sig: o.sig } : { from, body, sig: o.sig, auth };
 }
 
-function parseBody(raw: unknown, path: string, sigLength: number): Body {
+function parseBody(raw: unknown, path: string, sigLength: number | undefined, authLength: number | undefined): Body {
   const o = obj(raw, path);
-  const nested = <B extends Body>(t: B['t']) => (v: unknown, p: string) => parseEnvelope(v, p, t, sigLength) as Envelope<B>;
+  const nested = <B extends Body>(t: B['t']) => (v: unknown, p: string) => parseEnvelope(v, p, t, sigLength, authLength) as Envelope<B>;
   switch (o.t) {
     case 'request':
       onlyKeys(o, ['t', 'client', 'session', 'reqId', 'value'], path);
@@ -150,6 +163,10 @@ function parseBody(raw: unknown, path: string, sigLength: number): Body {
           return { seq: int(e, 'seq', p), digest: hex(e, 'digest', p, DIGEST) };
         }),
       };
+    case 'mac-key':
+      onlyKeys(o, ['t', 'key', 'epoch', 'ask'], path);
+      if (typeof o.ask !== 'boolean') fail(`${path}.ask`, 'is not a boolean');
+      return { t: 'mac-key', key: hex(o, 'key', path, 64), epoch: int(o, 'epoch', path), ask: o.ask };
     case 'fetch':
       onlyKeys(o, ['t', 'fromSeq', 'nonce'], path);
       return { t: 'fetch', fromSeq: int(o, 'fromSeq', path), nonce: int(o, 'nonce', path) };
@@ -208,7 +225,21 @@ function parseSnapshot(raw: unknown, path: string): Snapshot {
   };
 }
 
-/** Every envelope inside `env`, itself included: all of them must carry valid signatures. */
+/**
+ * The envelopes inside `env` whose authenticity it rests on, besides itself: a pre-prepare's requests
+ * (each authenticated by its client: a MAC or a signature), and every message of a certificate, which
+ * must be signed (a MAC convinces its receiver only). Requests inside a certificate are not listed:
+ * the signed pre-prepare and 2f prepares (or 2f+1 commits) over their digest vouch that f+1 honest
+ * replicas authenticated them.
+ */
+export function nestedToVerify(env: Envelope): { requests: Envelope[]; proofs: Envelope[] } {
+  const b = env.body;
+  if (b.t === 'pre-prepare') return { requests: b.requests, proofs: [] };
+  const proofs = collectEnvelopes(env).filter((e) => e !== env && e.body.t !== 'request');
+  return { requests: [], proofs };
+}
+
+/** Every envelope inside `env`, itself included: all of them must come from members. */
 export function collectEnvelopes(env: Envelope, out: Envelope[] = []): Envelope[] {
   out.push(env);
   const b = env.body;

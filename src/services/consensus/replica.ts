@@ -1,5 +1,5 @@
 import { digestOf, type Json } from './codec';
-import type { CheckpointBody, CommitBody, Envelope, NewViewBody, PrePrepareBody, PrepareBody, ReplyBody, RequestBody, ViewChangeBody } from './messages';
+import type { Body, CheckpointBody, CommitBody, Envelope, NewViewBody, PrePrepareBody, PrepareBody, ReplyBody, RequestBody, ViewChangeBody } from './messages';
 import { type TimerKey, type FaultKind, type Outbox } from './replica-types';
 import { ReplicaViewChange } from './replica-view-change';
 
@@ -72,6 +72,22 @@ export class PbftReplica extends ReplicaViewChange {
       default:
         return null;
     }
+  }
+
+  /** Whether `b` is the pre-prepare of the batch this view's new view assigned to its number (proven there). */
+  planned(b: Body): boolean {
+    return b.t === 'pre-prepare' && this.active && b.view === this.view && this.plan.get(b.seq) === b.digest;
+  }
+
+  /**
+   * A prepare (commit) for a slot already prepared (committed) in its view: certificates are taken
+   * when the slot gets there, so this vote can never be part of one.
+   */
+  settled(b: Body): boolean {
+    if (b.t !== 'prepare' && b.t !== 'commit') return false;
+    const slot = this.slots.get(b.seq);
+    if (!slot || slot.view !== b.view) return false;
+    return b.t === 'prepare' ? slot.prepared : slot.committed;
   }
 
   /** A timer set through Outbox.timers has fired. */

@@ -6,6 +6,11 @@ import { PbftNode } from './node';
 import { PbftReplica, type ClientResult, type Decision, type FaultKind, type ReplicaConfig, type TimerKey } from './replica';
 import { Ed25519Signer, Ed25519Verifier, type ConsensusSigner, type ConsensusVerifier } from './signer';
 import type { ConsensusTransport } from './transport';
+import { PairwiseMacs } from './authenticator';
+import { MacKeyExchange } from './mac-keys';
+
+/** WebCrypto is there (X25519 itself is checked when the key pair is made: a failure leaves signatures). */
+const x25519Likely = (): boolean => typeof crypto !== 'undefined' && typeof crypto.subtle?.generateKey === 'function';
 
 export interface ConsensusOptions {
   /** This replica's index in `members`. */
@@ -19,6 +24,11 @@ export interface ConsensusOptions {
   allInOnePlace?: boolean;
   /** PBFT tuning (batching, checkpoints, timeouts); quorum is fixed at 2f+1 here. */
   config?: Omit<ReplicaConfig, 'n' | 'id' | 'quorum'>;
+  /**
+   * MAC authenticators on the hot path (PBFT): pairwise keys set up from signed X25519 keys; default
+   * true. false: every message Ed25519-signed and verified (as before issue 21).
+   */
+  macs?: boolean;
   /** Overrides for tests: a different signer/verifier (same interface). */
   signer?: ConsensusSigner;
   verifier?: ConsensusVerifier;
@@ -80,6 +90,8 @@ export class ConsensusService {
     this.replica = new PbftReplica({ ...options.config, n, id: options.id, session: options.config?.session ?? Date.now() });
     const signer = options.signer ?? new Ed25519Signer(options.id, options.privateKey);
     const verifier = options.verifier ?? new Ed25519Verifier(options.members);
+    const macs = new PairwiseMacs(options.id, n);
+    const auth = options.macs === false || !x25519Likely() ? undefined : { macs, exchange: new MacKeyExchange(macs) };
     this.node = new PbftNode(this.replica, signer, verifier, {
       send: (to, env) => options.transport.send(to, JSON.stringify(env)),
       setTimer: (key, ms) => this.setTimer(key, ms),
@@ -97,10 +109,12 @@ export class ConsensusService {
         if (w) w(r);
         else this.early.set(r.reqId, r);
       },
-    });
+    }, auth);
     options.transport.onMessage((data) => void this.node.deliver(data).then(() => this.emitCounters()));
     // A reloaded tab rejoins with an empty log: it fetches the group's state before it proposes.
     void this.node.catchUp().then(() => this.emitCounters());
+    // Until it holds a MAC key with every member, this replica signs everything (still valid everywhere).
+    void this.node.announceKey().catch(() => undefined);
   }
 
   /** Orders `value` among all replicas; resolves once it is committed (2f+1) and executed. */

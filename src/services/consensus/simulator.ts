@@ -1,10 +1,11 @@
 import type { Json } from './codec';
 import type { Envelope } from './messages';
-import { BYZANTINE_STRATEGIES, ByzantineMember, type ByzantineStrategy } from './byzantine';
+import { BYZANTINE_STRATEGIES, ByzantineMember, MAC_STRATEGIES, type ByzantineStrategy } from './byzantine';
 import { PbftNode } from './node';
 import { ProofAudit } from './proof-audit';
 import { PbftReplica, type ClientResult, type Decision, type ReplicaConfig, type TimerKey } from './replica';
 import { SimulatedSigner, SimulatedVerifier } from './signer';
+import { simulatedMacs } from './authenticator';
 
 /**
  * A seeded, deterministic network simulator for PBFT (the same PbftReplica and PbftNode the browser
@@ -68,6 +69,8 @@ export interface ScenarioResult {
 /** Draws a random scenario with at most f faulty replicas. */
 export function randomScenario(seed: number, overrides: Partial<Scenario> = {}): Scenario {
   const rnd = seededRandom(seed);
+  // Draws added later (MAC attacks) come from their own PRNG, so earlier seeds keep their scenarios.
+  const macRnd = seededRandom(seed ^ 0x5bd1e995);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
   const n = overrides.n ?? (rnd() < 0.85 ? 4 : 7);
   const f = Math.floor((n - 1) / 3);
@@ -80,8 +83,10 @@ export function randomScenario(seed: number, overrides: Partial<Scenario> = {}):
     const kind = rnd();
     if (kind < 0.3) faulty.push({ id, kind: 'twin' });
     else if (kind < 0.65) {
-      const strategies = BYZANTINE_STRATEGIES.filter(() => rnd() < 0.4);
-      faulty.push({ id, kind: 'byzantine', strategies: strategies.length ? strategies : [pick([...BYZANTINE_STRATEGIES])] });
+      const strategies: ByzantineStrategy[] = BYZANTINE_STRATEGIES.filter(() => rnd() < 0.4);
+      if (strategies.length === 0) strategies.push(pick([...BYZANTINE_STRATEGIES]));
+      if (macRnd() < 0.4) strategies.push(...MAC_STRATEGIES);
+      faulty.push({ id, kind: 'byzantine', strategies });
     } else {
       const at = Math.floor(rnd() * healAt);
       faulty.push({ id, kind: 'crash', at, recoverAt: rnd() < 0.5 ? at + Math.floor(rnd() * 2000) : null });
@@ -125,8 +130,9 @@ type Event = { at: number; order: number; run: () => Promise<void> | void };
 
 /** Runs one scenario to the end and checks it. */
 /** `audit: false` leaves only the outcome checks (divergence, duplicates, wrong results, liveness). */
-export async function runScenario(s: Scenario, options: { maxEvents?: number; settleMs?: number; audit?: boolean } = {}): Promise<ScenarioResult> {
-  const limits = { maxEvents: 200_000, settleMs: 20_000, audit: true, ...options };
+/** `macs: false` signs every message (no MAC authenticators), as before issue 21. */
+export async function runScenario(s: Scenario, options: { maxEvents?: number; settleMs?: number; audit?: boolean; macs?: boolean } = {}): Promise<ScenarioResult> {
+  const limits = { maxEvents: 200_000, settleMs: 20_000, audit: true, macs: true, ...options };
   const rnd = seededRandom(s.seed ^ 0x9e3779b9);
   const secrets = Array.from({ length: s.n }, (_, i) => `sim-${s.seed}-${i}`);
   const verifier = new SimulatedVerifier(secrets);
@@ -164,7 +170,8 @@ export async function runScenario(s: Scenario, options: { maxEvents?: number; se
     };
     const fault = s.faulty.find((x) => x.id === id);
     if (fault?.kind === 'byzantine') {
-      adversaries.set(ep, new ByzantineMember(id, s.n, new SimulatedSigner(id, secrets[id]), rnd, new Set(fault.strategies), (to, env) => transmit(ep, to, env)));
+      const macs = limits.macs ? simulatedMacs(id, s.n, `sim-${s.seed}`) : undefined;
+      adversaries.set(ep, new ByzantineMember(id, s.n, new SimulatedSigner(id, secrets[id]), rnd, new Set(fault.strategies), (to, env) => transmit(ep, to, env), macs));
     }
     ep.node = new PbftNode(replica, new SimulatedSigner(id, secrets[id]), verifier, {
       send: (to, env) => {
@@ -182,7 +189,7 @@ export async function runScenario(s: Scenario, options: { maxEvents?: number; se
         ep.decisions.set(`${d.seq}:${d.index}`, `${d.client}:${d.session}:${d.reqId}:${JSON.stringify(d.value)}`);
       },
       resolved: (r: ClientResult) => ep.results.set(r.reqId, r),
-    });
+    }, limits.macs ? { macs: simulatedMacs(id, s.n, `sim-${s.seed}`) } : undefined);
     endpoints.push(ep);
     return ep;
   };

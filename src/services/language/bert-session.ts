@@ -102,10 +102,15 @@ export class BertSession {
     return task;
   }
 
-  /** Runs every bucket once so that no request pays for shader compilation. */
+  /**
+   * Runs every bucket once on the WebGPU EP so that no request pays for shader compilation. On WASM a
+   * new shape compiles nothing: one smallest run pays the session's first-run costs, and warming the
+   * larger buckets there (batch 32 × 256 tokens) would cost a start seconds for nothing.
+   */
   async warmUp(padId: number, fetches: string[]): Promise<WarmUpRecord[]> {
-    for (const sequenceLength of this.options.buckets.sequenceLengths) {
-      for (const batch of this.options.ep === 'webgpu' ? this.options.buckets.batchSizes : [1, this.maxBatchBucket]) {
+    const webgpu = this.options.ep === 'webgpu';
+    for (const sequenceLength of webgpu ? this.options.buckets.sequenceLengths : [Math.min(...this.options.buckets.sequenceLengths)]) {
+      for (const batch of webgpu ? this.options.buckets.batchSizes : [1]) {
         const size = batch * sequenceLength;
         const mask = new BigInt64Array(size);
         for (let r = 0; r < batch; r++) mask[r * sequenceLength] = 1n;

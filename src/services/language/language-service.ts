@@ -88,7 +88,7 @@ export class LanguageService {
     if (buckets.sequenceLengths.length === 0) {
       throw new InvalidInputError(`no sequence bucket is at most the model's maximum length ${maxLength}`, `pass buckets.sequenceLengths with values from 3 to ${maxLength}`);
     }
-    const ort = await loadOrt({ wasmPaths: options.wasmPaths });
+    const ort = await loadOrt({ wasmPaths: options.wasmPaths, build: useGpu ? 'webgpu' : 'wasm' });
     const session = await BertSession.create(ort, modelBytes, { ep: useGpu ? 'webgpu' : 'wasm', buckets, hiddenOnGpu: true });
     let gpu: GpuContext | undefined;
     if (useGpu) {

@@ -1,4 +1,5 @@
 import { env } from '../../env';
+import { wasmThreadCount } from '../../core/isolation';
 import { GpuUnavailableError } from '../../errors';
 import { isNode } from '../../gpu/device';
 
@@ -12,30 +13,45 @@ export interface OrtLoadOptions {
    * Node (the package finds its own files).
    */
   wasmPaths?: string | { mjs?: string; wasm?: string };
+  /**
+   * The build to load in a browser: 'webgpu' (default; its WebGPU EP needs the asyncify wasm, and it
+   * has the WASM EP too) or 'wasm' (the plain WASM build, for the CPU path: half the size, and on the
+   * 2-core machine its sessions were created and ran 2–3× faster than the asyncify build's WASM EP).
+   * Node has one build.
+   */
+  build?: 'webgpu' | 'wasm';
 }
 
 // Named through a variable so bundlers do not follow it: in a browser build it would pull in the
 // WASM-only bundle and its 28 MB .wasm, which only Node uses.
 const NODE_ORT = 'onnxruntime-web';
 
-let loaded: Promise<Ort> | undefined;
+const loaded = new Map<'webgpu' | 'wasm', Promise<Ort>>();
 
 /**
- * onnxruntime-web, once per JS realm: in Node the WASM-only build (`onnxruntime-web` resolves to
- * ort.node there); in a browser the WebGPU build (`onnxruntime-web/webgpu`, whose WebGPU EP uses the
- * asyncify wasm) which also has the WASM EP. Single-threaded WASM: pages here are not cross-origin
- * isolated, so threads are unavailable anyway. The wasm paths are read at the first call.
+ * onnxruntime-web, once per JS realm and build: in Node the WASM-only build (`onnxruntime-web` resolves
+ * to ort.node there); in a browser the WebGPU build (`onnxruntime-web/webgpu`, whose WebGPU EP uses the
+ * asyncify wasm), or for the CPU path the plain WASM build (`onnxruntime-web/wasm`). The WASM EP runs one thread per core where threads exist
+ * (a cross-origin isolated page or worker, or Node), else one. The wasm paths are read at the first call.
  */
 export function loadOrt(options: OrtLoadOptions = {}): Promise<Ort> {
-  loaded ??= (async () => {
-    const ort: Ort = isNode() ? await import(/* @vite-ignore */ NODE_ORT) : ((await import('onnxruntime-web/webgpu')) as unknown as Ort);
-    ort.env.wasm.numThreads = 1;
-    ort.env.logLevel = 'error';
-    const wasmPaths = options.wasmPaths ?? env.wasmPaths;
-    if (!isNode() && wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
-    return ort;
-  })();
-  return loaded;
+  const build = isNode() ? 'wasm' : (options.build ?? 'webgpu');
+  let ort = loaded.get(build);
+  if (!ort) loaded.set(build, (ort = importOrt(build, options)));
+  return ort;
+}
+
+async function importOrt(build: 'webgpu' | 'wasm', options: OrtLoadOptions): Promise<Ort> {
+  const ort: Ort = isNode()
+    ? await import(/* @vite-ignore */ NODE_ORT)
+    : build === 'wasm'
+      ? ((await import('onnxruntime-web/wasm')) as unknown as Ort)
+      : ((await import('onnxruntime-web/webgpu')) as unknown as Ort);
+  ort.env.wasm.numThreads = env.wasmThreads ?? wasmThreadCount();
+  ort.env.logLevel = 'error';
+  const wasmPaths = options.wasmPaths ?? env.wasmPaths;
+  if (!isNode() && wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
+  return ort;
 }
 
 /** True where the WebGPU EP can run: a browser (or worker) with navigator.gpu. */

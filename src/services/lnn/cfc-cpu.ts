@@ -17,12 +17,38 @@ function effective(cell: CfcCellParams) {
   return m;
 }
 
-/** out[j] = b[j] + Σ_i W[j,i]·x[i] (torch nn.Linear). Accumulates in f64, stores f32. */
-function linearInto(weight: Float32Array, bias: Float32Array, x: Float32Array, inDim: number, outDim: number, out: Float32Array): void {
-  for (let j = 0; j < outDim; j++) {
+/**
+ * out[j] = b[j] + Σ_i W[j,i]·x[i] (torch nn.Linear). Accumulates in f64 in index order, stores f32.
+ * Four outputs at a time: four independent sums (the CPU overlaps their adds), each still in index
+ * order, so every value is the one-output-at-a-time loop's bit for bit.
+ */
+export function linearInto(weight: Float32Array, bias: Float32Array, x: Float32Array, inDim: number, outDim: number, out: Float32Array, xOffset = 0): void {
+  let j = 0;
+  for (; j + 4 <= outDim; j += 4) {
+    const r0 = j * inDim;
+    const r1 = r0 + inDim;
+    const r2 = r1 + inDim;
+    const r3 = r2 + inDim;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let i = 0; i < inDim; i++) {
+      const xi = x[xOffset + i];
+      a0 += weight[r0 + i] * xi;
+      a1 += weight[r1 + i] * xi;
+      a2 += weight[r2 + i] * xi;
+      a3 += weight[r3 + i] * xi;
+    }
+    out[j] = a0 + bias[j];
+    out[j + 1] = a1 + bias[j + 1];
+    out[j + 2] = a2 + bias[j + 2];
+    out[j + 3] = a3 + bias[j + 3];
+  }
+  for (; j < outDim; j++) {
     let acc = 0;
     const row = j * inDim;
-    for (let i = 0; i < inDim; i++) acc += weight[row + i] * x[i];
+    for (let i = 0; i < inDim; i++) acc += weight[row + i] * x[xOffset + i];
     out[j] = acc + bias[j];
   }
 }
@@ -47,60 +73,68 @@ export function cfcSequenceCpu(model: CfcModel, inputs: Float32Array, timespans:
   const cat = new Float32Array(maxCat);
   const bufA = new Float32Array(maxUnits);
   const bufB = new Float32Array(maxUnits);
-  const heads = model.cells.map((c) => new Float32Array(c.hiddenSize * 4));
   const offsets = cellOffsets(model);
   const lastOff = offsets[offsets.length - 1];
+  // Everything a step needs, made once: per cell its masked weights and head buffers (no allocation per step).
+  const cells = model.cells.map((cell) => {
+    const H = cell.hiddenSize;
+    const z = new Float32Array(H * 4);
+    return { cell, w: effective(cell), ff1: z.subarray(0, H), ff2: z.subarray(H, 2 * H), ta: z.subarray(2 * H, 3 * H), tb: z.subarray(3 * H, 4 * H) };
+  });
+  const readout = model.readout;
+  const readoutOut = readout ? new Float32Array(readout.outDim) : undefined;
   for (let b = 0; b < batch; b++) {
     const h = state.subarray(b * S, (b + 1) * S);
     for (let t = 0; t < steps; t++) {
       const ts = timespans[b * steps + t];
-      model.cells.forEach((cell, c) => {
+      for (let c = 0; c < cells.length; c++) {
+        const { cell, w, ff1, ff2, ta, tb } = cells[c];
         const H = cell.hiddenSize;
         const inDim = cell.inputSize;
-        for (let i = 0; i < inDim; i++) cat[i] = c === 0 ? inputs[(b * steps + t) * IN + i] : h[offsets[c - 1] + i];
-        for (let i = 0; i < H; i++) cat[inDim + i] = h[offsets[c] + i];
+        const hOff = offsets[c];
+        if (c === 0) {
+          const inOff = (b * steps + t) * IN;
+          for (let i = 0; i < inDim; i++) cat[i] = inputs[inOff + i];
+        } else {
+          const prev = offsets[c - 1];
+          for (let i = 0; i < inDim; i++) cat[i] = h[prev + i];
+        }
+        for (let i = 0; i < H; i++) cat[inDim + i] = h[hOff + i];
         let src = cat;
-        cell.backbone.forEach((layer, k) => {
+        for (let k = 0; k < cell.backbone.length; k++) {
+          const layer = cell.backbone[k];
           const dst = k % 2 === 0 ? bufA : bufB;
           linearInto(layer.weight, layer.bias, src, layer.inDim, layer.outDim, dst);
           for (let j = 0; j < layer.outDim; j++) dst[j] = activate(cell.activation, dst[j]);
           src = dst;
-        });
-        const w = effective(cell);
+        }
         const catDim = cell.ff1.inDim;
-        const z = heads[c];
-        const ff1 = z.subarray(0, H);
         linearInto(w.ff1, cell.ff1.bias, src, catDim, H, ff1);
-        const next = h.subarray(offsets[c], offsets[c] + H);
         if (cell.mode === 'pure') {
+          const A = cell.A!;
+          const wTau = cell.wTau!;
           for (let j = 0; j < H; j++) {
-            const a = cell.A![j];
-            next[j] = -a * Math.exp(-ts * (Math.abs(cell.wTau![j]) + Math.abs(ff1[j]))) * ff1[j] + a;
+            const a = A[j];
+            h[hOff + j] = -a * Math.exp(-ts * (Math.abs(wTau[j]) + Math.abs(ff1[j]))) * ff1[j] + a;
           }
         } else {
-          const ff2 = z.subarray(H, 2 * H);
-          const ta = z.subarray(2 * H, 3 * H);
-          const tb = z.subarray(3 * H, 4 * H);
           linearInto(w.ff2!, cell.ff2!.bias, src, catDim, H, ff2);
           linearInto(cell.timeA!.weight, cell.timeA!.bias, src, catDim, H, ta);
           linearInto(cell.timeB!.weight, cell.timeB!.bias, src, catDim, H, tb);
+          const noGate = cell.mode === 'no_gate';
           for (let j = 0; j < H; j++) {
             const gate = sigmoid(ta[j] * ts + tb[j]);
             const t1 = Math.tanh(ff1[j]);
             const t2 = Math.tanh(ff2[j]);
-            next[j] = cell.mode === 'no_gate' ? t1 + gate * t2 : t1 * (1 - gate) + gate * t2;
+            h[hOff + j] = noGate ? t1 + gate * t2 : t1 * (1 - gate) + gate * t2;
           }
         }
-      });
+      }
       const row = b * steps + t;
       trajectory.set(h, row * S);
-      if (model.readout) {
-        const r = model.readout;
-        for (let p = 0; p < r.outDim; p++) {
-          let acc = 0;
-          for (let o = 0; o < O; o++) acc += r.weight[p * O + o] * h[lastOff + o];
-          output[row * width + p] = acc + r.bias[p];
-        }
+      if (readout && readoutOut) {
+        linearInto(readout.weight, readout.bias, h, O, readout.outDim, readoutOut, lastOff);
+        output.set(readoutOut, row * width);
       } else {
         output.set(h.subarray(lastOff, lastOff + O), row * width);
       }

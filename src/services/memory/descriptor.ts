@@ -3,6 +3,7 @@ import type { ServiceDescriptor } from '../service-descriptor';
 import { MemoryService } from './memory-service';
 import { type MemoryServiceOptions } from './memory-types';
 import { MemoryNotes } from './memory-notes';
+import { indexedDbRelationStore, inMemoryRelationStore, MemoryRelations } from './relations';
 import { MemoryStage } from './stage';
 
 /** The memory's options in `createAura({ memory })`: the path, device and dimension are the runtime's. */
@@ -36,8 +37,14 @@ export const memoryDescriptor: ServiceDescriptor<MemoryService, MemoryRuntimeOpt
           },
         };
       },
-      stage: (service, env) => new MemoryStage(service, env.hiddenSize, env.embedText && new MemoryNotes(service, env.embedText)),
+      stage: (service, env) => new MemoryStage(service, env.hiddenSize, env.embedText && new MemoryNotes(service, env.embedText, relationsFor(options))),
       destroy: (service) => service.close(),
     };
   },
 };
+
+/** The notes' relations beside the memory's own IndexedDB database; in process memory where L2 is elsewhere (the edge keeps its relations in PostgreSQL). */
+function relationsFor(options: MemoryRuntimeOptions): MemoryRelations {
+  const inBrowserDb = typeof indexedDB !== 'undefined' && !options.l2Store;
+  return new MemoryRelations(inBrowserDb ? indexedDbRelationStore(`aura-memory-relations-${options.name ?? 'default'}`) : inMemoryRelationStore());
+}

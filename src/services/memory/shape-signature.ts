@@ -4,7 +4,9 @@ import { SHAPE_EXTRA_VIEWS } from './shape-views';
 
 /**
  * The shape signature, over the H0 and H1 persistence of a series' main delay embedding and of its
- * extra views (`shape-views.ts`: half delay, phase portrait, values), one block per view:
+ * extra views (`shape-views.ts`: phase portrait, values, period-folded template and its two
+ * differences), one block per view, scaled by the view's weight (the template views': the template's
+ * strength, how much of the variance the rhythm explains):
  *
  * - the persistence landscapes (Bubenik 2015) of H0 (scaled by h0Weight) and of H1, λ1..λL sampled at
  *   S points of [0, maxScale]: stable (1-Lipschitz in the bottleneck distance), no kernel bandwidth
@@ -19,10 +21,10 @@ import { SHAPE_EXTRA_VIEWS } from './shape-views';
  *
  * Infinite bars are left out (H0's one component, classes alive at a threshold). A plain point cloud
  * has no views: its block is repeated, so every signature has the same length. The L2 distance between
- * signatures is the distance the search ranks by. Version 3: version 2 was the main view's landscapes
- * alone (8 levels), version 1 H0's landscape alone.
+ * signatures is the distance the search ranks by. Version 4; version 3 had the half-delay view and no
+ * template views, version 2 was the main view's landscapes alone (8 levels), version 1 H0's landscape alone.
  */
-export const SHAPE_SIGNATURE_VERSION = 3;
+export const SHAPE_SIGNATURE_VERSION = 4;
 
 export type SignatureOptions = Pick<ShapeOptions, 'levels' | 'samples' | 'maxScale' | 'h0Weight' | 'statsWeight'>;
 
@@ -34,13 +36,19 @@ export function shapeSignatureLength(options: Pick<ShapeOptions, 'levels' | 'sam
 }
 
 /** The diagrams a signature reads: the main view's and its extra views' (ShapeDiagram has these). */
-export type SignatureDiagram = Pick<RipsDiagram, 'h0' | 'h1'> & { views?: Array<Pick<RipsDiagram, 'h0' | 'h1'>> };
+export type SignatureDiagram = Pick<RipsDiagram, 'h0' | 'h1'> & { views?: Array<Pick<RipsDiagram, 'h0' | 'h1'> & { weight?: number }> };
 
 export function shapeSignature(diagram: SignatureDiagram, options: SignatureOptions): Float32Array {
   const block = 2 * options.levels * options.samples + SHAPE_STATISTICS;
   const out = new Float32Array((1 + SHAPE_EXTRA_VIEWS) * block);
-  const views = diagram.views?.length === SHAPE_EXTRA_VIEWS ? diagram.views : new Array<Pick<RipsDiagram, 'h0' | 'h1'>>(SHAPE_EXTRA_VIEWS).fill(diagram);
-  [diagram, ...views].forEach((view, v) => viewSignature(view, options, out.subarray(v * block, (v + 1) * block)));
+  // A cloud without views (or with another version's views) repeats its main block.
+  const views = diagram.views?.length === SHAPE_EXTRA_VIEWS ? diagram.views : new Array<SignatureDiagram>(SHAPE_EXTRA_VIEWS).fill({ h0: diagram.h0, h1: diagram.h1 });
+  [diagram, ...views].forEach((view, v) => {
+    const part = out.subarray(v * block, (v + 1) * block);
+    viewSignature(view, options, part);
+    const weight = 'weight' in view && view.weight !== undefined ? view.weight : 1;
+    if (weight !== 1) for (let x = 0; x < block; x++) part[x] *= weight;
+  });
   return out;
 }
 

@@ -11,7 +11,7 @@ import { seriesViews, type ShapeCloud } from './shape-views';
  * point cloud (`rips-persistence.ts`, Ripser's method), and a fixed-length signature of it
  * (`shape-signature.ts`). Time series become point clouds by a delay (Takens) embedding, smoothed
  * (5-sample moving average) and z-normalised first, with the delay read off the autocorrelation, so a
- * rhythm's loop is round whatever its amplitude, offset or period; three more views of the series
+ * rhythm's loop is round whatever its amplitude, offset or period; five more views of the series
  * (`shape-views.ts`) travel with the cloud for the signature.
  */
 export type { PersistencePair } from './rips-persistence';
@@ -21,8 +21,8 @@ export type { ShapeCloud } from './shape-views';
 /** A point cloud to analyse; a series' cloud carries its extra views (`shape-views.ts`) for the signature. */
 export type ShapeInputCloud = ShapeCloud & { views?: ShapeCloud[] };
 
-/** A diagram with the diagrams of the cloud's extra views (absent for a plain point cloud). */
-export type ShapeDiagram = RipsDiagram & { views?: RipsDiagram[] };
+/** A diagram with the diagrams of the cloud's extra views (absent for a plain point cloud), each with its view's weight. */
+export type ShapeDiagram = RipsDiagram & { views?: Array<RipsDiagram & { weight?: number }> };
 
 export type ShapeInput =
   | { series: ArrayLike<number>; dimension?: number; delay?: number | 'auto' }
@@ -76,11 +76,13 @@ export function shapePointCloud(input: ShapeInput, options: ShapeOptions): Shape
     const dim = input.dimension ?? options.dimension;
     requireInteger('dimension', dim, 1, 64);
     requireFiniteArray('series', input.series);
+    // The values view has a point per sample: checked before any O(n²) work (the delay, the period search).
+    requireRipsSize(input.series.length, options.maxPoints);
     const smoothed = options.smooth > 0 ? movingAverage(input.series, options.smooth) : input.series;
     const series = options.normalize ? zNormalize(smoothed) : smoothed;
     const delayOption = input.delay ?? options.delay;
     const delay = delayOption === 'auto' ? autoDelay(series, dim) : delayOption;
-    cloud = { ...delayEmbedding(series, dim, delay), dim, views: seriesViews(input.series, series, dim, delay) };
+    cloud = { ...delayEmbedding(series, dim, delay), dim, views: seriesViews(input.series, series, delay) };
   } else if ('points' in input && Array.isArray(input.points)) {
     const n = input.points.length;
     const dim = n > 0 ? input.points[0].length : 0;
@@ -110,8 +112,11 @@ export async function persistenceDiagram(
 ): Promise<{ diagram: ShapeDiagram; path: 'gpu' | 'cpu'; distanceMs: number }> {
   const { diagram, distanceMs } = await cloudDiagram(cloud, gpu, threshold);
   if (!cloud.views) return { diagram, path: gpu ? 'gpu' : 'cpu', distanceMs };
-  const views: RipsDiagram[] = [];
-  for (const view of cloud.views) views.push((await cloudDiagram(view, gpu, threshold)).diagram);
+  const views: Array<RipsDiagram & { weight?: number }> = [];
+  for (const view of cloud.views) {
+    const viewDiagram = (await cloudDiagram(view, gpu, threshold)).diagram;
+    views.push(view.weight === undefined ? viewDiagram : { ...viewDiagram, weight: view.weight });
+  }
   return { diagram: { ...diagram, views }, path: gpu ? 'gpu' : 'cpu', distanceMs };
 }
 

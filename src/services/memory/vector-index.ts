@@ -7,10 +7,10 @@ import {
   memoryDistanceStep,
   memoryTopKSteps,
   readTopK,
-  topKCpu,
-  vectorScoresCpu,
   type MemoryMetric,
 } from '../../kernels/memory-vector-search';
+import { cpuSearchBlockRows, rowNormsCpu, vectorSearchCpu } from '../../kernels/memory-vector-search-cpu';
+import { WasmRowStore, wasmRowScanAvailable } from '../../kernels/wasm-row-scan';
 import type { GpuTensor } from '../../gpu/tensor';
 import { InvalidInputError } from '../../errors';
 import { MemoryBudgetError } from './errors';
@@ -31,6 +31,10 @@ export interface VectorSearchResult {
  */
 export class VectorIndex {
   private mirror: Float32Array;
+  /** √(Σ v²) per slot, kept with the mirror: the CPU cosine scan reads each row once (memory-vector-search-cpu.ts). */
+  private norms: Float64Array;
+  /** Where WebAssembly SIMD runs and dim is a multiple of 4, the mirror lives in its memory (searched in place). */
+  private readonly store: WasmRowStore | null;
   private readonly keys: string[] = [];
   private readonly slots = new Map<string, number>();
   private readonly chunks: GPUBuffer[] = [];
@@ -39,7 +43,9 @@ export class VectorIndex {
     readonly dim: number,
     private options: { gpu: GpuContext | null; chunkRows: number; budgetBytes: number; label: string },
   ) {
-    this.mirror = new Float32Array(dim * 64);
+    this.store = dim > 0 && dim % 4 === 0 && wasmRowScanAvailable() ? new WasmRowStore(dim, cpuSearchBlockRows(dim), 64) : null;
+    this.mirror = this.store ? this.store.rows : new Float32Array(dim * 64);
+    this.norms = new Float64Array(this.mirror.length / Math.max(dim, 1));
     if (options.gpu) checkBindingSize(options.gpu.device, options.chunkRows * dim * 4, `${options.label} chunk`);
   }
 
@@ -96,6 +102,7 @@ export class VectorIndex {
         this.growMirror(this.keys.length);
       }
       this.mirror.set(vector, slot * this.dim);
+      rowNormsCpu(this.mirror.subarray(slot * this.dim, (slot + 1) * this.dim), 1, this.dim, this.norms, slot);
       lo = Math.min(lo, slot);
       hi = Math.max(hi, slot);
     }
@@ -109,6 +116,7 @@ export class VectorIndex {
     if (slot !== last) {
       const moved = this.keys[last];
       this.mirror.copyWithin(slot * this.dim, last * this.dim, (last + 1) * this.dim);
+      this.norms[slot] = this.norms[last];
       this.keys[slot] = moved;
       this.slots.set(moved, slot);
       this.syncRows(slot, slot + 1);
@@ -128,9 +136,28 @@ export class VectorIndex {
     const gpu = this.options.gpu;
     let top: { indices: Uint32Array; scores: Float32Array };
     if (gpu) top = await this.searchGpu(gpu, query, k, metric);
-    else if (query instanceof Float32Array) top = topKCpu(vectorScoresCpu(this.mirror, n, this.dim, query, metric, new Float32Array(n)), n, k);
+    else if (query instanceof Float32Array) top = vectorSearchCpu(this.mirror, n, this.dim, query, 1, k, metric, this.norms, this.store ?? undefined)[0];
     else throw new InvalidInputError('a GPU-resident query reached an index on the CPU', 'read the tensor back first (tensorValues)');
     return { keys: [...top.indices].map((i) => this.keys[i]), scores: top.scores, path: gpu ? 'gpu' : 'cpu', ms: performance.now() - start };
+  }
+
+  /**
+   * Top-k rows for each of several CPU queries (each of length dim). On the CPU path one pass over
+   * the rows scores them all (each block of rows is read from memory once, for every query); on the
+   * GPU path the queries run one after another. `ms` is the whole batch's time, on every result.
+   */
+  async searchMany(queries: readonly Float32Array[], k: number, metric: MemoryMetric): Promise<VectorSearchResult[]> {
+    if (this.options.gpu || queries.length === 0) {
+      const out: VectorSearchResult[] = [];
+      for (const q of queries) out.push(await this.search(q, k, metric));
+      return out;
+    }
+    const start = performance.now();
+    const packed = new Float32Array(queries.length * this.dim);
+    queries.forEach((q, i) => packed.set(q.subarray(0, this.dim), i * this.dim));
+    const tops = vectorSearchCpu(this.mirror, this.keys.length, this.dim, packed, queries.length, k, metric, this.norms, this.store ?? undefined);
+    const ms = performance.now() - start;
+    return tops.map((top) => ({ keys: [...top.indices].map((i) => this.keys[i]), scores: top.scores, path: 'cpu' as const, ms }));
   }
 
   /**
@@ -180,9 +207,17 @@ export class VectorIndex {
 
   private growMirror(rows: number): void {
     if (rows * this.dim <= this.mirror.length) return;
-    const next = new Float32Array(Math.max(rows * this.dim, this.mirror.length * 2));
-    next.set(this.mirror);
-    this.mirror = next;
+    if (this.store) {
+      this.store.ensureRows(rows); // grows the memory in place, contents kept
+      this.mirror = this.store.rows;
+    } else {
+      const next = new Float32Array(Math.max(rows * this.dim, this.mirror.length * 2));
+      next.set(this.mirror);
+      this.mirror = next;
+    }
+    const norms = new Float64Array(this.mirror.length / this.dim);
+    norms.set(this.norms);
+    this.norms = norms;
   }
 
   /** Copies rows [lo, hi) of the mirror to their chunks, adding chunks as the index grows. */

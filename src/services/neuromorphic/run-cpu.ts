@@ -4,6 +4,7 @@ import { adaptStepCpu, initialAdaptState, lifKernelParams, lifStepCpu, SNN_STATE
 import { stdpApplyCpu, stdpStepCpu, type StdpParams } from '../../kernels/snn-stdp';
 import { synapseCpu } from '../../kernels/snn-synapse';
 import { snnFanout, type SnnNetwork } from './network';
+import { synapsePassFor } from './synapse-cpu';
 
 /** What a run of the network returns, from either path, before the service shapes the response. */
 export interface SnnRunRaw {
@@ -55,6 +56,11 @@ export function runSnnCpu(net: SnnNetwork, req: SnnRunRequest): SnnRunRaw {
     return {
       layer, p, fanout: snnFanout(net, l), current: new Float32Array(n), spikes: new Float32Array(n),
       state: new Float32Array(SNN_STATE_PLANES * n), adapt: initialAdaptState(p, batch), zeroBias: new Float32Array(layer.outputs),
+      // Shapes and passes made once per run: a step allocates nothing.
+      forward: synapsePassFor(layer.weights, layer.inputs, layer.outputs),
+      forwardShape: { batch, inWidth: layer.inputs, outWidth: layer.outputs, countMacs: l === 0 && direct },
+      recurrent: layer.recurrent ? synapsePassFor(layer.recurrent, layer.outputs, layer.outputs) : undefined,
+      recurrentShape: { batch, inWidth: layer.outputs, outWidth: layer.outputs, accumulate: true },
     };
   });
   const last = layers[L - 1];
@@ -67,16 +73,14 @@ export function runSnnCpu(net: SnnNetwork, req: SnnRunRequest): SnnRunRaw {
   for (let t = 0; t < timeSteps; t++) {
     encodeStepCpu(req.encoder, req.input, inWidth, timeSteps, t, net.layers[0].outputs, encoded, counts);
     let x = encoded;
-    layers.forEach((s, l) => {
-      const shape = { batch, inWidth: s.layer.inputs, outWidth: s.layer.outputs };
-      synapseCpu({ ...shape, countMacs: l === 0 && direct }, s.layer.weights, s.layer.bias, x, s.current, counts);
-      if (s.layer.recurrent) {
-        synapseCpu({ batch, inWidth: s.layer.outputs, outWidth: s.layer.outputs, accumulate: true }, s.layer.recurrent, s.zeroBias, s.spikes, s.current, counts);
-      }
+    for (let l = 0; l < L; l++) {
+      const s = layers[l];
+      s.forward.run(s.forwardShape, s.layer.bias, x, s.current, counts);
+      s.recurrent?.run(s.recurrentShape, s.zeroBias, s.spikes, s.current, counts);
       lifStepCpu(s.p, s.layer.outputs, s.current, s.adapt, s.state, s.spikes, s.fanout, counts, s === last && raster ? { data: raster, step: t } : undefined);
       if (s.p.adaptive) adaptStepCpu(s.p.adaptive, s.layer.outputs, s.spikes, s.adapt);
       if (l < L - 1) x = s.spikes;
-    });
+    }
     if (learn && traces && elig) stdpStepCpu(learn.params, batch, lastIn, last.layer.outputs, x, last.spikes, traces, elig);
   }
 
@@ -92,7 +96,10 @@ export function runSnnCpu(net: SnnNetwork, req: SnnRunRequest): SnnRunRaw {
   } else {
     output = spikeCounts.map((c) => c / timeSteps);
   }
-  if (learn && elig) stdpApplyCpu(learn.params, learn.reward, elig, last.layer.weights);
+  if (learn && elig) {
+    stdpApplyCpu(learn.params, learn.reward, elig, last.layer.weights);
+    last.forward.invalidate();
+  }
 
   let sumAbsCurrent = 0;
   for (const s of layers) {

@@ -2,7 +2,7 @@
 import {
   BroadcastChannelTransport, ConsensusService, Ed25519Signer, Ed25519Verifier, WebRtcTransport, WebSocketSignaling, consensusSigningText,
   createConsensus, digestConsensusRequests, exportEd25519Identity, generateEd25519Identity, importEd25519Identity, loadOrCreateIdentity,
-  type ConsensusEnvelope, type ConsensusMessageBody, type Ed25519Identity, type PbftReplicaConfig,
+  signRoster, type Roster, type ConsensusEnvelope, type ConsensusMessageBody, type Ed25519Identity, type PbftReplicaConfig,
 } from '../../../src/services/consensus/index';
 import { MetricsRegistry } from '../../../src/metrics/registry';
 import { countConsensus } from '../../../src/runtime/consensus-metrics';
@@ -39,6 +39,9 @@ export const consensusTab = {
   },
 
   metrics: () => metrics.expose(),
+
+  /** This tab's signature on a roster (a group with edge nodes: every member signs it). */
+  signRoster: (roster: Roster, id: number) => signRoster(roster, new Ed25519Signer(id, identity!.privateKey)),
 
   /** A tab that is no member: floods the group's channel with forged, malformed and oversized frames. */
   async flood(group: string, count: number): Promise<void> {

@@ -1,14 +1,16 @@
 import { PbftNode } from '../../../src/services/consensus/node';
 import { PbftReplica, type Decision, type ReplicaConfig } from '../../../src/services/consensus/replica';
 import { SimulatedSigner, SimulatedVerifier } from '../../../src/services/consensus/signer';
+import { simulatedMacs } from '../../../src/services/consensus/authenticator';
 import { signingText } from '../../../src/services/consensus/node';
 import type { Body, Envelope } from '../../../src/services/consensus/messages';
 
 /**
  * Four nodes on an in-order network pumped by hand (timers are recorded, not run). `cut` holds
- * replicas that neither send nor receive. Signatures are SimulatedSigner's (same contract as Ed25519).
+ * replicas that neither send nor receive. Signatures are SimulatedSigner's (same contract as Ed25519);
+ * hot-path messages carry MAC authenticators over pre-shared pairwise keys unless `macs: false`.
  */
-export function harness(config: Partial<ReplicaConfig> = {}) {
+export function harness(config: Partial<ReplicaConfig> = {}, { macs = true } = {}) {
   const secrets = ['k0', 'k1', 'k2', 'k3'];
   const verifier = new SimulatedVerifier(secrets);
   const inbox: Array<{ to: number; env: Envelope }> = [];
@@ -23,7 +25,7 @@ export function harness(config: Partial<ReplicaConfig> = {}) {
     },
     setTimer: () => undefined,
     decided: (d) => decisions[id].push(d),
-  }));
+  }, macs ? { macs: simulatedMacs(id, 4, 'harness') } : undefined));
   const pump = async (limit = 10_000_000) => {
     for (let k = 0; inbox.length && k < limit; k++) {
       const { to, env } = inbox.shift()!;

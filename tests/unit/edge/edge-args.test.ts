@@ -20,6 +20,19 @@ describe('edge node arguments', () => {
     expect(() => parseEdgeArgs(['--services', 'lnn,telepathy'])).toThrow(/'telepathy'/);
     expect(() => parseEdgeArgs(['--remote', 'ftp://x'])).toThrow(/--remote/);
   });
+
+  it('makes the node a consensus peer only with --consensus-roster; the key under --data, the relay its own by default', () => {
+    expect(parseEdgeArgs([], {}).consensus).toBeUndefined();
+    expect(parseEdgeArgs(['--data', '/srv/aura', '--consensus-roster', 'r.json'], {}).consensus).toEqual({
+      rosterFile: 'r.json', keyFile: '/srv/aura/consensus-key.json', signalingUrl: 'ws://127.0.0.1:8788/', room: undefined,
+    });
+    expect(parseEdgeArgs(['--signaling-port', 'off', '--consensus-roster', 'r.json', '--consensus-signaling', 'ws://127.0.0.1:5383/', '--consensus-room', 'g1', '--consensus-key', 'k.json'], {}).consensus)
+      .toEqual({ rosterFile: 'r.json', keyFile: 'k.json', signalingUrl: 'ws://127.0.0.1:5383/', room: 'g1' });
+    expect(() => parseEdgeArgs(['--consensus-key', 'k.json'], {})).toThrow(/--consensus-key without --consensus-roster/);
+    expect(() => parseEdgeArgs(['--signaling-port', 'off', '--consensus-roster', 'r.json'], {})).toThrow(/no --consensus-signaling/);
+    expect(() => parseEdgeArgs(['--consensus-roster', 'r.json', '--consensus-signaling', 'http://x'], {})).toThrow(/--consensus-signaling is/);
+    expect(() => parseEdgeArgs(['--consensus-roster', 'r.json', '--consensus-room', 'a b'], {})).toThrow(/--consensus-room/);
+  });
 });
 
 describe('npm run edge, first start in new folders', () => {

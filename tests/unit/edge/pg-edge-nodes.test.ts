@@ -66,6 +66,25 @@ describe('edge nodes over the shared durable store (PostgreSQL)', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('a series is stored with its shape signature and linked to its nearest shapes (similar_shape, weight 1 / (1 + distance))', async () => {
+    const wave = (period: number, amplitude: number, phase: number) => Array.from({ length: 120 }, (_, t) => amplitude * Math.sin((2 * Math.PI * t) / period + phase));
+    const walk: number[] = [];
+    for (let t = 0, x = 0, seed = 7; t < 120; t++) walk.push((x += ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5)));
+    expect((await remember(nodes[0].node.url, { key: 'sine-a', data: 'a sine', series: wave(20, 1, 0) })).status).toBe(200);
+    expect((await remember(nodes[0].node.url, { key: 'walk', data: 'a random walk', series: walk })).status).toBe(200);
+    expect((await remember(nodes[0].node.url, { key: 'sine-b', data: 'another sine', series: wave(20, 3, 1.1) })).status).toBe(200);
+    const stored = await nodes[1].store.get('sine-b');
+    const own = await nodes[0].aura.services.memory!.signatureOf({ series: wave(20, 3, 1.1) });
+    expect(Float32Array.from(stored!.shapeSignature!)).toEqual(Float32Array.from(own.signature));
+    const { neighbours } = await (await fetch(`${nodes[1].node.url}/memory/sine-b/neighbours?depth=1`)).json();
+    expect(neighbours.filter((n: { via: string[] }) => n.via[0] === 'similar_shape').map((n: { key: string }) => n.key).sort()).toEqual(['sine-a', 'walk']);
+    // The nearer shape weighs more: the other sine, not the walk.
+    const weights = await nodes[0].store.edgesFrom('sine-b', 'similar_shape');
+    expect(weights[0].dst).toBe('sine-a');
+    expect(weights[0].weight).toBeGreaterThan(weights[1].weight);
+    expect((await remember(nodes[0].node.url, { key: 'empty', data: 1, series: [] })).status).toBe(400);
+  });
+
   it('with PostgreSQL down a write is not acknowledged (typed 503)', async () => {
     await postgres.stop();
     const res = await remember(nodes[1].node.url, { key: 'late', data: 1 });

@@ -41,6 +41,23 @@ describe('PostgreSQL as the shared durable store of the edge memory', () => {
     expect(await store.get('nothing')).toBeUndefined();
   });
 
+  it('backend plans are shared by the nodes through backend_plans; a stored value that is not a plan is ignored', async () => {
+    const key = 'dawn|google|swiftshader|||fallback#lnn#cfc-64';
+    const plan = { path: 'cpu' as const, why: 'measured' as const, gpuMs: 4.5, cpuMs: 1.25 };
+    await store.planStore().save(key, plan);
+    const other = await PgMemoryStore.open(postgres.url);
+    try {
+      expect(await other.planStore().load(key)).toEqual(plan);
+      expect(await other.planStore().load(key.replace('lnn', 'snn'))).toBeUndefined();
+      const pool = new pg.Pool({ connectionString: postgres.url, max: 1 });
+      await pool.query("UPDATE backend_plans SET plan = '{\"path\": \"quantum\"}' WHERE model = 'lnn#cfc-64'");
+      await pool.end();
+      expect(await other.planStore().load(key)).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('neighbours to depth 2 follow typed edges both ways, each item once at its shortest depth', async () => {
     // c1 → c2 → c3 in one conversation; x similar to c3 by embedding; y similar to x by shape; z unrelated.
     for (const key of ['c1', 'c2', 'c3']) await store.remember({ key, data: key, conversation: 'talk' }, 'node-0');

@@ -17,7 +17,7 @@ import {
 import { testGpu } from '../../helpers/gpu';
 import { IdbTier } from '../../../src/services/memory/idb-tier';
 import { DEFAULT_SHAPE_OPTIONS } from '../../../src/services/memory/shape';
-import { shapeSignatureLength } from '../../../src/services/memory/shape-signature';
+import { SHAPE_SIGNATURE_VERSION, shapeSignatureLength } from '../../../src/services/memory/shape-signature';
 
 let counter = 0;
 const uniqueName = () => `unit-${process.pid}-${counter++}`;
@@ -151,6 +151,27 @@ describe('shape signatures across versions', () => {
     await second.close();
     const records = await (await IdbTier.open(name)).loadIndex();
     expect(records[0].signature).toHaveLength(shapeSignatureLength(DEFAULT_SHAPE_OPTIONS));
+  });
+});
+
+describe('shape signatures across versions: version 3', () => {
+  it("a version-3 record (568 numbers, a cloud with three views) is recomputed at open without its old views", async () => {
+    const name = uniqueName();
+    const old = await IdbTier.open(name);
+    const main = { points: Float32Array.from([0, 0, 1, 0, 1, 1, 0, 1]), n: 4, dim: 2 };
+    const view = { points: Float32Array.from([0, 1, 3]), n: 3, dim: 1 };
+    const shapeCloud = { ...main, views: [view, view, view] }; // version 3: half delay, phase portrait, values
+    const record = { key: 'v3', kind: 'text' as const, sizeBytes: 1, hash: 'h', accessCount: 0, inL2: true, inRemote: false, createdAt: 1, signature: new Float32Array(568), signatureVersion: 3, shapeCloud };
+    await old.writeBatch({ puts: [{ record, value: { kind: 'text', bytes: new TextEncoder().encode('o') } }] });
+    old.close();
+    const m = await MemoryService.open({ name, dimension: 2, backend: 'cpu' });
+    expect(m.staleSignatures).toEqual([]);
+    // Its old views are not this version's: it ranks as the { points } cloud it holds.
+    expect((await m.queryShape({ points: [[0, 0], [1, 0], [1, 1], [0, 1]] }, 1)).results).toEqual([{ key: 'v3', distance: 0 }]);
+    await m.close();
+    const records = await (await IdbTier.open(name)).loadIndex();
+    expect(records[0].signature).toHaveLength(shapeSignatureLength(DEFAULT_SHAPE_OPTIONS));
+    expect(records[0].signatureVersion).toBe(SHAPE_SIGNATURE_VERSION);
   });
 });
 

@@ -29,4 +29,15 @@ describe('the labelled shape set (eval/shape-set.ts)', () => {
     expect(precisionAtK(items, (x, y) => Math.abs(position[x] - position[y]), 1)).toBe(1);
     expect(precisionAtK(items, (x, y) => Math.abs(position[x] - position[y]), 2)).toBe(0.5);
   });
+
+  it('precision@k over the queries of one class', () => {
+    const items = [{ label: 'a' }, { label: 'a' }, { label: 'b' }, { label: 'b' }, { label: 'b' }];
+    const position = [0, 1, 2, 20, 21];
+    const distance = (x: number, y: number) => Math.abs(position[x] - position[y]);
+    // Nearest others: 0→1, 1→0 (a tie with 2, broken by index), 2→1 (wrong class), 3→4, 4→3.
+    expect(precisionAtK(items, distance, 1, 'a')).toBe(1);
+    expect(precisionAtK(items, distance, 1, 'b')).toBeCloseTo(2 / 3, 12);
+    expect(precisionAtK(items, distance, 1)).toBeCloseTo(4 / 5, 12);
+    expect(precisionAtK(items, distance, 1, 'c')).toBe(0); // no query of that class
+  });
 });

@@ -88,6 +88,10 @@ describe('delay embedding and landscapes', () => {
     expect(() => shapePointCloud({ series: [1] }, o)).toThrow(/embedded points/);
     expect(() => shapePointCloud({ series: new Array(o.maxPoints + 5).fill(0) }, o)).toThrow(/maxPoints/);
     expect(() => shapePointCloud({ series: new Array(o.maxPoints + 5).fill(0) }, o)).toThrow(ShapeTooLargeError);
+    // A huge series is refused before any work that grows with its length squared (delay, period search).
+    const start = performance.now();
+    expect(() => shapePointCloud({ series: new Float64Array(1_000_000).map((_, t) => Math.sin(t / 7)) }, o)).toThrow(ShapeTooLargeError);
+    expect(performance.now() - start).toBeLessThan(2000);
     expect(() => shapePointCloud({ series: [1, 2, 3], dimension: 3, delay: 2 }, o)).toThrow(InvalidInputError);
     expect(() => shapePointCloud({ series: [1, Infinity, 3, 4] }, o)).toThrow(/finite/);
     expect(() => requireShapeOptions({ ...o, maxPoints: 4096 })).toThrow(/maxPoints/);
@@ -102,11 +106,13 @@ describe('delay embedding and landscapes', () => {
     expect(maxAbsDiff(a.points, b.points)).toBeLessThan(1e-5);
   });
 
-  it('a series cloud carries its views (half delay, phase portrait, values), each invariant to amplitude and offset', () => {
+  it('a series cloud carries its views (phase portrait, values, template and its two differences), each invariant to amplitude and offset', () => {
     const sine = (amplitude: number, offset: number) => Array.from({ length: 200 }, (_, t) => offset + amplitude * Math.sin((2 * Math.PI * t) / 40));
     const a = shapePointCloud({ series: sine(1, 0) }, DEFAULT_SHAPE_OPTIONS);
     const b = shapePointCloud({ series: sine(7, -3) }, DEFAULT_SHAPE_OPTIONS);
-    expect(a.views?.map((v) => [v.n, v.dim])).toEqual([[195, 2], [198, 2], [200, 1]]); // delay 10 → half 5; lag 2
+    expect(a.views?.map((v) => [v.n, v.dim])).toEqual([[198, 2], [200, 1], [16, 2], [16, 2], [16, 2]]); // lag 2; 16 phase bins
+    expect(a.views!.map((v) => v.weight)).toEqual([undefined, undefined, a.views![2].weight, a.views![2].weight, a.views![2].weight]);
+    expect(a.views![2].weight).toBeGreaterThan(0.98); // a clean sine: the template explains its variance (but the binning's 1.3 %)
     a.views!.forEach((view, i) => expect(maxAbsDiff(view.points, b.views![i].points)).toBeLessThan(1e-4));
     expect(shapePointCloud({ points: [[0], [1]] }, DEFAULT_SHAPE_OPTIONS).views).toBeUndefined();
   });
@@ -121,19 +127,29 @@ describe('delay embedding and landscapes', () => {
       ...[1, 0, 0, 0, 0.1, 0, 10, 0], // H0: longest 4, total × 0.1, entropy (one bar: 0), median × 10, log(longest / median) / 2
       ...[0.5, 0, 0, 0.5, 0, 0.5], // H1: longest 3, total, entropy, birth of the longest
     ];
-    expect(sig.length).toBe(4 * block.length); // a diagram without views repeats its block for each of 3 views
+    expect(sig.length).toBe(6 * block.length); // a diagram without views repeats its block for each of 5 views
     [...sig].forEach((x, i) => expect(x).toBeCloseTo(block[i % block.length], 6));
   });
 
   it('each view of a series has its own diagram in the signature', async () => {
     const series = Array.from({ length: 120 }, (_, t) => Math.sin((2 * Math.PI * t) / 30) + 0.05 * Math.sin(t * 7.3));
     const { diagram } = await persistenceDiagram(shapePointCloud({ series }, DEFAULT_SHAPE_OPTIONS), null);
-    expect(diagram.views).toHaveLength(3);
-    expect(diagram.views![2].h1).toEqual([]); // values on a line have no loop
+    expect(diagram.views).toHaveLength(5);
+    expect(diagram.views![1].h1).toEqual([]); // values on a line have no loop
     const longest = (d: { h1: { birth: number; death: number }[] }) => Math.max(0, ...d.h1.map((b) => b.death - b.birth));
     expect(longest(diagram)).toBeGreaterThan(1); // the sine's loop, z-normalised (circle of radius √2)
     const sig = shapeSignature(diagram, DEFAULT_SHAPE_OPTIONS);
-    const block = sig.length / 4;
-    expect(maxAbsDiff(sig.subarray(0, block), sig.subarray(3 * block))).toBeGreaterThan(0.1);
+    const block = sig.length / 6;
+    expect(maxAbsDiff(sig.subarray(0, block), sig.subarray(2 * block, 3 * block))).toBeGreaterThan(0.1);
+  });
+
+  it("a view's weight scales its block of the signature", () => {
+    const bars = { h0: [{ birth: 0, death: 1 }], h1: [{ birth: 0.5, death: 1 }] };
+    const views = (weight?: number) => Array.from({ length: 5 }, (_, v) => ({ ...bars, weight: v >= 2 ? weight : undefined }));
+    const whole = shapeSignature({ ...bars, views: views(1) }, DEFAULT_SHAPE_OPTIONS);
+    const half = shapeSignature({ ...bars, views: views(0.5) }, DEFAULT_SHAPE_OPTIONS);
+    const block = whole.length / 6;
+    expect(maxAbsDiff(whole.subarray(0, 3 * block), half.subarray(0, 3 * block))).toBe(0);
+    [...whole.subarray(3 * block)].forEach((x, i) => expect(half[3 * block + i]).toBeCloseTo(x / 2, 6));
   });
 });
