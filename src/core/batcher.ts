@@ -1,6 +1,10 @@
+import { yieldToEventLoop } from './deadline';
+
 /**
  * Dynamic batching: calls that arrive while a batch is open join it; the batch runs when it holds
- * `maxBatch` items or `maxWaitMs` after its first item, whichever comes first. Each caller gets its
+ * `maxBatch` items or `maxWaitMs` after its first item, whichever comes first. `maxWaitMs` 0 runs it
+ * at the next turn of the event loop (the calls made in this turn join it), not after a 0 ms timer,
+ * which Node rounds up to 1 ms and browsers to 4 ms once timers nest. Each caller gets its
  * own result. When the batch function fails for a batch of several, each member is run again alone,
  * so a failure lands only on the member that causes it, with its own error; the others are answered.
  */
@@ -18,6 +22,9 @@ interface Pending<I, O> {
 export class Batcher<I, O> {
   private pending: Array<Pending<I, O>> = [];
   private timer?: ReturnType<typeof setTimeout>;
+  /** The scheduled flush that may still run (a flush that finds another number is stale). */
+  private turn = 0;
+  private scheduled = false;
   /** Sizes of the batches run so far (for metrics and tests). */
   readonly batchSizes: number[] = [];
   /** Members run again alone after their batch failed. */
@@ -31,15 +38,25 @@ export class Batcher<I, O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ input, resolve, reject });
       if (this.pending.length >= this.options.maxBatch) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+      else this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const turn = this.turn;
+    if (this.options.maxWaitMs > 0) this.timer = setTimeout(() => this.flush(), this.options.maxWaitMs);
+    else void yieldToEventLoop().then(() => turn === this.turn && this.flush());
   }
 
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.scheduled = false;
+    this.turn++;
     const batch = this.pending.splice(0, this.options.maxBatch);
-    if (this.pending.length > 0) this.timer = setTimeout(() => this.flush(), this.options.maxWaitMs);
+    if (this.pending.length > 0) this.schedule();
     if (batch.length === 0) return;
     this.batchSizes.push(batch.length);
     this.run(batch);

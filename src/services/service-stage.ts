@@ -42,6 +42,12 @@ export interface ServiceStage {
   /** Where the stage reads this request's text embedding: on its device, or in CPU memory; none when it does not read it. */
   embeddingPlacement?(request: ValidRequest): EmbeddingPlacement | undefined;
   run(input: StageInput, deadline: Deadline): Promise<StageResult>;
+  /**
+   * The stage over the requests of one batch that chose it, sharing its work (one model run or kernel
+   * dispatch for the batch): one promise per input, each settling as `run` would for that input alone
+   * (the same result, or a failure of that input only). Absent: the pipeline calls `run` per input.
+   */
+  runBatch?(inputs: StageInput[], deadlines: Deadline[]): Array<Promise<StageResult>>;
 }
 
 /** Where a stage wants a tensor: on the GPU (on `device`) or in CPU memory. */

@@ -4,6 +4,8 @@ import { lnnDynamics } from './dynamics';
 import type { LnnService } from './service';
 import type { Deadline } from '../../core/deadline';
 import type { ServiceStage, StageInput, StageResult } from '../service-stage';
+import type { ExecutionPath } from '../../core/names';
+import type { LnnDynamics } from './dynamics';
 import { standardise } from './standardise';
 import { Z95, applyCorrection, fitOneStepCorrection, formatValue } from './lnn-forecast';
 
@@ -19,44 +21,132 @@ export function cfcMacsPerStep(model: LnnModel): number {
   return macs;
 }
 
+/** What a run of one series gave: the one-step predictions, the forecasts after it, and the work it took. */
+interface SeriesRun {
+  oneStep: Float32Array;
+  /** The series' mean and scale, to turn standardised values back into its units. */
+  mean: number;
+  scale: number;
+  forecasts: number[];
+  correction: ReturnType<typeof fitOneStepCorrection>;
+  dynamics: LnnDynamics;
+  /** CfC steps run for this series (the sequence, then one step per further forecast). */
+  steps: number;
+  kernelMs: number;
+  path: ExecutionPath;
+}
+
 /**
  * The liquid network as a pipeline stage: it reads the series (standardised) step by step and its
  * readout predicts the next value. The answer is the forecast after the last step; the confidence
  * is 1 / (1 + mean one-step error) over the series, in standard deviations — measured, not assumed.
  * Only a request's series is read: a text embedding's dimensions are not a sequence in time.
+ * Over a batch, series of one length run as one batch of sequences (one kernel run per step group,
+ * not one per request); each answer is the one its series gets alone, value for value.
  */
 export class LnnStage implements ServiceStage {
   readonly name = 'lnn' as const;
 
   constructor(private readonly lnn: LnnService, private readonly model: LnnModel) {}
 
-  async run({ request }: StageInput, deadline?: Deadline): Promise<StageResult> {
-    const series = request.series;
-    if (!series) return { decision: 'no sequence', confidence: 0, energyPj: 0, energyModel: MAC_ENERGY_MODEL, path: this.lnn.path, output: null };
+  run(input: StageInput, deadline?: Deadline): Promise<StageResult> {
+    return this.runBatch([input], [deadline])[0];
+  }
+
+  runBatch(inputs: StageInput[], deadlines: Array<Deadline | undefined>): Array<Promise<StageResult>> {
+    const out = new Array<Promise<StageResult>>(inputs.length);
+    const byLength = new Map<number, number[]>();
+    inputs.forEach(({ request: { series } }, i) => {
+      if (!series) out[i] = Promise.resolve({ decision: 'no sequence', confidence: 0, energyPj: 0, energyModel: MAC_ENERGY_MODEL, path: this.lnn.path, output: null });
+      else if (series.length > FIRST_CHUNK_STEPS) out[i] = this.longSeries(series, deadlines[i]).then((r) => this.result(series, r));
+      else (byLength.get(series.length) ?? byLength.set(series.length, []).get(series.length)!).push(i);
+    });
+    for (const members of byLength.values()) {
+      const series = members.map((i) => inputs[i].request.series!);
+      const group = this.shortSeries(series, members.map((i) => deadlines[i]));
+      members.forEach((i, j) => {
+        // A group that failed as a whole: each series alone says whose failure it was.
+        const alone = () => this.shortSeries([series[j]], [deadlines[i]]).then((r) => r[0]);
+        out[i] = group
+          .then((runs) => runs[j], (error) => (members.length > 1 ? alone() : Promise.reject(error)))
+          .then((r) => (r instanceof Error ? Promise.reject(r) : this.result(series[j], r)));
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Series of one length (at most FIRST_CHUNK_STEPS) as one batch through a session: the sequences in
+   * one run, then each further forecast fed back as one more step from the state the session kept
+   * (the same values a run of the extended series from the start gives, without running it again).
+   * A member whose deadline passes between runs gets its deadline's error; the others go on.
+   */
+  private async shortSeries(series: ArrayLike<number>[], deadlines: Array<Deadline | undefined>): Promise<Array<SeriesRun | Error>> {
+    const B = series.length;
+    const steps = series[0].length;
+    const S = this.lnn.stateSize;
+    const standard = series.map(standardise);
+    const session = this.lnn.createSession({ batch: B });
+    try {
+      const r = await this.lnn.infer({ sequence: standard.map(({ z }) => Array.from(z, (v) => [v])), returnDynamics: true, session });
+      const width = r.shape[2];
+      let kernelMs = r.timing.ms;
+      const runs: Array<SeriesRun | Error> = standard.map(({ z, mean, scale }, b) => {
+        const oneStep = new Float32Array(steps);
+        for (let t = 0; t < steps; t++) oneStep[t] = r.output[(b * steps + t) * width];
+        const correction = fitOneStepCorrection(z, oneStep);
+        const dynamics = lnnDynamics(r.trajectory!.subarray(b * steps * S, (b + 1) * steps * S), r.dynamics.threshold, 'trajectory');
+        return { oneStep, mean, scale, correction, dynamics, forecasts: [applyCorrection(correction, oneStep[steps - 1], z[steps - 1])], steps, kernelMs: 0, path: r.path };
+      });
+      for (let made = 1; made < FORECAST_STEPS; made++) {
+        runs.forEach((run, b) => {
+          if (run instanceof Error) return;
+          try {
+            deadlines[b]?.check();
+          } catch (error) {
+            runs[b] = error instanceof Error ? error : new Error(String(error));
+          }
+        });
+        if (runs.every((run) => run instanceof Error)) break;
+        // The input is the last forecast as the sequence holds it (float32), for every member alike.
+        const fed = runs.map((run) => (run instanceof Error ? 0 : Math.fround(run.forecasts[run.forecasts.length - 1])));
+        const again = await this.lnn.infer({ sequence: fed.map((v) => [[v]]), returnDynamics: false, session });
+        kernelMs += again.timing.ms;
+        runs.forEach((run, b) => {
+          if (run instanceof Error) return;
+          run.forecasts.push(applyCorrection(run.correction, again.output[b * again.shape[2]], fed[b]));
+          run.steps++;
+        });
+      }
+      for (const run of runs) if (!(run instanceof Error)) run.kernelMs = kernelMs;
+      return runs;
+    } finally {
+      this.lnn.closeSession(session);
+    }
+  }
+
+  /** A series longer than FIRST_CHUNK_STEPS: its own run (in chunks under a deadline), one forecast. */
+  private async longSeries(series: ArrayLike<number>, deadline?: Deadline): Promise<SeriesRun> {
     const { z, mean, scale } = standardise(series);
     const r = await this.sequence(z, deadline);
     const width = r.shape[2];
     const steps = r.shape[1];
-    const oneStep = Float32Array.from({ length: steps }, (_, t) => r.output[t * width]);
-    // Adapted online to this series: a correction of the CfC's one-step prediction fitted on the series itself.
+    const oneStep = new Float32Array(steps);
+    for (let t = 0; t < steps; t++) oneStep[t] = r.output[t * width];
     const correction = fitOneStepCorrection(z, oneStep);
-    const forecasts = [applyCorrection(correction, oneStep[steps - 1], z[steps - 1])];
-    let runs = 1;
-    // Further steps feed the forecast back in (short series only: each is one more run of the sequence).
-    while (forecasts.length < FORECAST_STEPS && steps <= FIRST_CHUNK_STEPS) {
-      deadline?.check();
-      const extended = Float32Array.from([...z, ...forecasts]);
-      const again = await this.lnn.infer({ sequence: [Array.from(extended, (v) => [v])] });
-      runs++;
-      const last = again.output[(extended.length - 1) * again.shape[2]];
-      forecasts.push(applyCorrection(correction, last, extended[extended.length - 1]));
-    }
+    return { oneStep, mean, scale, correction, dynamics: r.dynamics, forecasts: [applyCorrection(correction, oneStep[steps - 1], z[steps - 1])], steps, kernelMs: r.timing.ms, path: r.path };
+  }
+
+  /** The stage's answer for one series from its run, in the series' own units. */
+  private result(series: ArrayLike<number>, run: SeriesRun): StageResult {
+    const { oneStep, mean, scale, correction, forecasts } = run;
+    const steps = oneStep.length;
     const next = forecasts.map((f, i) => {
       const half = Z95 * correction.sigma * Math.sqrt(i + 1) * scale;
       const value = f * scale + mean;
       return { step: i + 1, value, low: value - half, high: value + half };
     });
-    const macs = cfcMacsPerStep(this.model) * (steps * runs + (runs * (runs - 1)) / 2);
+    const macs = cfcMacsPerStep(this.model) * run.steps;
     const [first, ...rest] = next;
     const words = `next ${formatValue(first.value)} (95 % interval ${formatValue(first.low)} to ${formatValue(first.high)})` + (rest.length ? `, then ${rest.map((n) => formatValue(n.value)).join(', ')}` : '');
     return {
@@ -64,15 +154,15 @@ export class LnnStage implements ServiceStage {
       confidence: 1 / (1 + correction.sigma),
       energyPj: macEnergyPj(macs),
       energyModel: MAC_ENERGY_MODEL,
-      gpuMs: r.path === 'gpu' ? r.timing.ms : undefined,
-      path: r.path,
+      gpuMs: run.path === 'gpu' ? run.kernelMs : undefined,
+      path: run.path,
       output: {
         /** The trained CfC's own one-step forecast, before adaptation. */
         forecast: oneStep[steps - 1] * scale + mean,
         next,
         adaptation: { ...correction, note: 'next ≈ a·CfC prediction + b·last value + c, ridge-fitted on this series (standardised); interval ±1.96·σ·√h' },
         meanAbsErrorStd: correction.sigma,
-        dynamics: r.dynamics,
+        dynamics: run.dynamics,
         series: Array.from(series),
         prediction: Array.from(oneStep, (v) => v * scale + mean),
         macs,

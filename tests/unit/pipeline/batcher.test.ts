@@ -53,4 +53,27 @@ describe('Batcher', () => {
     const settled = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
     expect(settled.every((r) => r.status === 'rejected')).toBe(true);
   });
+
+  it('maxWaitMs 0: the calls made in one turn run as one batch at the next turn; a later call starts another', async () => {
+    const seen: number[][] = [];
+    const batcher = new Batcher<number, number>(async (xs) => {
+      seen.push(xs);
+      return xs.map((x) => -x);
+    }, { maxBatch: 8, maxWaitMs: 0 });
+    const first = Promise.all([1, 2, 3].map((x) => batcher.submit(x)));
+    expect(seen).toEqual([]); // not run inside the turn that submitted
+    expect(await first).toEqual([-1, -2, -3]);
+    expect(await batcher.submit(4)).toBe(-4);
+    expect(seen).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('maxWaitMs 0: a batch filled to maxBatch runs at once, the rest at the next turn', async () => {
+    const seen: number[][] = [];
+    const batcher = new Batcher<number, number>(async (xs) => {
+      seen.push(xs);
+      return xs;
+    }, { maxBatch: 2, maxWaitMs: 0 });
+    expect(await Promise.all([1, 2, 3, 4, 5].map((x) => batcher.submit(x)))).toEqual([1, 2, 3, 4, 5]);
+    expect(seen).toEqual([[1, 2], [3, 4], [5]]);
+  });
 });
