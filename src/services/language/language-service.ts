@@ -13,6 +13,7 @@ import { loadModelFiles } from './model-files';
 import { loadOrt, requireWebGpuEp, webGpuEpAvailable, type OrtLoadOptions } from './ort-runtime';
 import { BertTokenizer, padBertRows, requireTexts, type BertEncoding } from './tokenizer';
 import type { BertRequest, BertRequestResult, EmbedOptions, LanguageClassification, LanguageEmbedding, LanguageEmbeddingWithClasses, LanguageGpuTensor, LanguageServiceOptions } from './language-types';
+import { runsByLength, type LengthRun } from './length-runs';
 
 export type { LanguageModelSource, LanguageClassResult, ModelDtype };
 export type { LanguageServiceOptions, EmbedOptions, LanguageGpuTensor, LanguageEmbedding, LanguageEmbeddingWithClasses, LanguageClassification } from './language-types';
@@ -191,13 +192,9 @@ export class LanguageService {
     return texts.map((t) => this.tokenizer.encode(t, { truncation, maxLength: this.maxLength }));
   }
 
-  /** Splits the rows of all requests into runs of at most the largest batch bucket. */
-  private chunks(requests: BertRequest[]): BertEncoding[][] {
-    const rows = requests.flatMap((r) => r.encodings);
-    const size = this.session.maxBatchBucket;
-    const out: BertEncoding[][] = [];
-    for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-    return out;
+  /** The rows of all requests in runs by length (`at`: each row's place in the requests' order). */
+  private chunks(requests: BertRequest[]): LengthRun<BertEncoding>[] {
+    return runsByLength(requests.flatMap((r) => r.encodings), (row) => row.ids.length, this.session.maxBatchBucket);
   }
 
   private padded(rows: BertEncoding[]) {
@@ -218,9 +215,10 @@ export class LanguageService {
     // Per text over all runs: where its pooled row is (a CPU array or a GPU run buffer) and its class.
     const pooledRows: Array<{ pooled: Float32Array | GPUBuffer; row: number }> = [];
     const classes: LanguageClassResult[] = [];
+    // Runs go by length; results are put back at each row's place in the requests' order.
     const pooledBuffers: GPUBuffer[] = [];
     try {
-      for (const rows of this.chunks(requests)) {
+      for (const { rows, at } of this.chunks(requests)) {
         const batch = this.padded(rows);
         const outputs = await this.session.run(batch, fetches);
         try {
@@ -234,9 +232,9 @@ export class LanguageService {
             } else {
               pooled = bertMeanPoolCpu((await hidden.getData()) as Float32Array, batch.attentionMask, shape);
             }
-            for (let r = 0; r < rows.length; r++) pooledRows.push({ pooled, row: r });
+            for (let r = 0; r < rows.length; r++) pooledRows[at[r]] = { pooled, row: r };
           }
-          if (outputs.logits) classes.push(...classesOf((await outputs.logits.getData()) as Float32Array, batch.batch, rows.length, this.labels));
+          if (outputs.logits) classesOf((await outputs.logits.getData()) as Float32Array, batch.batch, rows.length, this.labels).forEach((c, r) => (classes[at[r]] = c));
         } finally {
           disposeAll(outputs);
         }

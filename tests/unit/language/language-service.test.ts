@@ -63,6 +63,23 @@ describe('LanguageService on the cpu path (WASM EP + CPU pooling) in Node', () =
     big.rows!.forEach((row, i) => expect(maxAbsDiff(row, single[i % TEXTS.length])).toBeLessThanOrEqual(TOLERANCE.f32Reduction));
   });
 
+  it('a batch of short and long texts runs by length (no short text padded to the longest) and keeps each text its own result', async () => {
+    const words = (n: number) => Array.from({ length: n }, (_, i) => ['spam', 'ham', 'offer', 'meeting', 'free'][i % 5]).join(' ');
+    // The tiny model reads 64 tokens: short texts, one of about 40 and one cut at 64.
+    const texts = ['hi', words(200), 'see you soon', words(8), words(16)];
+    const lengths = texts.map((t) => defaultTokenizer().encode(t, { truncation: true, maxLength: 64 }).ids.length);
+    const single: Float32Array[] = [];
+    for (const t of texts) single.push((await service.embed([t])).rows![0]);
+    const run = vi.spyOn(BertSession.prototype, 'run');
+    const together = await service.embed(texts);
+    const shapes = run.mock.calls.map(([batch]) => [batch.batch, batch.sequenceLength]);
+    run.mockRestore();
+    // The short texts share a run padded to at most 32 tokens; the longer ones run apart, at their own lengths.
+    expect(lengths.filter((n) => n <= 32).length).toBe(3);
+    expect(shapes).toEqual([[3, Math.max(...lengths.filter((n) => n <= 32))], ...lengths.filter((n) => n > 32).sort((a, b) => a - b).map((n) => [1, n])]);
+    together.rows!.forEach((row, i) => expect(maxAbsDiff(row, single[i])).toBeLessThanOrEqual(TOLERANCE.f32Reduction));
+  });
+
   it('classify gives a softmax over the head with labels from config.json', async () => {
     const c = await service.classify(['hello world', 'good']);
     expect(c.path).toBe('cpu');
