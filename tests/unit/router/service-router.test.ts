@@ -38,7 +38,9 @@ describe('trained default weights', () => {
     const result = evaluateRouter(weights, test, featureMatrix(test, weights.layout, embeddings));
     expect(test.length).toBeGreaterThanOrEqual(100);
     expect(result.accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(result.accuracy).toBeCloseTo(weights.training.testAccuracy as number, 6);
+    // The default int8 model quantises activations per run and runs group texts by length, so an
+    // embedding moves slightly with the texts run beside it: a recomputation may flip one borderline request.
+    expect(Math.abs(result.accuracy - (weights.training.testAccuracy as number))).toBeLessThanOrEqual(1 / test.length + 1e-6); // the stored figure has 7 digits
   });
 
   it('held-out accuracy is at least 90% for the fallback without an embedding', () => {
