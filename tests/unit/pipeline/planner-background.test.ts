@@ -4,31 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planBackends } from '../../../src/runtime/planner';
 import { IdleGate, measureInBackground } from '../../../src/runtime/planner-background';
-import type { PlannableStage } from '../../../src/core/plan';
 import { filePlanStore } from '../../../src/runtime/plan-store';
+import { busyStage, swiftshader } from './busy-stage';
 import { summarizeAdapter, type AdapterSummary } from '../../../src/gpu/device';
 
-const swiftshader: AdapterSummary = { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallback: true, host: 'node' };
 const hardware: AdapterSummary = { vendor: 'nvidia', architecture: 'ada', device: '', description: 'NVIDIA GeForce RTX 4090', isFallback: false, host: 'node' };
-
-/** A stage whose two paths do real work of different sizes. */
-function busyStage(name: string, gpuLoops: number, cpuLoops: number): PlannableStage & { trials: string[] } {
-  const trials: string[] = [];
-  const spin = (n: number) => {
-    let x = 0;
-    for (let i = 0; i < n; i++) x += Math.sqrt(i);
-    return x;
-  };
-  return {
-    name,
-    signature: 'v1',
-    trials,
-    async trial(path) {
-      trials.push(path);
-      spin(path === 'gpu' ? gpuLoops : cpuLoops);
-    },
-  };
-}
 
 /** What `summarizeAdapter` reads of a GPUAdapter: its info (and the older isFallbackAdapter). */
 const fakeAdapter = (info: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean }) => ({ info }) as unknown as GPUAdapter;
