@@ -41,3 +41,28 @@ export async function failingAsDeviceLost<T>(device: GPUDevice, body: () => Prom
     throw await asDeviceLost(device, error);
   }
 }
+
+/** Per device, the rejecters of work raced against its loss (a set, so finished work leaves no reaction behind). */
+const racing = new WeakMap<GPUDevice, Set<(error: DeviceLostError) => void>>();
+
+/**
+ * `work`, or DeviceLostError as soon as `device` is lost first: work that a lost device never finishes
+ * (or finishes late) cannot hold its caller. The work itself is not cancelled.
+ */
+export function raceDeviceLoss<T>(device: GPUDevice, work: Promise<T>): Promise<T> {
+  let waiting = racing.get(device);
+  if (!waiting) {
+    const set = (waiting = new Set());
+    racing.set(device, set);
+    void device.lost.then((info) => {
+      const error = new DeviceLostError(info.reason ?? 'unknown', info.message || 'the device was lost while work ran on it');
+      for (const fail of set) fail(error);
+      set.clear();
+    });
+  }
+  const set = waiting;
+  return new Promise<T>((resolve, reject) => {
+    set.add(reject);
+    work.then(resolve, reject).finally(() => set.delete(reject));
+  });
+}

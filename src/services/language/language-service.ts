@@ -1,21 +1,22 @@
-import type { Tensor } from 'onnxruntime-web';
 import { InvalidInputError, requireInteger } from '../../errors';
-import { adoptDevice, type GpuContext } from '../../gpu/device';
-import { Usage, readFloat32 } from '../../gpu/buffers';
+import type { GpuContext } from '../../gpu/device';
+import { failingAsDeviceLost, raceDeviceLoss } from '../../gpu/device-lost';
 import { Batcher } from '../../core/batcher';
 import type { GpuTensor } from '../../gpu/tensor';
 import { bertMeanPoolCpu, bertMeanPoolGpu, bertMeanPoolResident } from '../../kernels/bert-pooling';
-import { BertSession, type ShapeBuckets, type WarmUpRecord } from './bert-session';
-import { LanguageServiceClosedError, ModelCapabilityError, ModelLoadError } from './errors';
+import type { BertSession, ShapeBuckets, WarmUpRecord } from './bert-session';
+import { buildEngine, disposeAll, probeHiddenSize, rebuildEngine, type BertEngine, type EngineRecipe, type LanguageRecovery } from './bert-engine';
+import { LanguageServiceClosedError, ModelCapabilityError } from './errors';
 import { classesOf, labelsFromConfig, type LanguageClassResult } from './class-head';
 import { defaultModelSource, resolveModelChoice, type LanguageModelSource, type ModelDtype } from './model-directory';
 import { loadModelFiles } from './model-files';
-import { loadOrt, requireWebGpuEp, webGpuEpAvailable, type OrtLoadOptions } from './ort-runtime';
+import { loadOrt, requireWebGpuEp, webGpuIsFast, type OrtLoadOptions } from './ort-runtime';
 import { BertTokenizer, padBertRows, requireTexts, type BertEncoding } from './tokenizer';
 import type { BertRequest, BertRequestResult, EmbedOptions, LanguageClassification, LanguageEmbedding, LanguageEmbeddingWithClasses, LanguageGpuTensor, LanguageServiceOptions } from './language-types';
+import { PooledRows, readRows } from './pooled-rows';
 import { runsByLength, type LengthRun } from './length-runs';
 
-export type { LanguageModelSource, LanguageClassResult, ModelDtype };
+export type { LanguageModelSource, LanguageClassResult, ModelDtype, LanguageRecovery };
 export type { LanguageServiceOptions, EmbedOptions, LanguageGpuTensor, LanguageEmbedding, LanguageEmbeddingWithClasses, LanguageClassification } from './language-types';
 
 /** The default model's files (DEFAULT_LANGUAGE_MODEL), found where `env` says: the package's own copy unless set. */
@@ -29,7 +30,6 @@ export function defaultLanguageModelSource(dtype: ModelDtype = 'q8'): LanguageMo
  * `classify` the softmax of the model's `logits` head. Responses say which path ran.
  */
 export class LanguageService {
-  readonly path: 'gpu' | 'cpu';
   readonly tokenizer: BertTokenizer;
   readonly hiddenSize: number;
   readonly maxLength: number;
@@ -37,17 +37,22 @@ export class LanguageService {
   readonly config: Readonly<Record<string, unknown>>;
   /** The weight file's dtype where a model directory was loaded ('fp32' | 'q8'). */
   readonly dtype?: ModelDtype;
-  /** The device shared with onnxruntime-web (gpu path only). */
-  readonly gpu?: GpuContext;
+  /** Each rebuild of the session after a loss of its device, oldest first. */
+  readonly recoveries: LanguageRecovery[] = [];
   /** embed and classify share one batcher, so concurrent calls of either kind share runs. */
   private readonly batcher: Batcher<BertRequest, BertRequestResult>;
   private closed = false;
+  /** The session and its device; replaced after a device loss. */
+  private engine: BertEngine;
+  /** Set while the session is being rebuilt after a device loss: requests wait for it (bounded). */
+  private recovering?: Promise<void>;
+  private readonly pooled: PooledRows;
 
   private constructor(
-    readonly session: BertSession,
+    engine: BertEngine,
+    private readonly recipe: EngineRecipe,
     tokenizer: BertTokenizer,
     private readonly labels: string[],
-    gpu: GpuContext | undefined,
     maxBatch: number,
     maxWaitMs: number,
     hiddenSize: number,
@@ -56,12 +61,32 @@ export class LanguageService {
   ) {
     this.config = config;
     this.dtype = dtype;
-    this.path = session.options.ep === 'webgpu' ? 'gpu' : 'cpu';
+    this.engine = engine;
     this.tokenizer = tokenizer;
-    this.gpu = gpu;
     this.hiddenSize = hiddenSize;
-    this.maxLength = Math.max(...session.options.buckets.sequenceLengths);
+    this.pooled = new PooledRows(hiddenSize);
+    this.maxLength = Math.max(...recipe.buckets.sequenceLengths);
     this.batcher = new Batcher((requests) => this.runRequests(requests), { maxBatch, maxWaitMs });
+    this.watchLoss();
+  }
+
+  /** 'gpu' (WebGPU EP) or 'cpu' (WASM EP); 'cpu' after a device loss the WebGPU EP could not be rebuilt from. */
+  get path(): 'gpu' | 'cpu' {
+    return this.engine.path;
+  }
+
+  get session(): BertSession {
+    return this.engine.session;
+  }
+
+  /** The device shared with onnxruntime-web (gpu path only); a new one after a device loss. */
+  get gpu(): GpuContext | undefined {
+    return this.engine.gpu;
+  }
+
+  /** Resolves once no rebuild after a device loss is under way (at once when none is). */
+  async ready(): Promise<void> {
+    while (this.recovering) await this.recovering;
   }
 
   /** Loads the model (through the cache), builds the session and warms up every bucket. */
@@ -90,16 +115,12 @@ export class LanguageService {
       throw new InvalidInputError(`no sequence bucket is at most the model's maximum length ${maxLength}`, `pass buckets.sequenceLengths with values from 3 to ${maxLength}`);
     }
     const ort = await loadOrt({ wasmPaths: options.wasmPaths, build: useGpu ? 'webgpu' : 'wasm' });
-    const session = await BertSession.create(ort, modelBytes, { ep: useGpu ? 'webgpu' : 'wasm', buckets, hiddenOnGpu: true });
-    let gpu: GpuContext | undefined;
-    if (useGpu) {
-      // Let onnxruntime-web create the device and adopt it, so the pooling kernel reads its buffers.
-      const device = (await ort.env.webgpu.device) as GPUDevice | undefined;
-      if (!device) throw new ModelLoadError('onnxruntime-web created no WebGPU device', "use backend: 'cpu'");
-      gpu = adoptDevice(device);
-    }
+    // The model's bytes are kept so the session can be rebuilt after a loss of its device.
+    const recipe: EngineRecipe = { ort, modelBytes, buckets };
+    const engine = await buildEngine(recipe, useGpu ? 'webgpu' : 'wasm');
+    const { session, gpu } = engine;
     const hiddenSize = typeof configRecord.hidden_size === 'number' ? configRecord.hidden_size : await probeHiddenSize(session, tokenizer);
-    const service = new LanguageService(session, tokenizer, session.hasLogits ? labels : [], gpu, maxBatch, maxWaitMs, hiddenSize, configRecord, dtype);
+    const service = new LanguageService(engine, recipe, tokenizer, session.hasLogits ? labels : [], maxBatch, maxWaitMs, hiddenSize, configRecord, dtype);
     if (options.warmUp ?? true) {
       // The same output set the largest real run fetches (embed with classify), so no request
       // fetches outputs the warm-up did not.
@@ -141,9 +162,12 @@ export class LanguageService {
     const truncated = encodings.map((e) => e.truncated);
     const tokens = encodings.map((e) => e.ids.length);
     const classes = part.classes ? { classes: part.classes } : {};
-    if (this.path === 'cpu') return { path: 'cpu', dims, rows: part.rows!, truncated, tokens, ...classes };
-    const tensor = await this.gatherRows(part.buffers!, dims);
-    const rows = options.rows ? await this.readRows(tensor) : undefined;
+    // The path the run took (a request after a loss that fell back to WASM ran on the cpu path).
+    const gpu = part.gpu;
+    if (!gpu) return { path: 'cpu', dims, rows: part.rows!, truncated, tokens, ...classes };
+    const onDevice = <T>(work: () => Promise<T>) => failingAsDeviceLost(gpu.device, () => raceDeviceLoss(gpu.device, work()));
+    const tensor = await onDevice(() => this.pooled.gather(gpu, part.buffers!, dims));
+    const rows = options.rows ? await onDevice(() => readRows(tensor)) : undefined;
     return { path: 'gpu', dims, tensor, rows, truncated, tokens, ...classes };
   }
 
@@ -159,16 +183,42 @@ export class LanguageService {
     this.checkOpen();
     this.requireClassifier();
     const encodings = this.encode(texts, options.truncation);
-    const { classes } = await this.batcher.submit({ encodings, embed: false, classify: true });
-    return { path: this.path, results: classes! };
+    const { classes, gpu } = await this.batcher.submit({ encodings, embed: false, classify: true });
+    return { path: gpu ? 'gpu' : 'cpu', results: classes! };
   }
 
   async destroy(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.ready(); // a rebuild under way (bounded) finishes first, so its session is released too
     await this.session.release();
     // The device belongs to onnxruntime-web: the adopted context's destroy() only trims our idle buffers.
     this.gpu?.destroy();
+  }
+
+  /** On loss of the session's device: rebuild it (requests in flight on it fail with DeviceLostError). */
+  private watchLoss(): void {
+    const engine = this.engine;
+    if (!engine.gpu) return;
+    void engine.gpu.device.lost.then((info) => {
+      if (this.closed || this.engine !== engine) return; // released on purpose, or already replaced
+      this.recovering = this.recover(engine, info);
+    });
+  }
+
+  /** Never rejects: if even the WASM EP cannot be built, the old session stays and its requests fail as DeviceLostError. */
+  private async recover(old: BertEngine, info: GPUDeviceLostInfo): Promise<void> {
+    this.pooled.clear(); // run buffers on the lost device: nothing copies rows out of them any more
+    try {
+      const { engine, recovery } = await rebuildEngine(this.recipe, old, info);
+      this.engine = engine;
+      this.recoveries.push(recovery);
+      this.watchLoss();
+    } catch {
+      // kept: old engine
+    } finally {
+      this.recovering = undefined;
+    }
   }
 
   private checkOpen(): void {
@@ -193,13 +243,13 @@ export class LanguageService {
   }
 
   /** The rows of all requests in runs by length (`at`: each row's place in the requests' order). */
-  private chunks(requests: BertRequest[]): LengthRun<BertEncoding>[] {
-    return runsByLength(requests.flatMap((r) => r.encodings), (row) => row.ids.length, this.session.maxBatchBucket);
+  private chunks(requests: BertRequest[], session: BertSession): LengthRun<BertEncoding>[] {
+    return runsByLength(requests.flatMap((r) => r.encodings), (row) => row.ids.length, session.maxBatchBucket);
   }
 
-  private padded(rows: BertEncoding[]) {
+  private padded(rows: BertEncoding[], session: BertSession) {
     const longest = Math.max(...rows.map((r) => r.ids.length));
-    const bucket = this.session.bucketFor(rows.length, longest);
+    const bucket = session.bucketFor(rows.length, longest);
     const filler: BertEncoding = { ids: [], tokens: [], attentionMask: [], tokenTypeIds: [], truncated: false };
     const all = rows.length < bucket.batch ? [...rows, ...new Array<BertEncoding>(bucket.batch - rows.length).fill(filler)] : rows;
     return padBertRows(all, bucket.sequenceLength, this.tokenizer.padId);
@@ -211,6 +261,15 @@ export class LanguageService {
    * `logits` when a call classifies (tiny: read back). Each call gets its own rows and classes.
    */
   private async runRequests(requests: BertRequest[]): Promise<BertRequestResult[]> {
+    await this.ready(); // requests batched after a device loss run on the rebuilt session
+    const engine = this.engine;
+    if (!engine.gpu) return this.runOn(engine, requests);
+    // A run on a device that is lost fails at once with DeviceLostError (ORT's error, or the loss itself).
+    const { device } = engine.gpu;
+    return failingAsDeviceLost(device, () => raceDeviceLoss(device, this.runOn(engine, requests)));
+  }
+
+  private async runOn({ session, gpu }: BertEngine, requests: BertRequest[]): Promise<BertRequestResult[]> {
     const fetches = this.outputsFor(requests.some((r) => r.embed), requests.some((r) => r.classify));
     // Per text over all runs: where its pooled row is (a CPU array or a GPU run buffer) and its class.
     const pooledRows: Array<{ pooled: Float32Array | GPUBuffer; row: number }> = [];
@@ -218,16 +277,16 @@ export class LanguageService {
     // Runs go by length; results are put back at each row's place in the requests' order.
     const pooledBuffers: GPUBuffer[] = [];
     try {
-      for (const { rows, at } of this.chunks(requests)) {
-        const batch = this.padded(rows);
-        const outputs = await this.session.run(batch, fetches);
+      for (const { rows, at } of this.chunks(requests, session)) {
+        const batch = this.padded(rows, session);
+        const outputs = await session.run(batch, fetches);
         try {
           const hidden = outputs.last_hidden_state;
           if (hidden) {
             const shape = { batch: batch.batch, seq: batch.sequenceLength, hidden: this.hiddenSize };
             let pooled: Float32Array | GPUBuffer;
-            if (this.gpu && hidden.location === 'gpu-buffer') {
-              pooled = (await bertMeanPoolResident(this.gpu, hidden.gpuBuffer as GPUBuffer, batch.attentionMask, shape)).pooled;
+            if (gpu && hidden.location === 'gpu-buffer') {
+              pooled = (await bertMeanPoolResident(gpu, hidden.gpuBuffer as GPUBuffer, batch.attentionMask, shape)).pooled;
               pooledBuffers.push(pooled);
             } else {
               pooled = bertMeanPoolCpu((await hidden.getData()) as Float32Array, batch.attentionMask, shape);
@@ -251,97 +310,23 @@ export class LanguageService {
     const results = requests.map((r) => {
       const from = next;
       next += r.encodings.length;
-      const result: BertRequestResult = {};
+      const result: BertRequestResult = gpu ? { gpu } : {};
       if (r.classify) result.classes = classes.slice(from, next);
       if (!r.embed) return result;
       const mine = pooledRows.slice(from, next);
-      if (this.path === 'cpu') {
+      if (!gpu) {
         result.rows = mine.map((p) => (p.pooled as Float32Array).slice(p.row * hidden, (p.row + 1) * hidden));
         return result;
       }
       result.buffers = mine.map((p) => ({ buffer: p.pooled as GPUBuffer, row: p.row }));
       for (const b of new Set(result.buffers.map((x) => x.buffer))) {
         used.add(b);
-        this.pooledRefs.set(b, (this.pooledRefs.get(b) ?? 0) + 1);
+        this.pooled.take(b);
       }
       return result;
     });
     // A run buffer no request takes rows from (a run of classify-only rows in a mixed batch) goes now.
     pooledBuffers.filter((b) => !used.has(b)).forEach((b) => b.destroy());
     return results;
-  }
-
-  /** Requests still to copy rows out of each run buffer. */
-  private readonly pooledRefs = new Map<GPUBuffer, number>();
-
-  /** Copies each row from the run buffers into one [n, hidden] buffer owned by the caller. */
-  private async gatherRows(sources: Array<{ buffer: GPUBuffer; row: number }>, dims: [number, number]): Promise<LanguageGpuTensor> {
-    const { device } = this.gpu!;
-    const rowBytes = this.hiddenSize * 4;
-    const buffer = device.createBuffer({ size: dims[0] * rowBytes, usage: Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST, label: 'language embeddings' });
-    const encoder = device.createCommandEncoder();
-    sources.forEach((s, i) => encoder.copyBufferToBuffer(s.buffer, s.row * rowBytes, buffer, i * rowBytes, rowBytes));
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
-    this.releasePooled(sources.map((s) => s.buffer));
-    let disposed = false;
-    return {
-      kind: 'gpu',
-      buffer,
-      device,
-      byteOffset: 0,
-      dtype: 'float32',
-      shape: dims,
-      dispose() {
-        if (!disposed) buffer.destroy();
-        disposed = true;
-      },
-    };
-  }
-
-  /** A run buffer is destroyed once every request that takes rows from it has copied them. */
-  private releasePooled(used: GPUBuffer[]): void {
-    for (const b of new Set(used)) {
-      const left = (this.pooledRefs.get(b) ?? 1) - 1;
-      if (left > 0) this.pooledRefs.set(b, left);
-      else {
-        this.pooledRefs.delete(b);
-        b.destroy();
-      }
-    }
-  }
-
-  private async readRows(tensor: LanguageGpuTensor): Promise<Float32Array[]> {
-    const [n, h] = tensor.shape;
-    const all = await readFloat32(tensor.device, tensor.buffer, n * h);
-    return Array.from({ length: n }, (_, i) => all.slice(i * h, (i + 1) * h));
-  }
-
-}
-
-/** WebGPU is present and its adapter is not a software fallback. */
-async function webGpuIsFast(): Promise<boolean> {
-  if (!webGpuEpAvailable()) return false;
-  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator!.gpu!;
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) return false;
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  return !(info.isFallbackAdapter || info.architecture === 'swiftshader');
-}
-
-function disposeAll(outputs: Record<string, Tensor>): void {
-  for (const t of Object.values(outputs)) t.dispose();
-}
-
-/** The hidden size from one tiny run (config.json may be absent for a user's model). */
-async function probeHiddenSize(session: BertSession, tokenizer: BertTokenizer): Promise<number> {
-  if (!session.hasHiddenStates) return 0;
-  const probe = padBertRows([tokenizer.encode('a')], tokenizer.encode('a').ids.length, tokenizer.padId);
-  const outputs = await session.run(probe, ['last_hidden_state']);
-  try {
-    const dims = outputs.last_hidden_state.dims;
-    return dims[dims.length - 1];
-  } finally {
-    disposeAll(outputs);
   }
 }

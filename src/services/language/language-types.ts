@@ -1,3 +1,4 @@
+import type { GpuContext } from '../../gpu/device';
 import type { GpuTensor } from '../../gpu/tensor';
 import type { ShapeBuckets } from './bert-session';
 import type { LanguageClassResult } from './class-head';
@@ -88,4 +89,6 @@ export interface BertRequestResult {
   rows?: Float32Array[];
   buffers?: Array<{ buffer: GPUBuffer; row: number }>;
   classes?: LanguageClassResult[];
+  /** The device the run used (gpu path): after a device loss it is no longer the service's current one. */
+  gpu?: GpuContext;
 }

@@ -67,3 +67,13 @@ export function requireWebGpuEp(): void {
     "use backend: 'cpu' (WASM EP + CPU pooling), or run in a browser with WebGPU",
   );
 }
+
+/** WebGPU is present and its adapter is not a software fallback. */
+export async function webGpuIsFast(): Promise<boolean> {
+  if (!webGpuEpAvailable()) return false;
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator!.gpu!;
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return false;
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  return !(info.isFallbackAdapter || info.architecture === 'swiftshader');
+}
