@@ -59,3 +59,54 @@ test('aura.gpu.device.destroy() mid-stream: in-flight requests get DeviceLostErr
   expect(r.moved).toBe(true);
   expect(r.after).toEqual(r.before);
 });
+
+// BERT on onnxruntime-web's WebGPU EP: ORT made that device, and the language service rebuilds its
+// session when it is lost. onnxruntime-web 1.30 makes a new device for a new session once the lost
+// session is released (a run on the lost device throws at once), so the path stays 'gpu'.
+test('BERT on the WebGPU EP: a loss of ORT\'s device fails the in-flight request with DeviceLostError; the session is rebuilt on a new device', async ({ auraPage }) => {
+  test.setTimeout(300_000);
+  const r = await auraPage.evaluate(async () => {
+    const { LanguageService } = (window as unknown as AuraWindow).aura;
+    const tiny = '/models/aura-bert-tiny/';
+    const source = { model: `${tiny}model.onnx`, tokenizer: `${tiny}tokenizer.json`, tokenizerConfig: `${tiny}tokenizer_config.json`, config: `${tiny}config.json` };
+    const language = await LanguageService.create({ backend: 'gpu', source, buckets: { sequenceLengths: [16], batchSizes: [4] }, maxBatch: 4, maxWaitMs: 0, cache: false });
+    const texts = ['hello world', 'spiking neurons'];
+    const before = await language.embedRows(texts);
+    const beforeClasses = (await language.classify(texts)).results.map((c) => c.probabilities);
+    // Destroyed right after the next run's first GPU submission, while that run is in flight.
+    const lost = language.gpu!.device;
+    const submit = lost.queue.submit.bind(lost.queue);
+    lost.queue.submit = (buffers: Iterable<GPUCommandBuffer>) => {
+      submit(buffers);
+      lost.destroy();
+    };
+    const t0 = performance.now();
+    const [inFlight] = await Promise.allSettled([language.embedRows(texts)]);
+    const failedAfterMs = performance.now() - t0;
+    const failure = inFlight.status === 'rejected' ? { name: (inFlight.reason as Error).name, code: (inFlight.reason as { code?: unknown }).code } : null;
+    // Asked while the session is being rebuilt: waits for it, then runs on the new session.
+    const after = await language.embedRows(texts);
+    const afterClasses = (await language.classify(texts)).results.map((c) => c.probabilities);
+    const maxDiff = (a: ArrayLike<number>[], b: ArrayLike<number>[]) => Math.max(...a.map((row, i) => Math.max(...Array.from(row, (v, j) => Math.abs(v - b[i][j])))));
+    const out = {
+      failure,
+      failedAfterMs,
+      rowsDiff: maxDiff(before, after),
+      classDiff: maxDiff(beforeClasses, afterClasses),
+      path: language.path,
+      newDevice: language.gpu !== undefined && language.gpu.device !== lost,
+      recoveries: language.recoveries.map((x) => ({ path: x.path, reason: x.reason, ms: Math.round(x.ms) })),
+    };
+    await language.destroy();
+    return out;
+  });
+  console.log(`BERT device loss: ${JSON.stringify(r)}`);
+  expect(r.failure).toEqual({ name: 'DeviceLostError', code: 'DEVICE_LOST' });
+  expect(r.recoveries).toHaveLength(1);
+  expect(r.recoveries[0].path).toBe('gpu');
+  expect(r.path).toBe('gpu');
+  expect(r.newDevice).toBe(true);
+  // The same EP on a new device of the same adapter: the same answers (tolerance for f32 reorderings).
+  expect(r.rowsDiff).toBeLessThanOrEqual(1e-6);
+  expect(r.classDiff).toBeLessThanOrEqual(1e-6);
+});

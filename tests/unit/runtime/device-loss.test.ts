@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceLostError } from '../../../src/errors';
 import { createAura } from '../../../src/runtime/create-aura';
+import { acquireGpu } from '../../../src/gpu/device';
+import { raceDeviceLoss } from '../../../src/gpu/device-lost';
 import type { UnifiedResponse } from '../../../src/pipeline/response';
 
 /**
@@ -83,5 +85,26 @@ describe('device loss under createAura (Node, Dawn)', () => {
     } finally {
       await aura.destroy();
     }
+  });
+});
+
+// The language service races each BERT run on onnxruntime-web's device against that device's loss, so
+// a run the lost device never finishes cannot hold a request (Chromium: tests/e2e/device-loss.spec.ts).
+describe('raceDeviceLoss (Node, Dawn)', () => {
+  it('work that never ends fails with DeviceLostError once its device is lost; finished work keeps its result or error', async () => {
+    const ctx = await acquireGpu();
+    const { device } = ctx;
+    expect(await raceDeviceLoss(device, Promise.resolve(7))).toBe(7);
+    const bad = new RangeError('not a loss');
+    await expect(raceDeviceLoss(device, Promise.reject(bad))).rejects.toBe(bad);
+    const never = raceDeviceLoss(device, new Promise<number>(() => {}));
+    const t0 = performance.now();
+    device.destroy();
+    const error = await never.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeviceLostError);
+    expect((error as DeviceLostError).code).toBe('DEVICE_LOST');
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    // On a device already lost, work still racing fails at once too.
+    await expect(raceDeviceLoss(device, new Promise<number>(() => {}))).rejects.toBeInstanceOf(DeviceLostError);
   });
 });
