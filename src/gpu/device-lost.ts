@@ -43,26 +43,30 @@ export async function failingAsDeviceLost<T>(device: GPUDevice, body: () => Prom
 }
 
 /** Per device, the rejecters of work raced against its loss (a set, so finished work leaves no reaction behind). */
-const racing = new WeakMap<GPUDevice, Set<(error: DeviceLostError) => void>>();
+const racing = new WeakMap<GPUDevice, { waiting: Set<(error: DeviceLostError) => void>; error?: DeviceLostError }>();
 
 /**
- * `work`, or DeviceLostError as soon as `device` is lost first: work that a lost device never finishes
- * (or finishes late) cannot hold its caller. The work itself is not cancelled.
+ * `work`, or DeviceLostError as soon as `device` is lost first (at once where it is lost already): work
+ * that a lost device never finishes (or finishes late) cannot hold its caller. The work itself is not cancelled.
  */
 export function raceDeviceLoss<T>(device: GPUDevice, work: Promise<T>): Promise<T> {
-  let waiting = racing.get(device);
-  if (!waiting) {
-    const set = (waiting = new Set());
-    racing.set(device, set);
+  let race = racing.get(device);
+  if (!race) {
+    const state: { waiting: Set<(error: DeviceLostError) => void>; error?: DeviceLostError } = { waiting: new Set() };
+    racing.set(device, (race = state));
     void device.lost.then((info) => {
-      const error = new DeviceLostError(info.reason ?? 'unknown', info.message || 'the device was lost while work ran on it');
-      for (const fail of set) fail(error);
-      set.clear();
+      state.error = new DeviceLostError(info.reason ?? 'unknown', info.message || 'the device was lost while work ran on it');
+      for (const fail of state.waiting) fail(state.error);
+      state.waiting.clear();
     });
   }
-  const set = waiting;
+  const { waiting, error } = race;
+  if (error) {
+    work.catch(() => undefined);
+    return Promise.reject(error);
+  }
   return new Promise<T>((resolve, reject) => {
-    set.add(reject);
-    work.then(resolve, reject).finally(() => set.delete(reject));
+    waiting.add(reject);
+    work.then(resolve, reject).finally(() => waiting.delete(reject));
   });
 }
