@@ -3,7 +3,8 @@ import { SERVICE_NAMES, type ExecutionPath, type ServiceName } from '../core/nam
 import type { BackendChoice, BackendPlan, PlannableStage, PlanStore } from '../core/plan';
 import type { AuraRequest } from '../core/request';
 import { GpuUnavailableError, InvalidInputError } from '../errors';
-import { platformGpu, summarizeAdapter, type AdapterSummary, type GpuContext } from '../gpu/device';
+import { acquireGpu, adoptDevice, platformGpu, summarizeAdapter, type AdapterSummary, type GpuContext } from '../gpu/device';
+import { lostInfo } from '../gpu/device-lost';
 import { GpuRuntime } from '../gpu/runtime';
 import { MetricsRegistry } from '../metrics/registry';
 import { Orchestrator } from '../pipeline/orchestrator';
@@ -139,10 +140,18 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
   // `gpu` is its view, which follows the current device.
   let runtime: GpuRuntime;
   let languageOnGpu = false;
+  let languageKeptOnGpu = false;
   if (buildLanguage && choice('language') !== 'cpu' && webGpuEpAvailable() && cachedLanguagePath !== 'cpu') {
-    const ort = ((await buildLanguage('gpu')) as ServiceOf<'language'>).gpu!;
+    const language = (await buildLanguage('gpu')) as ServiceOf<'language'>;
     languageOnGpu = true;
-    runtime = GpuRuntime.adopt(ort);
+    // After a loss of ORT's device the kept language service rebuilds its session on a new ORT device:
+    // the kernels re-adopt that one (one device again); else the runtime acquires its own.
+    const readopt = async () => {
+      await language.ready();
+      const device = languageKeptOnGpu ? language.gpu?.device : undefined;
+      return device && !lostInfo(device) ? adoptDevice(device) : acquireGpu(); // never a lost device: it would be lost again at once
+    };
+    runtime = GpuRuntime.adopt(language.gpu!, { readopt });
   } else {
     if (wanted.has('language') && choice('language') === 'gpu') {
       throw new GpuUnavailableError('language was forced onto the GPU, but onnxruntime-web has no WebGPU EP here', "use backend { language: 'cpu' } (WASM) or 'auto', or run in a browser with WebGPU");
@@ -180,6 +189,7 @@ export async function createAura(options: AuraOptions = {}): Promise<Aura> {
 
   // BERT left the WebGPU EP: move the kernels onto our own device before ORT's session (and maybe its device) goes.
   if (languageOnGpu && pathOf('language') === 'cpu') await runtime.useOwnDevice();
+  languageKeptOnGpu = languageOnGpu && pathOf('language') === 'gpu';
   // Keep the planned path of each service and release the other; build it where no trial did.
   const services = {} as Aura['services'];
   const stageList: ServiceStage[] = [];

@@ -110,3 +110,47 @@ test('BERT on the WebGPU EP: a loss of ORT\'s device fails the in-flight request
   expect(r.rowsDiff).toBeLessThanOrEqual(1e-6);
   expect(r.classDiff).toBeLessThanOrEqual(1e-6);
 });
+
+// The same loss under createAura with BERT on the WebGPU EP: aura.gpu is ORT's device (adopted). The
+// language service rebuilds its session on a new ORT device and the runtime re-adopts that device.
+test('createAura with BERT on the WebGPU EP: aura.gpu.device.destroy() mid-stream, then one device again and the same answers', async ({ auraPage }) => {
+  test.setTimeout(300_000);
+  const r = await auraPage.evaluate(async () => {
+    const { createAura } = (window as unknown as AuraWindow).aura;
+    const tiny = '/models/aura-bert-tiny/';
+    const source = { model: `${tiny}model.onnx`, tokenizer: `${tiny}tokenizer.json`, tokenizerConfig: `${tiny}tokenizer_config.json`, config: `${tiny}config.json` };
+    const language = { source, buckets: { sequenceLengths: [16], batchSizes: [4] }, maxBatch: 4 };
+    const aura = await createAura({ backend: { language: 'gpu', lnn: 'gpu', router: 'gpu' }, planStore: false, services: ['language', 'lnn'], language });
+    const requests = [
+      { id: 'text', text: 'is the greenhouse too warm' },
+      { id: 'both', text: 'the sensor reads high', series: [18, 19, 21, 24, 26, 25, 23, 20] },
+    ];
+    const answer = (x: Awaited<ReturnType<typeof aura.infer>>) => JSON.stringify({ decision: x.decision, confidence: x.confidence, route: x.route.selected, services: Object.fromEntries(Object.entries(x.services).map(([k, s]) => [k, [s?.status, s?.path, s?.decision]])) });
+    const before: string[] = [];
+    for (const q of requests) before.push(answer(await aura.infer(q)));
+    const ownedBefore = aura.gpu.owned;
+    const lost = aura.gpu.device;
+    const submit = lost.queue.submit.bind(lost.queue);
+    lost.queue.submit = (buffers: Iterable<GPUCommandBuffer>) => {
+      submit(buffers);
+      lost.destroy();
+    };
+    const settled = await Promise.allSettled(requests.map((q) => aura.infer({ ...q, id: `${q.id}-in-flight` })));
+    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [{ name: (s.reason as Error).name, code: (s.reason as { code?: unknown }).code }] : []));
+    const after: string[] = [];
+    for (const q of requests) after.push(answer(await aura.infer(q)));
+    const bert = aura.services.language!;
+    const out = { before, after, failures, ownedBefore, moved: aura.gpu.device !== lost, shared: aura.gpu.device === bert.gpu?.device, owned: aura.gpu.owned, recoveries: bert.recoveries.map((x) => x.path) };
+    await aura.destroy();
+    return out;
+  });
+  console.log(`createAura BERT device loss: ${JSON.stringify({ ...r, before: undefined, after: undefined })}`);
+  expect(r.ownedBefore).toBe(false);
+  expect(r.failures.length).toBeGreaterThan(0);
+  for (const f of r.failures) expect(f).toEqual({ name: 'DeviceLostError', code: 'DEVICE_LOST' });
+  expect(r.moved).toBe(true);
+  expect(r.recoveries).toEqual(['gpu']);
+  expect(r.shared).toBe(true);
+  expect(r.owned).toBe(false);
+  expect(r.after).toEqual(r.before);
+});
