@@ -154,3 +154,4 @@ test('createAura with BERT on the WebGPU EP: aura.gpu.device.destroy() mid-strea
   expect(r.owned).toBe(false);
   expect(r.after).toEqual(r.before);
 });
+

@@ -72,9 +72,11 @@ export async function rebuildEngine(recipe: EngineRecipe, old: BertEngine, info:
     }
     return done(engine);
   } catch (cause) {
-    // A WebGPU session that arrives after the bound is released, not leaked.
-    attempt.then((late) => late.session.release(), () => undefined);
-    return done(await buildEngine(recipe, 'wasm'), String((cause as Error)?.message ?? cause));
+    // A WebGPU session that arrives after the bound is released first (bounded again): ORT's asyncify
+    // build must not create two sessions at once.
+    await within(attempt.then((late) => late.session.release()), bounds.rebuildMs).catch(() => undefined);
+    // Bounded too: a throw here keeps the lost session, whose requests then fail with DeviceLostError.
+    return done(await within(buildEngine(recipe, 'wasm'), bounds.rebuildMs), String((cause as Error)?.message ?? cause));
   }
 }
 
