@@ -11,7 +11,8 @@ export function declaredStep<U extends Record<string, UniformType>, B extends st
   device: GPUDevice, run: KernelRun<U, B> & { workgroups: NonNullable<KernelRun['workgroups']> },
 ): { step: ComputeStep; uniforms: GPUBuffer } {
   const { kernel } = run;
+  const pipeline = kernelPipeline(device, kernel, run.constants); // first: a layout error throws before a buffer exists
   const uniforms = uniformBlock(device, kernel, run.uniforms);
   const buffers = kernel.bindings.map((name) => run.buffers[name]);
-  return { step: { pipeline: kernelPipeline(device, kernel, run.constants), buffers: [uniforms, ...buffers], workgroups: run.workgroups }, uniforms };
+  return { step: { pipeline, buffers: [uniforms, ...buffers], workgroups: run.workgroups }, uniforms };
 }
