@@ -74,8 +74,9 @@ export function packUniforms(kernel: Kernel, values: Record<string, number>): Ar
  * itself and destroys the buffer after its submission (the kernels not yet run by dispatch()).
  */
 export function uniformBlock(device: GPUDevice, kernel: Kernel, values: Record<string, number>): GPUBuffer {
+  const bytes = packUniforms(kernel, values); // first: a missing field throws before a buffer exists
   const block = device.createBuffer({ size: kernel.uniformBytes, usage: UNIFORM, label: `${kernel.shader} uniforms` });
-  device.queue.writeBuffer(block, 0, packUniforms(kernel, values));
+  device.queue.writeBuffer(block, 0, bytes);
   return block;
 }
 

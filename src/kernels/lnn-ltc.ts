@@ -1,18 +1,30 @@
 import type { LtcModel } from './lnn-model';
-import { UNIFORM, bufferFrom } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor } from '../gpu/dispatch';
-import { getPipeline } from '../gpu/pipeline-cache';
-import { loadWgsl } from '../gpu/wgsl';
+import { declareKernel, kernelPipeline, uniformBlock } from '../gpu/kernel';
 import { lnnWorkgroupSizeFor } from './lnn-cfc';
 import { NO_INDEX } from './wgsl-constants';
 
 const ABSENT = NO_INDEX;
 
+/** A whole LTC sequence, one workgroup per batch row (shaders/wgsl/lnn-ltc.wgsl); WORKGROUP_SIZE per model. */
+export const LNN_LTC_KERNEL = declareKernel({
+  shader: 'lnn-ltc',
+  constants: { WORKGROUP_SIZE: 64 },
+  workgroupSize: 1,
+  uniforms: {
+    units: 'u32', sensory: 'u32', motor: 'u32', steps: 'u32', batch: 'u32', unfolds: 'u32', softplusConstraint: 'u32', scratchStride: 'u32',
+    epsilon: 'f32', inputW: 'u32', inputB: 'u32', outputW: 'u32', outputB: 'u32',
+  },
+  bindings: ['params', 'seq', 'state', 'scratch', 'trajectory', 'output'],
+});
+
+type LtcShape = { [K in keyof typeof LNN_LTC_KERNEL.uniforms]: number };
+
 export interface PackedLtc {
   params: Float32Array;
-  /** The `Shape` uniform as 16 words, steps and batch filled per run. */
-  shape: ArrayBuffer;
+  /** The `Shape` uniform's fields by name, less steps and batch (set per run). */
+  shape: Omit<LtcShape, 'steps' | 'batch'>;
   scratchStride: number;
   workgroupSize: number;
 }
@@ -39,24 +51,20 @@ export function packLtcModel(m: LtcModel): PackedLtc {
     at += p.length;
   }
   const scratchStride = m.sensorySize + 3 * m.units;
-  const shape = new ArrayBuffer(64);
-  const view = new DataView(shape);
-  [m.units, m.sensorySize, m.motorSize, 0, 0, m.odeUnfolds, m.implicitConstraints ? 1 : 0, scratchStride].forEach((v, i) => view.setUint32(i * 4, v, true));
-  view.setFloat32(32, m.epsilon, true);
-  [inputW, inputB, outputW, outputB].forEach((v, i) => view.setUint32(36 + i * 4, v, true));
+  const shape = {
+    units: m.units, sensory: m.sensorySize, motor: m.motorSize, unfolds: m.odeUnfolds, softplusConstraint: m.implicitConstraints ? 1 : 0, scratchStride,
+    epsilon: m.epsilon, inputW, inputB, outputW, outputB,
+  };
   return { params, shape, scratchStride, workgroupSize: lnnWorkgroupSizeFor(Math.max(m.units, m.sensorySize)) };
 }
 
 export function lnnLtcPipeline(device: GPUDevice, workgroupSize: number): GPUComputePipeline {
-  return getPipeline(device, { shader: 'lnn-ltc', code: loadWgsl('lnn-ltc'), constants: { WORKGROUP_SIZE: workgroupSize } });
+  return kernelPipeline(device, LNN_LTC_KERNEL, { WORKGROUP_SIZE: workgroupSize });
 }
 
+/** The uniform for one run of a packed LTC (caller destroys it after the submission). */
 export function ltcShapeUniform(device: GPUDevice, packed: PackedLtc, batch: number, steps: number): GPUBuffer {
-  const words = new Uint8Array(packed.shape.slice(0));
-  const view = new DataView(words.buffer);
-  view.setUint32(12, steps, true);
-  view.setUint32(16, batch, true);
-  return bufferFrom(device, words, UNIFORM, 'lnn-ltc shape');
+  return uniformBlock(device, LNN_LTC_KERNEL, { ...packed.shape, steps, batch });
 }
 
 export function ltcSequenceStep(
@@ -68,7 +76,7 @@ export function ltcSequenceStep(
 ): ComputeStep {
   return {
     pipeline: lnnLtcPipeline(device, packed.workgroupSize),
-    buffers: [shape, b.params, b.seq, b.state, b.scratch, b.trajectory, b.output],
+    buffers: [shape, ...LNN_LTC_KERNEL.bindings.map((name) => b[name])],
     workgroups: dispatchFor(device, batch, 1),
   };
 }

@@ -1,13 +1,23 @@
-import { UNIFORM, bufferFrom } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
-import { getPipeline } from '../gpu/pipeline-cache';
-import { loadWgsl } from '../gpu/wgsl';
+import { declareKernel, kernelPipeline, uniformBlock } from '../gpu/kernel';
 import type { RlsShape } from './lnn-model';
 
 export const LNN_RLS_WORKGROUP_SIZE = 64;
 
+/** The recursive-least-squares readout update, one workgroup (shaders/wgsl/lnn-rls.wgsl). */
+export const LNN_RLS_KERNEL = declareKernel({
+  shader: 'lnn-rls',
+  constants: { WORKGROUP_SIZE: LNN_RLS_WORKGROUP_SIZE },
+  workgroupSize: LNN_RLS_WORKGROUP_SIZE,
+  uniforms: {
+    rows: 'u32', width: 'u32', stateSize: 'u32', inputOffset: 'u32', trainSamples: 'u32', trainSteps: 'u32', heldSamples: 'u32', heldSteps: 'u32',
+    trainSkip: 'u32', heldSkip: 'u32', heldRowOffset: 'u32', heldTargetOffset: 'u32', strength: 'f32', pad0: 'u32', pad1: 'u32', pad2: 'u32',
+  },
+  bindings: ['trainTrajectory', 'heldTrajectory', 'targets', 'stateIn', 'stateOut', 'work'],
+});
+
 export function lnnRlsPipeline(device: GPUDevice): GPUComputePipeline {
-  return getPipeline(device, { shader: 'lnn-rls', code: loadWgsl('lnn-rls'), constants: { WORKGROUP_SIZE: LNN_RLS_WORKGROUP_SIZE } });
+  return kernelPipeline(device, LNN_RLS_KERNEL);
 }
 
 /** The sample sets of one update, as in rls-cpu.ts's RlsSampleSet (less the data). */
@@ -17,15 +27,15 @@ export interface RlsRun {
   strength: number;
 }
 
+/** The uniform block of one update (the caller destroys it after the submission). */
 export function rlsShapeUniform(device: GPUDevice, shape: RlsShape, run: RlsRun): GPUBuffer {
-  const words = new ArrayBuffer(64);
-  const view = new DataView(words);
   const { train, held } = run;
-  [shape.rows, shape.width, shape.stateSize, shape.inputOffset, train.count, train.steps, held.count, held.steps, train.skip, held.skip, held.rowOffset, held.targetOffset].forEach((v, i) =>
-    view.setUint32(i * 4, v, true),
-  );
-  view.setFloat32(48, run.strength, true);
-  return bufferFrom(device, new Uint8Array(words), UNIFORM, 'lnn-rls shape');
+  return uniformBlock(device, LNN_RLS_KERNEL, {
+    rows: shape.rows, width: shape.width, stateSize: shape.stateSize, inputOffset: shape.inputOffset,
+    trainSamples: train.count, trainSteps: train.steps, heldSamples: held.count, heldSteps: held.steps,
+    trainSkip: train.skip, heldSkip: held.skip, heldRowOffset: held.rowOffset, heldTargetOffset: held.targetOffset,
+    strength: run.strength, pad0: 0, pad1: 0, pad2: 0,
+  });
 }
 
 /** Where [errorBefore, errorAfter] land in `work`. */
@@ -39,9 +49,5 @@ export function rlsUpdateStep(
   uniform: GPUBuffer,
   b: { trainTrajectory: GPUBuffer; heldTrajectory: GPUBuffer; targets: GPUBuffer; stateIn: GPUBuffer; stateOut: GPUBuffer; work: GPUBuffer },
 ): ComputeStep {
-  return {
-    pipeline: lnnRlsPipeline(device),
-    buffers: [uniform, b.trainTrajectory, b.heldTrajectory, b.targets, b.stateIn, b.stateOut, b.work],
-    workgroups: [1, 1, 1],
-  };
+  return { pipeline: lnnRlsPipeline(device), buffers: [uniform, ...LNN_RLS_KERNEL.bindings.map((name) => b[name])], workgroups: [1, 1, 1] };
 }

@@ -1,9 +1,8 @@
 import { InvalidInputError, requireInteger } from '../errors';
-import { STORAGE, Usage, readUint32, uniformFrom, checkBindingSize } from '../gpu/buffers';
-import { runCompute, type ComputeStep } from '../gpu/compute';
+import { STORAGE, Usage, readUint32, checkBindingSize } from '../gpu/buffers';
+import type { ComputeStep } from '../gpu/compute';
 import type { GpuContext } from '../gpu/device';
-import { getPipeline } from '../gpu/pipeline-cache';
-import { loadWgsl } from '../gpu/wgsl';
+import { declareKernel, dispatch, kernelPipeline } from '../gpu/kernel';
 import { requireGpuTensorLayout, type GpuTensor } from '../gpu/tensor';
 
 /**
@@ -17,6 +16,15 @@ import { requireGpuTensorLayout, type GpuTensor } from '../gpu/tensor';
 export const SERIES_SHAPE_WORKGROUP_SIZE = 256;
 /** The GPU kernel is one workgroup (its min/max a workgroup reduction): n and width up to this. */
 export const SERIES_SHAPE_MAX_LENGTH = 16384;
+
+/** Resampling and min–max scaling in one workgroup (shaders/wgsl/series-shape.wgsl). */
+export const SERIES_SHAPE_KERNEL = declareKernel({
+  shader: 'series-shape',
+  constants: { WORKGROUP_SIZE: SERIES_SHAPE_WORKGROUP_SIZE },
+  workgroupSize: SERIES_SHAPE_WORKGROUP_SIZE,
+  uniforms: { n: 'u32', width: 'u32', offset: 'u32' },
+  bindings: ['x', 'y', 'status'],
+});
 
 const f = Math.fround;
 
@@ -99,7 +107,7 @@ export function requireResidentSeries(tensor: GpuTensor, device: GPUDevice, name
 }
 
 export function seriesShapePipeline(device: GPUDevice): GPUComputePipeline {
-  return getPipeline(device, { shader: 'series-shape', code: loadWgsl('series-shape'), constants: { WORKGROUP_SIZE: SERIES_SHAPE_WORKGROUP_SIZE } });
+  return kernelPipeline(device, SERIES_SHAPE_KERNEL);
 }
 
 /** Encodes the shaping of `x[offset … offset + n)` into `y[0 … width)` and `status[0]` (no upload, no read-back). */
@@ -120,17 +128,19 @@ export async function shapeSeriesGpu(ctx: GpuContext, tensor: GpuTensor, width: 
   requireInteger('width', width, 1, limit);
   if ((tensor.buffer.usage & Usage.STORAGE) === 0) throw new InvalidInputError('the series buffer was not made with STORAGE usage', 'the kernel binds it as a storage buffer: create it with GPUBufferUsage.STORAGE, or pass the values to shapeSeriesCpu');
   checkBindingSize(device, tensor.buffer.size, 'series');
-  const params = uniformFrom(device, [{ u32: n }, { u32: width }, { u32: tensor.byteOffset / 4 }]);
   const output = device.createBuffer({ size: width * 4, usage: STORAGE, label: 'shaped-series' });
   const status = device.createBuffer({ size: 4, usage: STORAGE, label: 'shaped-series-status' });
   try {
-    await runCompute(device, [seriesShapeStep(device, params, tensor.buffer, output, status)], { timing: false });
+    await dispatch(ctx, {
+      kernel: SERIES_SHAPE_KERNEL,
+      uniforms: { n, width, offset: tensor.byteOffset / 4 },
+      buffers: { x: tensor.buffer, y: output, status },
+      workgroups: [1, 1, 1],
+    }, { timing: false });
   } catch (error) {
     output.destroy();
     status.destroy();
     throw error;
-  } finally {
-    params.destroy();
   }
   return {
     kind: 'gpu', buffer: output, device, byteOffset: 0, dtype: 'float32', shape: [width], status,

@@ -1,8 +1,8 @@
-import { STORAGE, readUint32, uniformFrom } from '../gpu/buffers';
+import { STORAGE, readUint32 } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor } from '../gpu/dispatch';
-import { getPipeline } from '../gpu/pipeline-cache';
-import { loadWgsl } from '../gpu/wgsl';
+import { declareKernel, kernelPipeline } from '../gpu/kernel';
+import { declaredStep } from './declared-step';
 
 /** Slots of the counters buffer (mirrors shaders/wgsl/snn-counters.wgsl): 64-bit counts as (low, high) u32. */
 import { SNN_COUNTER } from './wgsl-constants';
@@ -26,11 +26,20 @@ export function emptySnnCounts(): SnnCounts {
   return { sop: 0, mac: 0, neuronSpikes: 0, inputSpikes: 0 };
 }
 
-/** WGSL source of a spiking kernel: shared pieces (counters, rng) prepended to the kernel's own file. */
-/** A spiking kernel's pipeline; its shared WGSL (counters, RNG, STDP parameters) comes by its `// uses:` line. */
-export function snnPipeline(device: GPUDevice, name: string, constants: Record<string, number>): GPUComputePipeline {
-  return getPipeline(device, { shader: name, code: loadWgsl(name), constants });
-}
+/**
+ * Advances the step clock (shaders/wgsl/snn-tick.wgsl). It has no uniform struct: its one buffer,
+ * the counters, sits at @binding(0), so it runs as a plain step, never through dispatch().
+ */
+export const SNN_TICK_KERNEL = declareKernel({ shader: 'snn-tick', workgroupSize: 1, uniforms: {}, bindings: ['counters'] });
+
+/** Adds per-neuron spike tallies to the counters (shaders/wgsl/snn-count.wgsl). */
+export const SNN_COUNT_KERNEL = declareKernel({
+  shader: 'snn-count',
+  constants: { WORKGROUP_SIZE: 256 },
+  workgroupSize: 256,
+  uniforms: { count: 'u32', width: 'u32', offset: 'u32', slot: 'u32' },
+  bindings: ['tallies', 'fanout', 'counters'],
+});
 
 /** A zeroed counters buffer (clock at step 0). */
 export function createSnnCounters(device: GPUDevice): GPUBuffer {
@@ -43,7 +52,7 @@ export function resetSnnCounters(device: GPUDevice, counters: GPUBuffer): void {
 
 /** Advances the step clock: the last dispatch of every simulated time step. */
 export function snnTickStep(device: GPUDevice, counters: GPUBuffer): ComputeStep {
-  return { pipeline: snnPipeline(device, 'snn-tick', {}), buffers: [counters], workgroups: [1, 1, 1] };
+  return { pipeline: kernelPipeline(device, SNN_TICK_KERNEL), buffers: [counters], workgroups: [1, 1, 1] };
 }
 
 /**
@@ -54,9 +63,13 @@ export function snnCountStep(
   device: GPUDevice, b: { tallies: GPUBuffer; fanout: GPUBuffer; counters: GPUBuffer },
   shape: { count: number; width: number; offset: number; slot: 'neuronSpikes' | 'inputSpikes' }, workgroupSize = 256,
 ): { step: ComputeStep; uniforms: GPUBuffer } {
-  const uniforms = uniformFrom(device, [{ u32: shape.count }, { u32: shape.width }, { u32: shape.offset }, { u32: SNN_COUNTER[shape.slot] }]);
-  const pipeline = snnPipeline(device, 'snn-count', { WORKGROUP_SIZE: workgroupSize });
-  return { step: { pipeline, buffers: [uniforms, b.tallies, b.fanout, b.counters], workgroups: dispatchFor(device, shape.count, workgroupSize) }, uniforms };
+  return declaredStep(device, {
+    kernel: SNN_COUNT_KERNEL,
+    uniforms: { count: shape.count, width: shape.width, offset: shape.offset, slot: SNN_COUNTER[shape.slot] },
+    buffers: { tallies: b.tallies, fanout: b.fanout, counters: b.counters },
+    workgroups: dispatchFor(device, shape.count, workgroupSize),
+    constants: { WORKGROUP_SIZE: workgroupSize },
+  });
 }
 
 export async function readSnnCounters(device: GPUDevice, counters: GPUBuffer): Promise<SnnCounts & { clock: number }> {

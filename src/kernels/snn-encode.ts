@@ -1,7 +1,8 @@
 import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor } from '../gpu/dispatch';
-import { uniformFrom } from '../gpu/buffers';
-import { snnPipeline, type SnnCounts } from './snn-counters';
+import { declareKernel } from '../gpu/kernel';
+import { declaredStep } from './declared-step';
+import type { SnnCounts } from './snn-counters';
 import { snnUniform } from './snn-rng';
 import { SNN_ENCODING } from './wgsl-constants';
 
@@ -109,6 +110,15 @@ export function encodeStepCpu(
   counts.sop += spikes * fanout;
 }
 
+/** One encoder step (shaders/wgsl/snn-encode.wgsl); ENCODING is set per encoding (SNN_ENCODING). */
+export const SNN_ENCODE_KERNEL = declareKernel({
+  shader: 'snn-encode',
+  constants: { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE },
+  workgroupSize: SNN_WORKGROUP_SIZE,
+  uniforms: { count: 'u32', width: 'u32', seed: 'u32', timeSteps: 'u32', gain: 'f32', offset: 'f32', poissonScale: 'f32', latencyThreshold: 'f32' },
+  bindings: ['input', 'encoded', 'counters', 'inputCounts'],
+});
+
 /**
  * Encodes one step of `input` (batch × width) into `encoded` on the GPU, at the step the clock says,
  * tallying each input's spikes in `inputCounts` (zeroed by the caller; see snnCountStep).
@@ -117,13 +127,11 @@ export function encodeStep(
   device: GPUDevice, p: EncoderParams, buffers: { input: GPUBuffer; encoded: GPUBuffer; counters: GPUBuffer; inputCounts: GPUBuffer },
   shape: { count: number; width: number; timeSteps: number }, workgroupSize = SNN_WORKGROUP_SIZE,
 ): { step: ComputeStep; uniforms: GPUBuffer } {
-  const uniforms = uniformFrom(device, [
-    { u32: shape.count }, { u32: shape.width }, { u32: p.seed }, { u32: shape.timeSteps },
-    { f32: p.gain }, { f32: p.offset }, { f32: p.poissonScale }, { f32: p.latencyThreshold },
-  ]);
-  const pipeline = snnPipeline(device, 'snn-encode', { WORKGROUP_SIZE: workgroupSize, ENCODING: SNN_ENCODING[p.kind] });
-  return {
-    step: { pipeline, buffers: [uniforms, buffers.input, buffers.encoded, buffers.counters, buffers.inputCounts], workgroups: dispatchFor(device, shape.count, workgroupSize) },
-    uniforms,
-  };
+  return declaredStep(device, {
+    kernel: SNN_ENCODE_KERNEL,
+    uniforms: { count: shape.count, width: shape.width, seed: p.seed, timeSteps: shape.timeSteps, gain: p.gain, offset: p.offset, poissonScale: p.poissonScale, latencyThreshold: p.latencyThreshold },
+    buffers: { input: buffers.input, encoded: buffers.encoded, counters: buffers.counters, inputCounts: buffers.inputCounts },
+    workgroups: dispatchFor(device, shape.count, workgroupSize),
+    constants: { WORKGROUP_SIZE: workgroupSize, ENCODING: SNN_ENCODING[p.kind] },
+  });
 }

@@ -1,8 +1,8 @@
-import { STORAGE, readUint32, uniformFrom } from '../gpu/buffers';
+import { STORAGE, readUint32 } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor } from '../gpu/dispatch';
-import { getPipeline } from '../gpu/pipeline-cache';
-import { loadWgsl } from '../gpu/wgsl';
+import { declareKernel } from '../gpu/kernel';
+import { declaredStep } from './declared-step';
 import { SNN_WORKGROUP_SIZE } from './snn-encode';
 import { NO_INDEX } from './wgsl-constants';
 
@@ -13,6 +13,15 @@ export interface SnnInputFault {
 }
 
 const NONE = NO_INDEX;
+
+/** The range and finiteness check of a resident input (shaders/wgsl/snn-input-check.wgsl). */
+export const SNN_INPUT_CHECK_KERNEL = declareKernel({
+  shader: 'snn-input-check',
+  constants: { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE },
+  workgroupSize: SNN_WORKGROUP_SIZE,
+  uniforms: { count: 'u32', direct: 'u32', maxDirect: 'f32' },
+  bindings: ['input', 'fault'],
+});
 
 /** The fault words (`Fault` in snn-input-check.wgsl), set to "none" before the run. */
 export function createSnnInputFault(device: GPUDevice): GPUBuffer {
@@ -25,9 +34,12 @@ export function createSnnInputFault(device: GPUDevice): GPUBuffer {
 export function snnInputCheckStep(
   device: GPUDevice, b: { input: GPUBuffer; fault: GPUBuffer }, shape: { count: number; direct: boolean; maxDirect: number },
 ): { step: ComputeStep; uniforms: GPUBuffer } {
-  const uniforms = uniformFrom(device, [{ u32: shape.count }, { u32: shape.direct ? 1 : 0 }, { f32: shape.maxDirect }]);
-  const pipeline = getPipeline(device, { shader: 'snn-input-check', code: loadWgsl('snn-input-check'), constants: { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE } });
-  return { step: { pipeline, buffers: [uniforms, b.input, b.fault], workgroups: dispatchFor(device, shape.count, SNN_WORKGROUP_SIZE) }, uniforms };
+  return declaredStep(device, {
+    kernel: SNN_INPUT_CHECK_KERNEL,
+    uniforms: { count: shape.count, direct: shape.direct ? 1 : 0, maxDirect: shape.maxDirect },
+    buffers: { input: b.input, fault: b.fault },
+    workgroups: dispatchFor(device, shape.count, SNN_WORKGROUP_SIZE),
+  });
 }
 
 export async function readSnnInputFault(device: GPUDevice, fault: GPUBuffer): Promise<SnnInputFault> {

@@ -1,7 +1,8 @@
-import { uniformFrom } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor, foldDispatch } from '../gpu/dispatch';
-import { snnPipeline, type SnnCounts } from './snn-counters';
+import { declareKernel } from '../gpu/kernel';
+import { declaredStep } from './declared-step';
+import type { SnnCounts } from './snn-counters';
 import { SNN_WORKGROUP_SIZE } from './snn-encode';
 
 /**
@@ -202,21 +203,37 @@ export interface LifBuffers {
   raster: GPUBuffer;
 }
 
+/** One LIF step (shaders/wgsl/snn-lif.wgsl); MODEL, RESET, GE and RESET_DELAY are set per neuron model. */
+export const SNN_LIF_KERNEL = declareKernel({
+  shader: 'snn-lif',
+  constants: { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE },
+  workgroupSize: SNN_WORKGROUP_SIZE,
+  uniforms: { count: 'u32', width: 'u32', raster: 'u32', refractory: 'u32', a: 'f32', b: 'f32', threshold: 'f32', vReset: 'f32', vLeak: 'f32' },
+  bindings: ['current', 'adapt', 'state', 'spikes', 'counters', 'raster'],
+});
+
+/** The adaptive-threshold update, one workgroup per batch row (shaders/wgsl/snn-adapt.wgsl). */
+export const SNN_ADAPT_KERNEL = declareKernel({
+  shader: 'snn-adapt',
+  constants: { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE },
+  workgroupSize: SNN_WORKGROUP_SIZE,
+  uniforms: { batch: 'u32', width: 'u32', theta: 'f32', rateDecay: 'f32', rateGain: 'f32', thetaGain: 'f32', targetRate: 'f32' },
+  bindings: ['spikes', 'adapt'],
+});
+
 /** One LIF step on the GPU for batch × width neurons. Returns the step and the uniforms it owns. */
 export function lifStep(
   device: GPUDevice, p: LifKernelParams, b: LifBuffers, shape: { batch: number; width: number; raster: boolean },
   workgroupSize = SNN_WORKGROUP_SIZE,
 ): { step: ComputeStep; uniforms: GPUBuffer } {
   const count = shape.batch * shape.width;
-  const uniforms = uniformFrom(device, [
-    { u32: count }, { u32: shape.width }, { u32: shape.raster ? 1 : 0 }, { u32: p.refractory },
-    { f32: p.a }, { f32: p.b }, { f32: p.threshold }, { f32: p.vReset }, { f32: p.vLeak },
-  ]);
-  const pipeline = snnPipeline(device, 'snn-lif', { WORKGROUP_SIZE: workgroupSize, MODEL: p.model, RESET: p.reset, GE: p.ge ? 1 : 0, RESET_DELAY: p.resetDelay ? 1 : 0 });
-  return {
-    step: { pipeline, buffers: [uniforms, b.current, b.adapt, b.state, b.spikes, b.counters, b.raster], workgroups: dispatchFor(device, count, workgroupSize) },
-    uniforms,
-  };
+  return declaredStep(device, {
+    kernel: SNN_LIF_KERNEL,
+    uniforms: { count, width: shape.width, raster: shape.raster ? 1 : 0, refractory: p.refractory, a: p.a, b: p.b, threshold: p.threshold, vReset: p.vReset, vLeak: p.vLeak },
+    buffers: { current: b.current, adapt: b.adapt, state: b.state, spikes: b.spikes, counters: b.counters, raster: b.raster },
+    workgroups: dispatchFor(device, count, workgroupSize),
+    constants: { WORKGROUP_SIZE: workgroupSize, MODEL: p.model, RESET: p.reset, GE: p.ge ? 1 : 0, RESET_DELAY: p.resetDelay ? 1 : 0 },
+  });
 }
 
 /** The adaptive-threshold update on the GPU (one workgroup per batch row). */
@@ -224,12 +241,11 @@ export function adaptStep(
   device: GPUDevice, a: AdaptiveThreshold, spikes: GPUBuffer, adapt: GPUBuffer, shape: { batch: number; width: number },
   workgroupSize = SNN_WORKGROUP_SIZE,
 ): { step: ComputeStep; uniforms: GPUBuffer } {
-  const uniforms = uniformFrom(device, [
-    { u32: shape.batch }, { u32: shape.width }, { f32: a.theta }, { f32: a.rateDecay }, { f32: a.rateGain }, { f32: a.thetaGain }, { f32: a.target },
-  ]);
-  const pipeline = snnPipeline(device, 'snn-adapt', { WORKGROUP_SIZE: workgroupSize });
-  return {
-    step: { pipeline, buffers: [uniforms, spikes, adapt], workgroups: foldDispatch(shape.batch, device.limits.maxComputeWorkgroupsPerDimension) },
-    uniforms,
-  };
+  return declaredStep(device, {
+    kernel: SNN_ADAPT_KERNEL,
+    uniforms: { batch: shape.batch, width: shape.width, theta: a.theta, rateDecay: a.rateDecay, rateGain: a.rateGain, thetaGain: a.thetaGain, targetRate: a.target },
+    buffers: { spikes, adapt },
+    workgroups: foldDispatch(shape.batch, device.limits.maxComputeWorkgroupsPerDimension),
+    constants: { WORKGROUP_SIZE: workgroupSize },
+  });
 }

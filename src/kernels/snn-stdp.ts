@@ -1,7 +1,7 @@
-import { uniformFrom } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor } from '../gpu/dispatch';
-import { snnPipeline } from './snn-counters';
+import { declareKernel, kernelPipeline, uniformBlock } from '../gpu/kernel';
+import { declaredStep } from './declared-step';
 import { SNN_WORKGROUP_SIZE } from './snn-encode';
 
 /**
@@ -73,28 +73,39 @@ export function stdpApplyCpu(p: StdpParams, reward: number, elig: Float32Array, 
   for (let k = 0; k < weights.length; k++) weights[k] = Math.min(Math.max(f(weights[k] + f(lrReward * elig[k])), -p.wMax), p.wMax);
 }
 
-function stdpUniforms(device: GPUDevice, p: StdpParams, shape: { batch: number; inWidth: number; outWidth: number }, reward: number): GPUBuffer {
-  return uniformFrom(device, [
-    { u32: shape.batch }, { u32: shape.inWidth }, { u32: shape.outWidth },
-    { f32: p.preDecay }, { f32: p.postDecay }, { f32: p.eligDecay }, { f32: p.aPlus }, { f32: p.aMinus },
-    { f32: Math.fround(p.learningRate * reward) }, { f32: p.wMax },
-  ]);
+/** The three STDP kernels share one uniform struct (StdpParams in shaders/wgsl/snn-stdp-params.wgsl). */
+const stdpDeclaration = {
+  constants: { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE },
+  workgroupSize: SNN_WORKGROUP_SIZE,
+  uniforms: { batch: 'u32', inWidth: 'u32', outWidth: 'u32', preDecay: 'f32', postDecay: 'f32', eligDecay: 'f32', aPlus: 'f32', aMinus: 'f32', lrReward: 'f32', wMax: 'f32' },
+} as const;
+/** Eligibility from the old traces, one thread per synapse (shaders/wgsl/snn-stdp-elig.wgsl). */
+export const SNN_STDP_ELIG_KERNEL = declareKernel({ shader: 'snn-stdp-elig', ...stdpDeclaration, bindings: ['pre', 'post', 'traces', 'elig'] });
+/** The pre and post traces, one thread per trace (shaders/wgsl/snn-stdp-trace.wgsl). */
+export const SNN_STDP_TRACE_KERNEL = declareKernel({ shader: 'snn-stdp-trace', ...stdpDeclaration, bindings: ['pre', 'post', 'traces'] });
+/** The reward-gated weight update (shaders/wgsl/snn-stdp-apply.wgsl). */
+export const SNN_STDP_APPLY_KERNEL = declareKernel({ shader: 'snn-stdp-apply', ...stdpDeclaration, bindings: ['elig', 'weights'] });
+
+function stdpUniforms(p: StdpParams, shape: { batch: number; inWidth: number; outWidth: number }, reward: number) {
+  return {
+    batch: shape.batch, inWidth: shape.inWidth, outWidth: shape.outWidth,
+    preDecay: p.preDecay, postDecay: p.postDecay, eligDecay: p.eligDecay, aPlus: p.aPlus, aMinus: p.aMinus,
+    lrReward: Math.fround(p.learningRate * reward), wMax: p.wMax,
+  };
 }
 
-/** The two per-step dispatches (eligibility from the old traces, then the traces). */
+/** The two per-step dispatches (eligibility from the old traces, then the traces), sharing one uniform block. */
 export function stdpSteps(
   device: GPUDevice, p: StdpParams, shape: { batch: number; inWidth: number; outWidth: number },
   b: { pre: GPUBuffer; post: GPUBuffer; traces: GPUBuffer; elig: GPUBuffer },
 ): { steps: ComputeStep[]; uniforms: GPUBuffer } {
-  const uniforms = stdpUniforms(device, p, shape, 0);
+  const uniforms = uniformBlock(device, SNN_STDP_ELIG_KERNEL, stdpUniforms(p, shape, 0));
   const traceCount = shape.batch * (shape.inWidth + shape.outWidth);
   const w = SNN_WORKGROUP_SIZE;
-  const trace = snnPipeline(device, 'snn-stdp-trace', { WORKGROUP_SIZE: w });
-  const elig = snnPipeline(device, 'snn-stdp-elig', { WORKGROUP_SIZE: w });
   return {
     steps: [
-      { pipeline: elig, buffers: [uniforms, b.pre, b.post, b.traces, b.elig], workgroups: dispatchFor(device, shape.inWidth * shape.outWidth, w) },
-      { pipeline: trace, buffers: [uniforms, b.pre, b.post, b.traces], workgroups: dispatchFor(device, traceCount, w) },
+      { pipeline: kernelPipeline(device, SNN_STDP_ELIG_KERNEL), buffers: [uniforms, b.pre, b.post, b.traces, b.elig], workgroups: dispatchFor(device, shape.inWidth * shape.outWidth, w) },
+      { pipeline: kernelPipeline(device, SNN_STDP_TRACE_KERNEL), buffers: [uniforms, b.pre, b.post, b.traces], workgroups: dispatchFor(device, traceCount, w) },
     ],
     uniforms,
   };
@@ -105,7 +116,10 @@ export function stdpApplyStep(
   device: GPUDevice, p: StdpParams, shape: { batch: number; inWidth: number; outWidth: number }, reward: number,
   b: { elig: GPUBuffer; weights: GPUBuffer },
 ): { step: ComputeStep; uniforms: GPUBuffer } {
-  const uniforms = stdpUniforms(device, p, shape, reward);
-  const pipeline = snnPipeline(device, 'snn-stdp-apply', { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE });
-  return { step: { pipeline, buffers: [uniforms, b.elig, b.weights], workgroups: dispatchFor(device, shape.inWidth * shape.outWidth, SNN_WORKGROUP_SIZE) }, uniforms };
+  return declaredStep(device, {
+    kernel: SNN_STDP_APPLY_KERNEL,
+    uniforms: stdpUniforms(p, shape, reward),
+    buffers: { elig: b.elig, weights: b.weights },
+    workgroups: dispatchFor(device, shape.inWidth * shape.outWidth, SNN_WORKGROUP_SIZE),
+  });
 }

@@ -1,7 +1,8 @@
-import { uniformFrom } from '../gpu/buffers';
 import type { ComputeStep } from '../gpu/compute';
 import { dispatchFor } from '../gpu/dispatch';
-import { snnPipeline, type SnnCounts } from './snn-counters';
+import { declareKernel } from '../gpu/kernel';
+import { declaredStep } from './declared-step';
+import type { SnnCounts } from './snn-counters';
 import { SNN_WORKGROUP_SIZE } from './snn-encode';
 
 /** One thread compacts one batch row. */
@@ -66,17 +67,45 @@ export interface SynapseBuffers {
   counters: GPUBuffer;
 }
 
+/** Dense synapses, one thread per (row, output) (shaders/wgsl/snn-synapse-dense.wgsl). */
+export const SNN_SYNAPSE_DENSE_KERNEL = declareKernel({
+  shader: 'snn-synapse-dense',
+  constants: { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE },
+  workgroupSize: SNN_WORKGROUP_SIZE,
+  uniforms: { batch: 'u32', inWidth: 'u32', outWidth: 'u32', accumulate: 'u32', countMacs: 'u32', xOffset: 'u32', inputScale: 'f32' },
+  bindings: ['weights', 'bias', 'x', 'current', 'counters'],
+});
+
+/** The active inputs of each batch row, ascending, one thread per row (shaders/wgsl/snn-compact.wgsl). */
+export const SNN_COMPACT_KERNEL = declareKernel({
+  shader: 'snn-compact',
+  constants: { WORKGROUP_SIZE: COMPACT_WORKGROUP_SIZE },
+  workgroupSize: COMPACT_WORKGROUP_SIZE,
+  uniforms: { batch: 'u32', width: 'u32', xOffset: 'u32' },
+  bindings: ['x', 'list', 'listCount'],
+});
+
+/** Event-driven synapses over the compacted inputs (shaders/wgsl/snn-synapse-event.wgsl). */
+export const SNN_SYNAPSE_EVENT_KERNEL = declareKernel({
+  shader: 'snn-synapse-event',
+  constants: { WORKGROUP_SIZE: SNN_WORKGROUP_SIZE },
+  workgroupSize: SNN_WORKGROUP_SIZE,
+  uniforms: { batch: 'u32', inWidth: 'u32', outWidth: 'u32', accumulate: 'u32' },
+  bindings: ['weights', 'bias', 'list', 'listCount', 'current'],
+});
+
 /** Dense synapses on the GPU: one thread per (row, output). */
 export function denseSynapseStep(device: GPUDevice, s: SynapseShape, b: SynapseBuffers, workgroupSize = SNN_WORKGROUP_SIZE): { step: ComputeStep; uniforms: GPUBuffer } {
-  const uniforms = uniformFrom(device, [
-    { u32: s.batch }, { u32: s.inWidth }, { u32: s.outWidth }, { u32: s.accumulate ? 1 : 0 }, { u32: s.countMacs ? 1 : 0 },
-    { u32: s.xOffset ?? 0 }, { f32: s.inputScale ?? 1 },
-  ]);
-  const pipeline = snnPipeline(device, 'snn-synapse-dense', { WORKGROUP_SIZE: workgroupSize });
-  return {
-    step: { pipeline, buffers: [uniforms, b.weights, b.bias, b.x, b.current, b.counters], workgroups: dispatchFor(device, s.batch * s.outWidth, workgroupSize) },
-    uniforms,
-  };
+  return declaredStep(device, {
+    kernel: SNN_SYNAPSE_DENSE_KERNEL,
+    uniforms: {
+      batch: s.batch, inWidth: s.inWidth, outWidth: s.outWidth, accumulate: s.accumulate ? 1 : 0, countMacs: s.countMacs ? 1 : 0,
+      xOffset: s.xOffset ?? 0, inputScale: s.inputScale ?? 1,
+    },
+    buffers: { weights: b.weights, bias: b.bias, x: b.x, current: b.current, counters: b.counters },
+    workgroups: dispatchFor(device, s.batch * s.outWidth, workgroupSize),
+    constants: { WORKGROUP_SIZE: workgroupSize },
+  });
 }
 
 export interface EventBuffers extends SynapseBuffers {
@@ -91,15 +120,18 @@ export interface EventBuffers extends SynapseBuffers {
  * add only their weights. Two steps; the result equals the dense kernel's bit for bit.
  */
 export function eventSynapseSteps(device: GPUDevice, s: SynapseShape, b: EventBuffers, workgroupSize = SNN_WORKGROUP_SIZE): { steps: ComputeStep[]; uniforms: GPUBuffer[] } {
-  const compactUniforms = uniformFrom(device, [{ u32: s.batch }, { u32: s.inWidth }, { u32: s.xOffset ?? 0 }]);
-  const eventUniforms = uniformFrom(device, [{ u32: s.batch }, { u32: s.inWidth }, { u32: s.outWidth }, { u32: s.accumulate ? 1 : 0 }]);
-  const compact = snnPipeline(device, 'snn-compact', { WORKGROUP_SIZE: COMPACT_WORKGROUP_SIZE });
-  const event = snnPipeline(device, 'snn-synapse-event', { WORKGROUP_SIZE: workgroupSize });
-  return {
-    steps: [
-      { pipeline: compact, buffers: [compactUniforms, b.x, b.list, b.listCount], workgroups: dispatchFor(device, s.batch, COMPACT_WORKGROUP_SIZE) },
-      { pipeline: event, buffers: [eventUniforms, b.weights, b.bias, b.list, b.listCount, b.current], workgroups: dispatchFor(device, s.batch * s.outWidth, workgroupSize) },
-    ],
-    uniforms: [compactUniforms, eventUniforms],
-  };
+  const compact = declaredStep(device, {
+    kernel: SNN_COMPACT_KERNEL,
+    uniforms: { batch: s.batch, width: s.inWidth, xOffset: s.xOffset ?? 0 },
+    buffers: { x: b.x, list: b.list, listCount: b.listCount },
+    workgroups: dispatchFor(device, s.batch, COMPACT_WORKGROUP_SIZE),
+  });
+  const event = declaredStep(device, {
+    kernel: SNN_SYNAPSE_EVENT_KERNEL,
+    uniforms: { batch: s.batch, inWidth: s.inWidth, outWidth: s.outWidth, accumulate: s.accumulate ? 1 : 0 },
+    buffers: { weights: b.weights, bias: b.bias, list: b.list, listCount: b.listCount, current: b.current },
+    workgroups: dispatchFor(device, s.batch * s.outWidth, workgroupSize),
+    constants: { WORKGROUP_SIZE: workgroupSize },
+  });
+  return { steps: [compact.step, event.step], uniforms: [compact.uniforms, event.uniforms] };
 }

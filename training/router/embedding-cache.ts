@@ -11,7 +11,6 @@ import { embedLabelledRequests } from '../../src/services/router/text-embeddings
 import { DEFAULT_LANGUAGE_MODEL } from '../../src/models/defaults';
 
 const root = new URL('../../', import.meta.url);
-const SAVE_EVERY = 512;
 
 function modelHash(): string {
   const dir = new URL(`public/models/${DEFAULT_LANGUAGE_MODEL}/onnx/`, root);
@@ -28,17 +27,10 @@ export async function cachedEmbeddings(language: LanguageService, examples: Labe
   const missing = examples.filter((e) => e.text !== undefined && !cached[textKey(e)]);
   if (missing.length > 0) {
     console.log(`embedding ${missing.length} texts (${examples.length - missing.length} cached)`);
-    // Shortest first: a batch is padded to its longest text, so like lengths together embed faster.
-    const byLength = [...missing].sort((a, b) => a.text!.length - b.text!.length || (a.id < b.id ? -1 : 1));
+    const made = await embedLabelledRequests(language, missing);
+    for (const e of missing) cached[textKey(e)] = Array.from(made.get(e.id)!);
     mkdirSync(dir, { recursive: true });
-    // Saved every SAVE_EVERY texts, so a run stopped on a busy machine keeps what it embedded.
-    for (let i = 0; i < byLength.length; i += SAVE_EVERY) {
-      const part = byLength.slice(i, i + SAVE_EVERY);
-      const made = await embedLabelledRequests(language, part);
-      for (const e of part) cached[textKey(e)] = Array.from(made.get(e.id)!);
-      writeFileSync(file, JSON.stringify(cached));
-      console.log(`  embedded ${Math.min(i + SAVE_EVERY, byLength.length)} / ${byLength.length}`);
-    }
+    writeFileSync(file, JSON.stringify(cached));
   }
   const out = new Map<string, Float32Array>();
   for (const e of examples) if (e.text !== undefined) out.set(e.id, Float32Array.from(cached[textKey(e)]));

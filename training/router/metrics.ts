@@ -21,18 +21,12 @@ export function accuracy(rows: Scored[]): number {
   return rows.filter((r) => r.label === r.predicted).length / Math.max(1, rows.length);
 }
 
-/**
- * The threshold with the best accuracy (labels include NO_FIT); ties go to the lower threshold.
- * Given several sets (the generated validation split and the hand-written validation set), the
- * accuracy is their mean, so the small hand-written set weighs as much as the large generated one.
- */
-export function chooseThreshold(rows: Scored[] | Scored[][]): { threshold: number; accuracy: number } {
-  const sets = (Array.isArray(rows[0]) ? rows : [rows]) as Scored[][];
-  const candidates = [0, ...[...new Set(sets.flat().map((r) => r.top))].sort((a, b) => a - b)];
+/** The threshold with the best accuracy (labels include NO_FIT); ties go to the lower threshold. */
+export function chooseThreshold(rows: Scored[]): { threshold: number; accuracy: number } {
+  const candidates = [0, ...[...new Set(rows.map((r) => r.top))].sort((a, b) => a - b)];
   let best = { threshold: 0, accuracy: -1 };
   for (const t of candidates) {
-    let acc = 0;
-    for (const set of sets) acc += set.filter((r) => (r.top < t ? NO_FIT : r.topService) === r.label).length / set.length / sets.length;
+    const acc = rows.filter((r) => (r.top < t ? NO_FIT : r.topService) === r.label).length / rows.length;
     if (acc > best.accuracy + 1e-12) best = { threshold: t, accuracy: acc };
   }
   // Half-way to the next candidate below, so a value equal to a validation score is not on the edge.
@@ -69,4 +63,23 @@ export function confusionTable(matrix: number[][], classes: string[]): string {
   const lines = [`| label \\ predicted | ${short.join(' | ')} |`, `|---|${short.map(() => '---:').join('|')}|`];
   matrix.forEach((row, i) => lines.push(`| ${classes[i]} | ${row.join(' | ')} |`));
   return lines.join('\n');
+}
+
+/** The temperature (grid 0.25…4) that minimises the negative log-likelihood of the primary labels on `examples`. */
+export function chooseTemperature(logitsOf: (temperature: number) => Float64Array[], labels: number[]): number {
+  let best = { t: 1, nll: Infinity };
+  for (let t = 0.25; t <= 4.0001; t += 0.05) {
+    const all = logitsOf(t);
+    let nll = 0;
+    let n = 0;
+    all.forEach((l, i) => {
+      if (labels[i] < 0) return;
+      const max = Math.max(...l);
+      const lse = max + Math.log(l.reduce((a, v) => a + Math.exp(v - max), 0));
+      nll += lse - l[labels[i]];
+      n++;
+    });
+    if (nll / n < best.nll) best = { t: Number(t.toFixed(2)), nll: nll / n };
+  }
+  return best.t;
 }

@@ -1,7 +1,6 @@
 import { InvalidInputError, requireFiniteArray } from '../../errors';
 import { SERIES_STAT_NAMES, seriesStatistics } from './series-features';
-import { hashedCharGrams } from './char-grams';
-import { TEXT_STAT_NAMES, hashedBagOfWords, routerTerms, routerWords, textStatistics } from './text-features';
+import { TEXT_STAT_NAMES, hashedBagOfWords, routerWords, textStatistics } from './text-features';
 
 /**
  * What the router knows about one request. The text embedding comes from the Language service
@@ -15,13 +14,9 @@ export interface RequestFeatures {
   embedding?: Float32Array;
 }
 
-/** Which features a weights file was trained on, in order: [bag of words | char trigrams | text stats | series stats | embedding]. */
+/** Which features a weights file was trained on, in order: [bag of words | text stats | series stats | embedding]. */
 export interface RouterFeatureLayout {
   hashBuckets: number;
-  /** The bag of words also counts word pairs (absent in older weights: words only). */
-  wordBigrams?: boolean;
-  /** Buckets of hashed character trigrams (absent or 0 in older weights: none). */
-  charGramBuckets?: number;
   textStats: readonly string[];
   seriesStats: readonly string[];
   /** Hidden size of the text embedding the weights expect; 0 when trained without one. */
@@ -30,21 +25,12 @@ export interface RouterFeatureLayout {
 
 export const DEFAULT_HASH_BUCKETS = 256;
 
-export const DEFAULT_CHAR_GRAM_BUCKETS = 512;
-
 export function defaultFeatureLayout(embeddingSize = 0): RouterFeatureLayout {
-  return {
-    hashBuckets: DEFAULT_HASH_BUCKETS,
-    wordBigrams: true,
-    charGramBuckets: DEFAULT_CHAR_GRAM_BUCKETS,
-    textStats: TEXT_STAT_NAMES,
-    seriesStats: SERIES_STAT_NAMES,
-    embeddingSize,
-  };
+  return { hashBuckets: DEFAULT_HASH_BUCKETS, textStats: TEXT_STAT_NAMES, seriesStats: SERIES_STAT_NAMES, embeddingSize };
 }
 
 export function featureCount(layout: RouterFeatureLayout): number {
-  return layout.hashBuckets + (layout.charGramBuckets ?? 0) + layout.textStats.length + layout.seriesStats.length + layout.embeddingSize;
+  return layout.hashBuckets + layout.textStats.length + layout.seriesStats.length + layout.embeddingSize;
 }
 
 /** The feature vector of one request, laid out as `layout` says. */
@@ -63,11 +49,8 @@ export function routerFeatureVector(features: RequestFeatures, layout: RouterFea
   }
   const out = new Float32Array(featureCount(layout));
   const words = features.text === undefined ? [] : routerWords(features.text);
-  hashedBagOfWords(routerTerms(words, layout.wordBigrams === true), layout.hashBuckets, out, 0);
+  hashedBagOfWords(words, layout.hashBuckets, out, 0);
   let offset = layout.hashBuckets;
-  const charBuckets = layout.charGramBuckets ?? 0;
-  if (charBuckets > 0) hashedCharGrams(words, charBuckets, out, offset);
-  offset += charBuckets;
   textStatistics(features.text, words, out, offset);
   offset += layout.textStats.length;
   seriesStatistics(features.series, out, offset);

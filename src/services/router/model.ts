@@ -39,15 +39,7 @@ export function parseRouterWeights(input: unknown): RouterWeights {
     throw new RouterWeightsError(`router weights are not in format ${ROUTER_WEIGHTS_FORMAT}`, fix);
   }
   const layout = w.layout;
-  if (
-    !layout ||
-    !Number.isInteger(layout.hashBuckets) ||
-    !Array.isArray(layout.textStats) ||
-    !Array.isArray(layout.seriesStats) ||
-    !Number.isInteger(layout.embeddingSize) ||
-    (layout.charGramBuckets !== undefined && !(Number.isInteger(layout.charGramBuckets) && layout.charGramBuckets >= 0)) ||
-    (layout.wordBigrams !== undefined && typeof layout.wordBigrams !== 'boolean')
-  ) {
+  if (!layout || !Number.isInteger(layout.hashBuckets) || !Array.isArray(layout.textStats) || !Array.isArray(layout.seriesStats) || !Number.isInteger(layout.embeddingSize)) {
     throw new RouterWeightsError('router weights have no valid feature layout', fix);
   }
   const D = featureCount(layout);

@@ -10,17 +10,6 @@ export function routerWords(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/**
- * The terms the bag of words counts: the words, and with `bigrams` also each pair of neighbours
- * ("did i", "spam filter"), which tells "is this spam" from "how do spam filters work".
- */
-export function routerTerms(words: string[], bigrams: boolean): string[] {
-  if (!bigrams) return words;
-  const out = [...words];
-  for (let i = 1; i < words.length; i++) out.push(`${words[i - 1]} ${words[i]}`);
-  return out;
-}
-
 /** 32-bit FNV-1a of a string's UTF-16 code units. */
 export function fnv1a(word: string): number {
   let h = 0x811c9dc5;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERIES_STAT_NAMES, seriesStatistics } from '../../../src/services/router/series-features';
 import { defaultFeatureLayout, featureCount, routerFeatureVector } from '../../../src/services/router/features';
-import { fnv1a, routerTerms, routerWords } from '../../../src/services/router/text-features';
-import { charGrams, hashedCharGrams } from '../../../src/services/router/char-grams';
+import { fnv1a, routerWords } from '../../../src/services/router/text-features';
 import { InvalidInputError } from '../../../src/errors';
 
 function stats(series: number[]): Record<string, number> {
@@ -42,36 +41,5 @@ describe('router features', () => {
     expect(() => routerFeatureVector({ text: 'hello', embedding: new Float32Array(3) }, layout)).toThrow(/hidden size/);
     expect(() => routerFeatureVector({}, layout)).toThrow(InvalidInputError);
     expect(() => routerFeatureVector({ series: [1, NaN] }, layout)).toThrow(InvalidInputError);
-  });
-
-  it('word pairs and char trigrams: a typo keeps most of its trigrams, pairs tell word order apart', () => {
-    expect(routerTerms(['is', 'this', 'spam'], true)).toEqual(['is', 'this', 'spam', 'is this', 'this spam']);
-    expect(routerTerms(['spam'], false)).toEqual(['spam']);
-    expect(charGrams('spam')).toEqual(['<sp', 'spa', 'pam', 'am>']);
-    expect(charGrams('a')).toEqual(['<a>']);
-    const vector = (words: string[]) => {
-      const out = new Float32Array(512);
-      hashedCharGrams(words, 512, out, 0);
-      return out;
-    };
-    const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
-    const remember = vector(['remember']);
-    expect(cosine(remember, remember)).toBeCloseTo(1, 6); // L2-normalised
-    expect(cosine(remember, vector(['rember']))).toBeGreaterThan(0.5);
-    expect(cosine(remember, vector(['forecast']))).toBeLessThan(0.2);
-    expect(Array.from(vector([])).every((v) => v === 0)).toBe(true);
-  });
-
-  it('the default layout puts char trigrams after the words and the embedding last; older layouts still read', () => {
-    const layout = defaultFeatureLayout(4);
-    const embedding = Float32Array.from([1, 2, 3, 4]);
-    const x = routerFeatureVector({ text: 'rember the code', embedding }, layout);
-    expect(x.length).toBe(layout.hashBuckets + layout.charGramBuckets! + layout.textStats.length + layout.seriesStats.length + 4);
-    const chars = x.slice(layout.hashBuckets, layout.hashBuckets + layout.charGramBuckets!);
-    expect(chars.reduce((s, v) => s + v * v, 0)).toBeCloseTo(1, 5);
-    expect(Array.from(x.slice(-4))).toEqual([1, 2, 3, 4]);
-    const old = { hashBuckets: 256, textStats: layout.textStats, seriesStats: layout.seriesStats, embeddingSize: 0 };
-    expect(featureCount(old)).toBe(256 + layout.textStats.length + layout.seriesStats.length);
-    expect(routerFeatureVector({ text: 'rember the code' }, old).length).toBe(featureCount(old));
   });
 });
