@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAura, type Aura } from '../../../src/runtime/create-aura';
 
 /**
@@ -13,6 +13,8 @@ describe('a timed-out request', () => {
     await aura.infer({ series: [1, 2, 3] }); // warm
   });
   afterAll(() => aura.destroy());
+  // A failed test must not leave its spy on lnn.infer for the next one to wrap.
+  afterEach(() => vi.restoreAllMocks());
 
   it('after a 100,000-value request with timeoutMs 50, a small request is answered within 100 ms of it', async () => {
     const series = Array.from({ length: 100_000 }, (_, t) => Math.sin(t / 50));
@@ -29,9 +31,10 @@ describe('a timed-out request', () => {
     const error = await aura.infer({ series, timeoutMs: 50 }).catch((e: unknown) => e);
     const failedAt = performance.now();
     expect(error).toMatchObject({ code: 'TIMEOUT' });
-    // It stopped at its deadline, not after the whole series ran (1.2–1.8 s before this change): at
-    // most one chunk started after the deadline. (Validation and routing of 100,000 values come first.)
-    expect(started.filter((t) => t > t0 + 50).length).toBeLessThanOrEqual(1);
+    // It stopped at its deadline, not after the whole series ran (hundreds of chunks, 1.2–1.8 s before
+    // this change). The deadline is checked before each chunk; t0 is taken a little before the request's
+    // deadline starts, so on a loaded machine one more chunk may start after t0 + 50 ms.
+    expect(started.filter((t) => t > t0 + 50).length).toBeLessThanOrEqual(2);
     const small = await aura.infer({ series: [1, 2, 3, 4, 5] });
     const gap = performance.now() - failedAt;
     expect(small.decision.service).toBe('lnn');
